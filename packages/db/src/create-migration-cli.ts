@@ -1,0 +1,16 @@
+// `npm run db:migration -- <name>`: writes the next migration from the changes in prisma/schema.prisma.
+import path from 'node:path';
+import { createMigration } from './migrations.ts';
+import { REPO_ROOT } from './paths.ts';
+
+const name = process.argv[2];
+if (name === undefined) {
+  console.error('Usage: npm run db:migration -- <snake_case_name>');
+  process.exit(2);
+}
+const result = await createMigration(name);
+console.log(
+  result.created
+    ? `Created ${path.relative(REPO_ROOT, result.directory)}/migration.sql`
+    : 'prisma/schema.prisma has no change that a migration lacks: nothing written.',
+);

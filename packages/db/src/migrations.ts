@@ -1,0 +1,114 @@
+// Applying and creating migrations with the WASM schema engine, in Prisma's standard layout
+// (prisma/migrations/<timestamp>_<name>/migration.sql + migration_lock.toml), so that
+// `prisma migrate deploy` keeps working for users whose network can fetch the native engine.
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DiffTarget, MigrationDirectory, SchemaFilter } from '@prisma/schema-engine-wasm';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { MIGRATIONS_DIR, SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH } from './paths.ts';
+import { openSchemaEngine } from './schema-engine.ts';
+import { ensureDatabaseExists } from './ensure-database.ts';
+
+const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
+const LOCKFILE = 'migration_lock.toml';
+const LOCKFILE_CONTENT = '# Written by Takt (npm run db:migration). Do not edit.\nprovider = "postgresql"\n';
+
+async function readMigrationDirectories(migrationsDir: string): Promise<MigrationDirectory[]> {
+  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  const names = entries
+    .filter((e) => e.isDirectory() && /^\d{14}_[a-z0-9_]+$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(
+    names.map(async (name) => ({
+      path: name,
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
+      },
+    })),
+  );
+}
+
+export type ApplyMigrationsResult = { appliedMigrationNames: string[] };
+
+/**
+ * Applies the pending migrations to the database, recording them in `_prisma_migrations` exactly as
+ * `prisma migrate deploy` does. Running it again applies nothing.
+ */
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir: string = MIGRATIONS_DIR,
+): Promise<ApplyMigrationsResult> {
+  await ensureDatabaseExists(databaseUrl);
+  const schemaText = await readFile(SCHEMA_PATH, 'utf8');
+  const engine = await openSchemaEngine(databaseUrl, schemaText);
+  try {
+    const lockfileContent = await readFile(path.join(migrationsDir, LOCKFILE), 'utf8').catch(() => null);
+    const result = await engine.applyMigrations({
+      migrationsList: {
+        baseDir: migrationsDir,
+        lockfile: { path: LOCKFILE, content: lockfileContent },
+        shadowDbInitScript: '',
+        migrationDirectories: await readMigrationDirectories(migrationsDir),
+      },
+      filters: NO_FILTERS,
+    });
+    return { appliedMigrationNames: result.appliedMigrationNames };
+  } finally {
+    engine.free();
+  }
+}
+
+function datamodel(content: string): DiffTarget {
+  return { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content }] };
+}
+
+/** The SQL that turns a database of schema `from` (null: an empty database) into schema `to`; '' when equal. */
+export async function diffSchemas(from: string | null, to: string): Promise<string> {
+  // The engine connects to a database even to diff two texts; a throwaway in-memory PGlite serves.
+  const scratch = await startEmbeddedPostgres({ port: 0 });
+  const engine = await openSchemaEngine(scratch.url, to);
+  try {
+    const result = await engine.diff({
+      from: from === null ? { tag: 'empty' } : datamodel(from),
+      to: datamodel(to),
+      script: true,
+      exitCode: true,
+      filters: NO_FILTERS,
+    });
+    // exitCode 2: the schemas differ; 0: they are the same (the script is then only a comment).
+    return result.exitCode === 2 ? (result.stdout ?? '') : '';
+  } finally {
+    engine.free();
+    await scratch.stop();
+  }
+}
+
+/** The schema the newest migration was made from, or null before the first migration. */
+export async function readSchemaSnapshot(): Promise<string | null> {
+  return readFile(SCHEMA_SNAPSHOT_PATH, 'utf8').catch(() => null);
+}
+
+function timestamp(now: Date): string {
+  return now.toISOString().replace(/\D/g, '').slice(0, 14);
+}
+
+export type CreateMigrationResult = { created: false } | { created: true; directory: string; sql: string };
+
+/**
+ * Writes the next migration: the diff from the schema snapshot of the newest migration to
+ * `schema.prisma`, then moves the snapshot forward. Writes nothing when the two agree.
+ */
+export async function createMigration(name: string, now: Date = new Date()): Promise<CreateMigrationResult> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Migration name "${name}" must be snake_case (a-z, 0-9, _).`);
+  const schemaText = await readFile(SCHEMA_PATH, 'utf8');
+  const sql = await diffSchemas(await readSchemaSnapshot(), schemaText);
+  if (sql === '') return { created: false };
+  const directory = path.join(MIGRATIONS_DIR, `${timestamp(now)}_${name}`);
+  await mkdir(directory, { recursive: true });
+  await writeFile(path.join(directory, 'migration.sql'), sql);
+  await writeFile(path.join(MIGRATIONS_DIR, LOCKFILE), LOCKFILE_CONTENT);
+  await copyFile(SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH);
+  return { created: true, directory, sql };
+}
