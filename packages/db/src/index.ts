@@ -5,4 +5,3 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export { resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
 export * from './generated/prisma/enums.ts';
 export { Prisma } from './generated/prisma/client.ts';
-export { createTestDatabase, type TestDatabase } from './testing.ts';

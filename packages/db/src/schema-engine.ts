@@ -10,6 +10,13 @@ import pg from 'pg';
 
 export type SchemaEngine = engineGlue.SchemaEngine;
 
+// Node has WebAssembly but @types/node does not declare it (it lives in TypeScript's DOM lib, which
+// server code should not pull in); this is the slice used here.
+type WasmExports = Record<string, unknown>;
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: WasmExports } }>;
+};
+
 let initialised: Promise<void> | undefined;
 
 /** Instantiates the engine's WebAssembly module once per process (no --experimental-wasm-modules needed). */
@@ -18,9 +25,8 @@ function initialiseWasm(): Promise<void> {
     const packageDir = path.dirname(fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm')));
     const bytes = await readFile(path.join(packageDir, 'schema_engine_bg.wasm'));
     // The glue module is the wasm module's only import namespace, named after the file wasm-bindgen wrote.
-    const imports = { './schema_engine_bg.js': engineGlue } as unknown as WebAssembly.Imports;
-    const { instance } = await WebAssembly.instantiate(bytes, imports);
-    const glue = engineGlue as unknown as { __wbg_set_wasm(exports: WebAssembly.Exports): void };
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineGlue });
+    const glue = engineGlue as unknown as { __wbg_set_wasm(exports: WasmExports): void };
     glue.__wbg_set_wasm(instance.exports);
     const start = instance.exports.__wbindgen_start;
     if (typeof start === 'function') start();

@@ -1,0 +1,111 @@
+// Sign-in, sign-out and session resolution (OWASP Session Management Cheat Sheet: random tokens,
+// stored hashed, rotated on login, idle and absolute expiry).
+import { generateSecret, hashPassword, hashSecret, verifyPassword } from '@takt/auth';
+import type { PrismaClient } from '@takt/db';
+import type { TUser } from '@takt/contracts';
+import { AppError } from '../http/app-error.ts';
+import type { AuthContext } from './auth-context.ts';
+import type { LoginRateLimiter } from './login-rate-limiter.ts';
+import {
+  deleteSession,
+  findSessionByTokenHash,
+  findUserByUsername,
+  replaceSession,
+  touchSession,
+} from './session.repository.ts';
+
+export type SessionPolicy = { idleTimeoutMs: number; absoluteTimeoutMs: number };
+
+/** Failed sign-ins are counted per account (guessing one password) and per IP (spraying many). */
+export type LoginLimiters = { perAccount: LoginRateLimiter; perIp: LoginRateLimiter };
+
+/** How often a session's last-seen time is written: idle expiry needs no finer grain. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+let dummyHash: Promise<string> | undefined;
+/** Verifying against a throwaway hash when the user does not exist keeps timing uniform. */
+function hashForUnknownUser(): Promise<string> {
+  dummyHash ??= hashPassword(generateSecret());
+  return dummyHash;
+}
+
+export type LoginOptions = {
+  prisma: PrismaClient;
+  limiters: LoginLimiters;
+  policy: SessionPolicy;
+  username: string;
+  password: string;
+  ip: string;
+  userAgent: string | null;
+  /** Session token the client still holds, ended by the rotation. */
+  previousToken: string | null;
+  now: Date;
+};
+
+export type LoginResult = { user: TUser; token: string; csrfToken: string };
+
+export async function login(options: LoginOptions): Promise<LoginResult> {
+  const { prisma, limiters, now } = options;
+  const accountKey = options.username.toLowerCase();
+  const nowMs = now.getTime();
+  const retryAfterMs = Math.max(
+    limiters.perAccount.retryAfterMs(accountKey, nowMs),
+    limiters.perIp.retryAfterMs(options.ip, nowMs),
+  );
+  if (retryAfterMs > 0) {
+    const retryAfterSec = Math.ceil(retryAfterMs / 1000);
+    throw new AppError('TOO_MANY_REQUESTS', 'Too many sign-in attempts', {
+      detail: `Too many failed sign-in attempts. Try again in ${retryAfterSec} s.`,
+      headers: { 'Retry-After': String(retryAfterSec) },
+    });
+  }
+
+  const found = await findUserByUsername(prisma, options.username);
+  const isPasswordValid = await verifyPassword(found?.passwordHash ?? (await hashForUnknownUser()), options.password);
+  if (found === null || !isPasswordValid || found.isDisabled) {
+    limiters.perAccount.recordFailure(accountKey, nowMs);
+    limiters.perIp.recordFailure(options.ip, nowMs);
+    // One message for all three cases, so that the answer does not reveal which usernames exist.
+    throw new AppError('UNAUTHENTICATED', 'Sign-in failed', { detail: 'Invalid username or password.' });
+  }
+  limiters.perAccount.reset(accountKey);
+
+  const token = generateSecret();
+  const csrfToken = generateSecret();
+  await replaceSession(
+    prisma,
+    {
+      tokenHash: hashSecret(token),
+      userId: found.id,
+      csrfToken,
+      expiresAt: new Date(now.getTime() + options.policy.absoluteTimeoutMs),
+      ip: options.ip,
+      userAgent: options.userAgent,
+    },
+    options.previousToken === null ? null : hashSecret(options.previousToken),
+  );
+  const { id, username, displayName, role } = found;
+  return { user: { id, username, displayName, role }, token, csrfToken };
+}
+
+export async function logout(options: { prisma: PrismaClient; sessionId: string }): Promise<void> {
+  await deleteSession(options.prisma, options.sessionId);
+}
+
+export type ResolveSessionOptions = { prisma: PrismaClient; policy: SessionPolicy; token: string; now: Date };
+
+/** The caller behind a session token, or null when it is unknown, expired, idle too long or disabled. */
+export async function resolveSession(options: ResolveSessionOptions): Promise<AuthContext | null> {
+  const { prisma, policy, now } = options;
+  const session = await findSessionByTokenHash(prisma, hashSecret(options.token));
+  if (session === null) return null;
+  const isExpired =
+    session.expiresAt <= now || session.lastSeenAt.getTime() + policy.idleTimeoutMs <= now.getTime();
+  if (isExpired || session.user.disabledAt !== null) {
+    await deleteSession(prisma, session.id);
+    return null;
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await touchSession(prisma, session.id, now);
+  const { disabledAt: _disabledAt, ...user } = session.user;
+  return { user, sessionId: session.id, csrfToken: session.csrfToken };
+}

@@ -1,0 +1,111 @@
+// Declarative routes: every route states who may call it (`access`) and the zod schemas of its
+// params, query, body and response. One mechanism mounts them, authorises, validates and writes the
+// parsed values into the handler's context; the same definitions feed the OpenAPI document.
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { hasRole, type TRole } from '@takt/contracts';
+import { AppError } from './app-error.ts';
+import type { AuthContext } from '../auth/auth-context.ts';
+import { assertCsrf } from '../auth/csrf.ts';
+
+/** `public`: anyone; a role: a signed-in user with at least that role. */
+export type Access = 'public' | TRole;
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export type RouteSchemas = {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+};
+
+type Parsed<S extends RouteSchemas, K extends keyof RouteSchemas> = S[K] extends z.ZodType ? z.output<S[K]> : undefined;
+
+export type RouteContext<S extends RouteSchemas, A extends Access = Access> = {
+  params: Parsed<S, 'params'>;
+  query: Parsed<S, 'query'>;
+  body: Parsed<S, 'body'>;
+  /** The caller; never null on a route that needs a role. */
+  auth: A extends 'public' ? AuthContext | null : AuthContext;
+  req: Request;
+  res: Response;
+};
+
+export type RouteDefinition<S extends RouteSchemas = RouteSchemas, A extends Access = Access> = {
+  method: HttpMethod;
+  /** Express path below /api/v1, e.g. `/auth/login`. */
+  path: string;
+  access: A;
+  summary: string;
+  tags: string[];
+  schemas: S;
+  /** Status of a successful answer; 204 sends no body. */
+  successStatus?: 200 | 201 | 202 | 204;
+  handler(context: RouteContext<S, A>): Promise<Parsed<S, 'response'>>;
+};
+
+/** Identity function that gives a route definition its types; the result joins a route list. */
+export function defineRoute<S extends RouteSchemas, A extends Access>(definition: RouteDefinition<S, A>): RouteDefinition {
+  return definition as unknown as RouteDefinition;
+}
+
+function fieldErrors(location: string, error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: [location, ...issue.path].join('.'), message: issue.message }));
+}
+
+function parsePart(location: 'params' | 'query' | 'body', schema: z.ZodType | undefined, value: unknown): unknown {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new AppError('BAD_REQUEST', 'Invalid request', {
+      detail: `The request ${location} is not valid.`,
+      errors: fieldErrors(location, result.error),
+    });
+  }
+  return result.data;
+}
+
+function authorise(access: Access, auth: AuthContext | null): void {
+  if (access === 'public') return;
+  if (auth === null) throw new AppError('UNAUTHENTICATED', 'Not signed in', { detail: 'Sign in to use this resource.' });
+  if (!hasRole(auth.user.role, access)) {
+    throw new AppError('FORBIDDEN', 'Forbidden', { detail: `This action needs the ${access} role.` });
+  }
+}
+
+const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['get']);
+
+/** Mounts the routes on `router`: authorise → CSRF → validate → handler → JSON response. */
+export function mountRoutes(router: Router, routes: readonly RouteDefinition[]): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const auth = res.locals.auth ?? null;
+        authorise(route.access, auth);
+        // Writes on behalf of a session need its CSRF token; public routes (sign-in) act for no session.
+        if (auth !== null && route.access !== 'public' && !SAFE_METHODS.has(route.method)) assertCsrf(req, auth);
+        if (route.schemas.body !== undefined && req.method !== 'GET' && !req.is('application/json') && req.body === undefined) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', {
+            detail: 'Send the request body as application/json.',
+          });
+        }
+        const context = {
+          params: parsePart('params', route.schemas.params, req.params),
+          query: parsePart('query', route.schemas.query, req.query),
+          body: parsePart('body', route.schemas.body, req.body),
+          auth,
+          req,
+          res,
+        } as RouteContext<RouteSchemas>;
+        // authorise() above guarantees the `auth` promised by RouteContext for this route's access.
+        const result = await route.handler(context);
+        if (res.headersSent) return;
+        const status = route.successStatus ?? 200;
+        if (status === 204) res.status(204).end();
+        else res.status(status).json(result);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+}

@@ -1,0 +1,28 @@
+// The server the Playwright tests run against: the real launcher (API + SPA + bridge + simulator)
+// on a freshly created, seeded PostgreSQL database and an embedded broker on a free port.
+import pg from 'pg';
+import { runMain } from '@takt/runtime';
+import { inheritedEnv, loadLauncherEnv } from './launcher/launcher.env.ts';
+import { launch } from './launcher/launcher.ts';
+
+const inherited = inheritedEnv();
+const serverUrl = inherited.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const databaseName = 'takt_e2e';
+
+await runMain('e2e-server', async () => {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await admin.end();
+  const databaseUrl = new URL(serverUrl);
+  databaseUrl.pathname = `/${databaseName}`;
+  const overrides = {
+    DATABASE_URL: databaseUrl.toString(),
+    MQTT_URL: undefined,
+    EMBEDDED_MQTT_PORT: '0',
+    PORT: inherited.E2E_PORT ?? '3100',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
+  return launch({ env: loadLauncherEnv({ ...inherited, ...overrides }), childEnv: { ...inherited, ...overrides } });
+});

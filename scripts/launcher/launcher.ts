@@ -1,0 +1,173 @@
+// `npm start`: the whole product on one machine. Embedded PostgreSQL (PGlite) and MQTT broker when
+// DATABASE_URL / MQTT_URL are unset (DESIGN.md "Embedded defaults"), migrations, the demo plant on
+// first start, then the API (serving the SPA), the bridge and the simulator as child processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedBroker } from '@takt/bridge';
+import { applyMigrations, createPrismaClient, startEmbeddedPostgres } from '@takt/db';
+import type { Stoppable } from '@takt/runtime';
+import { DEMO_USERS, seedDemoPlant } from '../../prisma/seed/index.ts';
+import type { TLauncherEnv } from './launcher.env.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const READY_TIMEOUT_MS = 60_000;
+const CHILD_STOP_TIMEOUT_MS = 15_000;
+
+type Say = (line: string) => void;
+
+/** Fails fast, with the port in the message, when the web port is taken. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  probe.listen(port, host);
+  await once(probe, 'listening');
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+type ChildSpec = { name: string; entry: string; env: Record<string, string | undefined> };
+
+function startChild(spec: ChildSpec): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, spec.entry)], {
+    cwd: REPO_ROOT,
+    env: spec.env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the API exited during start-up (see its message above)');
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the API did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+export type LaunchOptions = {
+  env: TLauncherEnv;
+  /** Variables passed to the child processes (they validate their own). */
+  childEnv: Record<string, string | undefined>;
+  say?: Say;
+  /** Called when a child process exits on its own: the launcher is then stopping. */
+  onChildExit?: (name: string, code: number | null) => void;
+};
+
+export type Launched = Stoppable & { url: string; databaseUrl: string; mqttUrl: string };
+
+export async function launch(options: LaunchOptions): Promise<Launched> {
+  const { env } = options;
+  const say: Say = options.say ?? ((line) => console.log(line));
+  const stack: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stack.reverse()) await stop().catch(() => {});
+    stack.length = 0;
+  };
+
+  try {
+    await assertPortFree(env.HOST, env.PORT);
+
+    let databaseUrl = env.DATABASE_URL;
+    const databaseMode = databaseUrl === undefined ? 'embedded' : 'external';
+    if (databaseUrl === undefined) {
+      const dataDir = path.join(env.TAKT_DATA_DIR, 'pg');
+      const embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_DB_PORT });
+      stack.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+      say(`Database: embedded PostgreSQL (PGlite) in ${dataDir}, listening on 127.0.0.1:${embedded.port}`);
+    } else {
+      say(`Database: ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
+    }
+
+    const { appliedMigrationNames } = await applyMigrations(databaseUrl);
+    say(`Migrations: ${appliedMigrationNames.length === 0 ? 'up to date' : `applied ${appliedMigrationNames.join(', ')}`}`);
+
+    if (env.SEED_DEMO_DATA) {
+      const prisma = createPrismaClient(databaseUrl, { maxConnections: 4 });
+      try {
+        const summary = await seedDemoPlant({ prisma, now: new Date(), log: () => {} });
+        say(`Demo plant: ${summary.machines} machines on ${summary.lines} lines${summary.isHistoryGenerated ? ', 30 days of history generated' : ''}`);
+      } finally {
+        await prisma.$disconnect();
+      }
+    }
+
+    let mqttUrl = env.MQTT_URL;
+    const brokerMode = mqttUrl === undefined ? 'embedded' : 'external';
+    if (mqttUrl === undefined) {
+      const broker = await startEmbeddedBroker({ port: env.EMBEDDED_MQTT_PORT });
+      stack.push(() => broker.stop());
+      mqttUrl = broker.url;
+      say(`MQTT broker: embedded, listening on ${broker.url}`);
+    } else {
+      say(`MQTT broker: ${mqttUrl}`);
+    }
+
+    const childEnv = {
+      ...options.childEnv,
+      DATABASE_URL: databaseUrl,
+      MQTT_URL: mqttUrl,
+      TAKT_DATABASE_MODE: databaseMode,
+      TAKT_BROKER_MODE: brokerMode,
+      WEB_DIST_DIR: path.join(REPO_ROOT, 'apps/web/dist'),
+      HOST: env.HOST,
+      PORT: String(env.PORT),
+    };
+    const apiSpec: ChildSpec = { name: 'api', entry: 'apps/api/src/main.ts', env: childEnv };
+    const children: ChildSpec[] = [
+      apiSpec,
+      ...(env.BRIDGE_ENABLED ? [{ name: 'bridge', entry: 'apps/bridge/src/main.ts', env: childEnv }] : []),
+      ...(env.SIMULATOR_ENABLED ? [{ name: 'simulator', entry: 'apps/simulator/src/main.ts', env: childEnv }] : []),
+    ];
+    let isStopping = false;
+    const processes = new Map<ChildSpec, ChildProcess>();
+    for (const spec of children) {
+      const child = startChild(spec);
+      processes.set(spec, child);
+      stack.push(() => stopChild(child));
+      child.once('exit', (code) => {
+        if (!isStopping) options.onChildExit?.(spec.name, code);
+      });
+    }
+    const api = processes.get(apiSpec);
+    if (api === undefined) throw new Error('the API process did not start');
+
+    const url = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`;
+    await waitForHealth(`${url}/api/v1/health`, api);
+    say('');
+    say(`Takt is running: open ${url}`);
+    say('Sign in as one of the demo users:');
+    for (const user of DEMO_USERS) say(`  ${user.role.padEnd(10)} ${user.username} / ${user.password}`);
+    say('Stop with Ctrl+C.');
+
+    return {
+      url,
+      databaseUrl,
+      mqttUrl,
+      async stop() {
+        isStopping = true;
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
