@@ -4,18 +4,19 @@
 #   docker run -p 3000:3000 takt:latest          # everything embedded (PGlite + in-process MQTT broker)
 #   docker compose up                            # with PostgreSQL and Mosquitto, see docker-compose.yml
 #
-# Stages: deps (all dependencies) → build (Prisma client + SPA); prod-deps (runtime dependencies only)
-# → runtime. prod-deps does not depend on build, so BuildKit runs the two in parallel and the runtime
-# node_modules layer stays cached until package-lock.json changes.
+# Stages: manifests (package.json files) → deps (all dependencies) → build (Prisma client + SPA);
+# manifests → prod-deps (runtime dependencies only); runtime = prod-deps' node_modules + sources + build
+# outputs. prod-deps does not depend on build, so BuildKit runs the two in parallel, and the runtime's
+# node_modules layer stays cached until a manifest or package-lock.json changes.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------------
-FROM ${NODE_IMAGE} AS deps
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
-# Manifests only, so that this layer is rebuilt when dependencies change, not on every source edit.
-# `npm ci` needs every workspace's package.json to reproduce the lockfile: add new workspaces here
-# (deploy/compose.test.ts fails when one is missing).
+# Manifests only, so that the npm ci layers are rebuilt when dependencies change, not on every source
+# edit. `npm ci` needs every workspace's package.json to reproduce the lockfile: add new workspaces
+# here (deploy/compose.test.ts fails when one is missing).
 COPY package.json package-lock.json .npmrc ./
 COPY apps/api/package.json apps/api/
 COPY apps/bridge/package.json apps/bridge/
@@ -24,6 +25,10 @@ COPY apps/web/package.json apps/web/
 COPY packages/auth/package.json packages/auth/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/
+COPY packages/runtime/package.json packages/runtime/
+
+# ---------------------------------------------------------------------------------------------------
+FROM manifests AS deps
 # --ignore-scripts: the only install scripts in the tree are Prisma's native-engine download (useless,
 # since migrations run on the WASM engine, and impossible on air-gapped networks; DESIGN.md
 # "Migrations") and esbuild's binary check (esbuild runs from its prebuilt platform package without it).
@@ -38,16 +43,7 @@ COPY . .
 RUN npm run build
 
 # ---------------------------------------------------------------------------------------------------
-FROM ${NODE_IMAGE} AS prod-deps
-WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY apps/api/package.json apps/api/
-COPY apps/bridge/package.json apps/bridge/
-COPY apps/simulator/package.json apps/simulator/
-COPY apps/web/package.json apps/web/
-COPY packages/auth/package.json packages/auth/
-COPY packages/contracts/package.json packages/contracts/
-COPY packages/db/package.json packages/db/
+FROM manifests AS prod-deps
 # Without devDependencies: no vite, no Prisma CLI, no test tools. tsx stays: it is a root dependency
 # and runs the TypeScript sources at runtime.
 RUN --mount=type=cache,target=/root/.npm \

@@ -61,6 +61,31 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`the API did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/** A peer the launcher either connects to (external) or runs itself (embedded, with `stop`). */
+type Peer = { url: string; mode: 'embedded' | 'external'; stop?: () => Promise<void> };
+
+async function provideDatabase(env: TLauncherEnv, say: Say): Promise<Peer> {
+  if (env.DATABASE_URL !== undefined) {
+    const url = new URL(env.DATABASE_URL);
+    say(`Database: PostgreSQL at ${url.host}${url.pathname}`);
+    return { url: env.DATABASE_URL, mode: 'external' };
+  }
+  const dataDir = path.join(env.TAKT_DATA_DIR, 'pg');
+  const embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_DB_PORT });
+  say(`Database: embedded PostgreSQL (PGlite) in ${dataDir}, listening on 127.0.0.1:${embedded.port}`);
+  return { url: embedded.url, mode: 'embedded', stop: () => embedded.stop() };
+}
+
+async function provideBroker(env: TLauncherEnv, say: Say): Promise<Peer> {
+  if (env.MQTT_URL !== undefined) {
+    say(`MQTT broker: ${env.MQTT_URL}`);
+    return { url: env.MQTT_URL, mode: 'external' };
+  }
+  const broker = await startEmbeddedBroker({ port: env.EMBEDDED_MQTT_PORT });
+  say(`MQTT broker: embedded, listening on ${broker.url}`);
+  return { url: broker.url, mode: 'embedded', stop: () => broker.stop() };
+}
+
 export type LaunchOptions = {
   env: TLauncherEnv;
   /** Variables passed to the child processes (they validate their own). */
@@ -84,17 +109,9 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   try {
     await assertPortFree(env.HOST, env.PORT);
 
-    let databaseUrl = env.DATABASE_URL;
-    const databaseMode = databaseUrl === undefined ? 'embedded' : 'external';
-    if (databaseUrl === undefined) {
-      const dataDir = path.join(env.TAKT_DATA_DIR, 'pg');
-      const embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_DB_PORT });
-      stack.push(() => embedded.stop());
-      databaseUrl = embedded.url;
-      say(`Database: embedded PostgreSQL (PGlite) in ${dataDir}, listening on 127.0.0.1:${embedded.port}`);
-    } else {
-      say(`Database: ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
-    }
+    const database = await provideDatabase(env, say);
+    if (database.stop !== undefined) stack.push(database.stop);
+    const databaseUrl = database.url;
 
     const { appliedMigrationNames } = await applyMigrations(databaseUrl);
     say(`Migrations: ${appliedMigrationNames.length === 0 ? 'up to date' : `applied ${appliedMigrationNames.join(', ')}`}`);
@@ -109,23 +126,16 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       }
     }
 
-    let mqttUrl = env.MQTT_URL;
-    const brokerMode = mqttUrl === undefined ? 'embedded' : 'external';
-    if (mqttUrl === undefined) {
-      const broker = await startEmbeddedBroker({ port: env.EMBEDDED_MQTT_PORT });
-      stack.push(() => broker.stop());
-      mqttUrl = broker.url;
-      say(`MQTT broker: embedded, listening on ${broker.url}`);
-    } else {
-      say(`MQTT broker: ${mqttUrl}`);
-    }
+    const broker = await provideBroker(env, say);
+    if (broker.stop !== undefined) stack.push(broker.stop);
+    const mqttUrl = broker.url;
 
     const childEnv = {
       ...options.childEnv,
       DATABASE_URL: databaseUrl,
       MQTT_URL: mqttUrl,
-      TAKT_DATABASE_MODE: databaseMode,
-      TAKT_BROKER_MODE: brokerMode,
+      TAKT_DATABASE_MODE: database.mode,
+      TAKT_BROKER_MODE: broker.mode,
       WEB_DIST_DIR: path.join(REPO_ROOT, 'apps/web/dist'),
       HOST: env.HOST,
       PORT: String(env.PORT),

@@ -17,7 +17,7 @@ export const ZPostgresUrl = urlWithProtocols(['postgres:', 'postgresql:'], 'post
 export const ZMqttUrl = urlWithProtocols(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'], 'mqtt://host:1883');
 export const ZLogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** Thrown by `loadEnv`; `message` holds one line per bad variable. */
+/** Thrown by `loadEnv`; `message` is one line naming every bad variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -37,5 +37,5 @@ export function loadEnv<S extends z.ZodObject>(schema: S, source: EnvSource): z.
     const value = present[name];
     return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
   });
-  throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
 }

@@ -5,3 +5,4 @@ export * from './problem.contract.ts';
 export * from './machine-state.contract.ts';
 export * from './health.contract.ts';
 export * from './env.contract.ts';
+export * from './uns.contract.ts';

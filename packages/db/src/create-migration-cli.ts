@@ -8,7 +8,10 @@ if (name === undefined) {
   console.error('Usage: npm run db:migration -- <snake_case_name>');
   process.exit(2);
 }
-const result = await createMigration(name);
+const result = await createMigration(name).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});
 console.log(
   result.created
     ? `Created ${path.relative(REPO_ROOT, result.directory)}/migration.sql`

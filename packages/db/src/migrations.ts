@@ -30,6 +30,15 @@ async function readMigrationDirectories(migrationsDir: string): Promise<Migratio
   );
 }
 
+/** Where a schema and its migrations live; the defaults are the repo's prisma/ folder. */
+export type MigrationPaths = { schemaPath: string; migrationsDir: string; snapshotPath: string };
+
+export const DEFAULT_MIGRATION_PATHS: MigrationPaths = {
+  schemaPath: SCHEMA_PATH,
+  migrationsDir: MIGRATIONS_DIR,
+  snapshotPath: SCHEMA_SNAPSHOT_PATH,
+};
+
 export type ApplyMigrationsResult = { appliedMigrationNames: string[] };
 
 /**
@@ -38,10 +47,11 @@ export type ApplyMigrationsResult = { appliedMigrationNames: string[] };
  */
 export async function applyMigrations(
   databaseUrl: string,
-  migrationsDir: string = MIGRATIONS_DIR,
+  paths: MigrationPaths = DEFAULT_MIGRATION_PATHS,
 ): Promise<ApplyMigrationsResult> {
+  const { migrationsDir } = paths;
   await ensureDatabaseExists(databaseUrl);
-  const schemaText = await readFile(SCHEMA_PATH, 'utf8');
+  const schemaText = await readFile(paths.schemaPath, 'utf8');
   const engine = await openSchemaEngine(databaseUrl, schemaText);
   try {
     const lockfileContent = await readFile(path.join(migrationsDir, LOCKFILE), 'utf8').catch(() => null);
@@ -86,8 +96,8 @@ export async function diffSchemas(from: string | null, to: string): Promise<stri
 }
 
 /** The schema the newest migration was made from, or null before the first migration. */
-export async function readSchemaSnapshot(): Promise<string | null> {
-  return readFile(SCHEMA_SNAPSHOT_PATH, 'utf8').catch(() => null);
+export async function readSchemaSnapshot(paths: MigrationPaths = DEFAULT_MIGRATION_PATHS): Promise<string | null> {
+  return readFile(paths.snapshotPath, 'utf8').catch(() => null);
 }
 
 function timestamp(now: Date): string {
@@ -100,15 +110,19 @@ export type CreateMigrationResult = { created: false } | { created: true; direct
  * Writes the next migration: the diff from the schema snapshot of the newest migration to
  * `schema.prisma`, then moves the snapshot forward. Writes nothing when the two agree.
  */
-export async function createMigration(name: string, now: Date = new Date()): Promise<CreateMigrationResult> {
+export async function createMigration(
+  name: string,
+  options: { now?: Date; paths?: MigrationPaths } = {},
+): Promise<CreateMigrationResult> {
+  const paths = options.paths ?? DEFAULT_MIGRATION_PATHS;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Migration name "${name}" must be snake_case (a-z, 0-9, _).`);
-  const schemaText = await readFile(SCHEMA_PATH, 'utf8');
-  const sql = await diffSchemas(await readSchemaSnapshot(), schemaText);
+  const schemaText = await readFile(paths.schemaPath, 'utf8');
+  const sql = await diffSchemas(await readSchemaSnapshot(paths), schemaText);
   if (sql === '') return { created: false };
-  const directory = path.join(MIGRATIONS_DIR, `${timestamp(now)}_${name}`);
+  const directory = path.join(paths.migrationsDir, `${timestamp(options.now ?? new Date())}_${name}`);
   await mkdir(directory, { recursive: true });
   await writeFile(path.join(directory, 'migration.sql'), sql);
-  await writeFile(path.join(MIGRATIONS_DIR, LOCKFILE), LOCKFILE_CONTENT);
-  await copyFile(SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH);
+  await writeFile(path.join(paths.migrationsDir, LOCKFILE), LOCKFILE_CONTENT);
+  await copyFile(paths.schemaPath, paths.snapshotPath);
   return { created: true, directory, sql };
 }

@@ -8,8 +8,10 @@ export type AuthContext = {
 };
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types its locals by declaration merging
+  // Express types res.locals by declaration merging, which needs a namespace and an interface.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
+    // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
     interface Locals {
       auth?: AuthContext | null;
       requestId: string;

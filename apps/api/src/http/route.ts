@@ -2,7 +2,7 @@
 // params, query, body and response. One mechanism mounts them, authorises, validates and writes the
 // parsed values into the handler's context; the same definitions feed the OpenAPI document.
 import type { NextFunction, Request, Response, Router } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { hasRole, type TRole } from '@takt/contracts';
 import { AppError } from './app-error.ts';
 import type { AuthContext } from '../auth/auth-context.ts';

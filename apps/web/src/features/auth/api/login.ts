@@ -5,6 +5,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import { meQueryKey } from './get-me.ts';
 
+/** Lets the global 401 handler tell "wrong password" from "session expired". */
+export const loginMutationKey = ['auth', 'login'] as const;
+
 export async function login(input: TLoginRequest): Promise<TUser> {
   const session = await api.post('/auth/login', input, ZSessionResponse);
   return session.user;
@@ -13,6 +16,7 @@ export async function login(input: TLoginRequest): Promise<TUser> {
 export function useLogin({ onSuccess }: { onSuccess?: (user: TUser) => void } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
+    mutationKey: loginMutationKey,
     mutationFn: login,
     onSuccess: (user) => {
       queryClient.setQueryData(meQueryKey, user);

@@ -1,0 +1,18 @@
+// Configuration of the bridge process (STYLE.md rule 10): the only module that reads process.env.
+// The launcher (`npm start`) does not use this: it passes options to startBridge() directly.
+import { loadEnv, ZLogLevel, ZMqttUrl, ZPostgresUrl, ZUnsTopicPrefix } from '@takt/contracts';
+import { z } from 'zod';
+
+export const ZBridgeEnv = z.object({
+  DATABASE_URL: ZPostgresUrl,
+  MQTT_URL: ZMqttUrl,
+  MQTT_UNS_PREFIX: ZUnsTopicPrefix.default('takt'),
+  LOG_LEVEL: ZLogLevel.default('info'),
+  /** A machine silent for this long is put OFFLINE (DESIGN.md "Machine states": heartbeat lost). */
+  BRIDGE_OFFLINE_AFTER_SEC: z.coerce.number().positive().max(86_400).default(60),
+});
+export type TBridgeEnv = z.infer<typeof ZBridgeEnv>;
+
+export function loadBridgeEnv(source: Record<string, string | undefined> = process.env): TBridgeEnv {
+  return loadEnv(ZBridgeEnv, source);
+}

@@ -1,0 +1,73 @@
+// Maps the state codes machines report onto Takt's machine states (DESIGN.md "Machine states": "PackML and
+// UMH state codes map onto this table in the ingest pipeline"). The mapping is documented in
+// apps/bridge/README.md; change both together.
+//
+// The two numeric families do not overlap: PackML state numbers are 0–17 (ISA-TR88.00.02 / OPC UA PackML
+// StateNumber), UMH state codes are 10000–229999 in blocks of 10000 (UMH data model "states"; a code
+// X…X+9999 belongs to block X, e.g. 180001 is an equipment failure).
+import type { TMachineState } from '@takt/contracts';
+
+export type MappedState = { state: TMachineState; sourceCode: string | null };
+
+// PackML distinguishes Suspended (external: starved/blocked → IDLE) from Held (internal process condition
+// → DOWN); Aborted/Aborting/Clearing follow an abort, i.e. a fault. Undefined carries no information,
+// which Takt records as OFFLINE (a data gap).
+const PACKML_STATES: Record<number, { name: string; state: TMachineState }> = {
+  0: { name: 'Undefined', state: 'OFFLINE' },
+  1: { name: 'Clearing', state: 'DOWN' },
+  2: { name: 'Stopped', state: 'IDLE' },
+  3: { name: 'Starting', state: 'IDLE' },
+  4: { name: 'Idle', state: 'IDLE' },
+  5: { name: 'Suspended', state: 'IDLE' },
+  6: { name: 'Execute', state: 'PRODUCING' },
+  7: { name: 'Stopping', state: 'IDLE' },
+  8: { name: 'Aborting', state: 'DOWN' },
+  9: { name: 'Aborted', state: 'DOWN' },
+  10: { name: 'Holding', state: 'DOWN' },
+  11: { name: 'Held', state: 'DOWN' },
+  12: { name: 'Unholding', state: 'DOWN' },
+  13: { name: 'Suspending', state: 'IDLE' },
+  14: { name: 'Unsuspending', state: 'IDLE' },
+  15: { name: 'Resetting', state: 'IDLE' },
+  16: { name: 'Completing', state: 'IDLE' },
+  17: { name: 'Complete', state: 'IDLE' },
+};
+
+// UMH blocks. Producing at lower speed stays PRODUCING (the loss shows in performance, not availability);
+// unknown → OFFLINE (data gap); material, operator and unspecified stops → IDLE; process stops
+// (changeover, cleaning, emptying, setting up) → CHANGEOVER (setup loss); operator break → PLANNED_STOP;
+// no shift / no order → NO_ORDER; failures and interference → DOWN; preventive maintenance → PLANNED_STOP.
+const UMH_BLOCKS: Record<number, { name: string; state: TMachineState }> = {
+  10000: { name: 'ProducingAtFullSpeed', state: 'PRODUCING' },
+  20000: { name: 'ProducingAtLowerThanFullSpeed', state: 'PRODUCING' },
+  30000: { name: 'Unknown', state: 'OFFLINE' },
+  40000: { name: 'UnspecifiedStop / Idle / OperatorInteraction', state: 'IDLE' },
+  50000: { name: 'Microstop', state: 'IDLE' },
+  60000: { name: 'InletJam', state: 'IDLE' },
+  70000: { name: 'OutletJam', state: 'IDLE' },
+  80000: { name: 'CongestionBypass', state: 'IDLE' },
+  90000: { name: 'MaterialIssueOther', state: 'IDLE' },
+  100000: { name: 'Changeover', state: 'CHANGEOVER' },
+  110000: { name: 'Cleaning', state: 'CHANGEOVER' },
+  120000: { name: 'Emptying', state: 'CHANGEOVER' },
+  130000: { name: 'SettingUp', state: 'CHANGEOVER' },
+  140000: { name: 'OperatorNotAtMachine', state: 'IDLE' },
+  150000: { name: 'OperatorBreak', state: 'PLANNED_STOP' },
+  160000: { name: 'NoShift', state: 'NO_ORDER' },
+  170000: { name: 'NoOrder', state: 'NO_ORDER' },
+  180000: { name: 'EquipmentFailure', state: 'DOWN' },
+  190000: { name: 'ExternalFailure', state: 'DOWN' },
+  200000: { name: 'ExternalInterference', state: 'DOWN' },
+  210000: { name: 'PreventiveMaintenanceStop', state: 'PLANNED_STOP' },
+  220000: { name: 'TechnicalOtherStop', state: 'DOWN' },
+};
+
+/** The Takt state for a reported state (Takt name, PackML number or UMH code), or null when unknown. */
+export function mapStateCode(reported: TMachineState | number): MappedState | null {
+  if (typeof reported === 'string') return { state: reported, sourceCode: null };
+  const packml = PACKML_STATES[reported];
+  if (packml) return { state: packml.state, sourceCode: `packml:${reported}` };
+  const umh = UMH_BLOCKS[Math.floor(reported / 10_000) * 10_000];
+  if (umh) return { state: umh.state, sourceCode: `umh:${reported}` };
+  return null;
+}

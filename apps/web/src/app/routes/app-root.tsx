@@ -1,0 +1,53 @@
+// The signed-in part of the SPA: checks the session, sends strangers to /login (remembering where they were
+// going), and otherwise frames the page in the app shell with the sign-out action and the health status bar.
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { AppShell } from '../../components/layout/app-shell.tsx';
+import { FullPageMessage } from '../../components/ui/full-page-message.tsx';
+import { loginPath } from '../../config/paths.ts';
+import { useMe } from '../../features/auth/api/get-me.ts';
+import { useLogout } from '../../features/auth/api/logout.ts';
+import { HealthStatusBar } from '../../features/health/components/health-status-bar.tsx';
+import type { TLoginRedirectState } from '../redirect-target.ts';
+
+export function AppRoot() {
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const logout = useLogout({
+    onSuccess: () => {
+      void navigate(loginPath, { replace: true });
+    },
+  });
+
+  if (me.data) {
+    return (
+      <AppShell
+        user={me.data}
+        onSignOut={() => logout.mutate()}
+        isSigningOut={logout.isPending}
+        signOutError={logout.error?.message}
+        statusBar={<HealthStatusBar />}
+      >
+        <Outlet />
+      </AppShell>
+    );
+  }
+  if (me.data === null) {
+    const state: TLoginRedirectState = { from: `${location.pathname}${location.search}${location.hash}` };
+    return <Navigate to={loginPath} replace state={state} />;
+  }
+  if (me.isError) {
+    return (
+      <FullPageMessage
+        title="Cannot reach the Takt server"
+        detail={me.error.message}
+        action={
+          <button type="button" className="button button-primary" onClick={() => void me.refetch()}>
+            Try again
+          </button>
+        }
+      />
+    );
+  }
+  return <FullPageMessage title="Loading Takt…" isBusy />;
+}

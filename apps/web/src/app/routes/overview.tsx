@@ -1,0 +1,21 @@
+// / — the plant overview: machine state tiles once machines report, and the health of the system now.
+import { EmptyState } from '../../components/ui/empty-state.tsx';
+import { PageHeader } from '../../components/ui/page-header.tsx';
+import { SystemStatusPanel } from '../../features/health/components/system-status-panel.tsx';
+
+export function OverviewRoute() {
+  return (
+    <>
+      <PageHeader title="Overview" description="Live state of every line and machine in the plant, shift by shift." />
+      <div className="page-grid">
+        <EmptyState icon="overview" title="No machines reporting yet">
+          <p>
+            A tile per machine — producing, idle, down, changeover — appears here as soon as the plant model has lines and machines and a data source (MQTT,
+            Sparkplug B or OPC UA) sends their state.
+          </p>
+        </EmptyState>
+        <SystemStatusPanel />
+      </div>
+    </>
+  );
+}

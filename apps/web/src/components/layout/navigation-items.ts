@@ -1,0 +1,36 @@
+// The left navigation for a role: the pages of config/paths.ts the role may open, grouped in the order the
+// table lists them. Pure, so the role → menu rule is unit-tested rather than only seen in screenshots.
+import { hasRole, type TRole } from '@takt/contracts';
+import { appPages, type TAppPageId, type TNavigationGroup } from '../../config/paths.ts';
+
+export type TNavigationItem = { id: TAppPageId; path: string; label: string };
+export type TNavigationSection = { group: TNavigationGroup; title: string; items: TNavigationItem[] };
+
+const SECTION_TITLES: Record<TNavigationGroup, string> = {
+  production: 'Production',
+  administration: 'Administration',
+};
+
+// Object.keys loses the literal key type; appPages is declared `as const`, so the keys are exactly TAppPageId.
+const PAGE_IDS = Object.keys(appPages) as TAppPageId[];
+
+/** The navigation sections `role` sees; a section with no visible page is left out. */
+export function getNavigationSections(role: TRole): TNavigationSection[] {
+  const sections: TNavigationSection[] = [];
+  for (const id of PAGE_IDS) {
+    const page = appPages[id];
+    if (!hasRole(role, page.minRole)) continue;
+    let section = sections.find((candidate) => candidate.group === page.group);
+    if (section === undefined) {
+      section = { group: page.group, title: SECTION_TITLES[page.group], items: [] };
+      sections.push(section);
+    }
+    section.items.push({ id, path: page.path, label: page.label });
+  }
+  return sections;
+}
+
+/** The same items as one flat list, in display order. */
+export function getNavigationItems(role: TRole): TNavigationItem[] {
+  return getNavigationSections(role).flatMap((section) => section.items);
+}
