@@ -1,11 +1,32 @@
 // Lint rules of the repo (STYLE.md): strict TypeScript, one direction of imports
 // (packages never import apps; web features never import each other; app composes them),
 // process.env only in env.ts files, no import cycles.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+// bulletproof-react's one direction: shared (components, lib, config, utils) → features → app, and no
+// feature imports another.
+const WEB_SRC = './apps/web/src';
+const webFeatures = readdirSync(`${WEB_SRC}/features`, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const webZones = [
+  ...webFeatures.map((feature) => ({
+    target: `${WEB_SRC}/features/${feature}`,
+    from: `${WEB_SRC}/features`,
+    except: [`./${feature}`],
+    message: 'Web features never import each other; compose them in app/.',
+  })),
+  ...['components', 'lib', 'config', 'utils'].map((shared) => ({
+    target: `${WEB_SRC}/${shared}`,
+    from: [`${WEB_SRC}/features`, `${WEB_SRC}/app`],
+    message: 'Shared web code does not import features or the app layer.',
+  })),
+];
 
 export default tseslint.config(
   {
@@ -39,6 +60,7 @@ export default tseslint.config(
             { target: './packages', from: './apps', message: 'packages/ never import apps/.' },
             { target: './apps/web', from: ['./apps/api', './apps/bridge', './apps/simulator', './packages/db'], message: 'The web app talks to the API over HTTP only.' },
             { target: './apps/web/src/features', from: './apps/web/src/app', message: 'Features do not import the app layer.' },
+            ...webZones,
           ],
         },
       ],

@@ -50,6 +50,7 @@ const ENV_CONTRACT = [
   'SIMULATOR_SEED',
   'SIMULATOR_SPEED',
   'BRIDGE_ENABLED',
+  'BRIDGE_OFFLINE_AFTER_SEC',
   'MQTT_UNS_PREFIX',
   'COOKIE_SECURE',
   'TRUST_PROXY',
@@ -76,7 +77,8 @@ const NOT_USER_CONFIG = ['NODE_ENV'];
 function envSchemaModules(): { module: string; role: 'launcher' | 'app' }[] {
   const modules: { module: string; role: 'launcher' | 'app' }[] = [];
   for (const file of listFiles('scripts')) {
-    if (/env[^/]*\.ts$/.test(path.posix.basename(file)) && !file.includes('.test.')) modules.push({ module: file, role: 'launcher' });
+    if (/env[^/]*\.ts$/.test(path.posix.basename(file)) && !file.includes('.test.'))
+      modules.push({ module: file, role: 'launcher' });
   }
   for (const workspace of workspaceDirectories(ROOT)) {
     if (workspace === 'apps/web') continue;
@@ -138,8 +140,8 @@ function requiredEnvKeys(schemas: EnvSchema[]): { key: string; requiredBy: strin
     ...schemas
       .filter(({ role }) => role === 'launcher')
       .flatMap(({ module, exportName, schema }) =>
-      schemaRequiredKeys(schema).map((key) => ({ key, requiredBy: `${module} ${exportName}` })),
-    ),
+        schemaRequiredKeys(schema).map((key) => ({ key, requiredBy: `${module} ${exportName}` })),
+      ),
   ];
 }
 
@@ -302,7 +304,10 @@ describe('the env schemas of the apps', () => {
   });
 
   it('are found: the launcher’s and at least @takt/db’s', () => {
-    expect(schemas.filter(({ role }) => role === 'launcher'), 'a zod schema in scripts/**/*env*.ts').not.toEqual([]);
+    expect(
+      schemas.filter(({ role }) => role === 'launcher'),
+      'a zod schema in scripts/**/*env*.ts',
+    ).not.toEqual([]);
     expect(schemas.map(({ module }) => module)).toContain('packages/db/src/env.ts');
   });
 
@@ -325,7 +330,10 @@ describe('the env schemas of the apps', () => {
     for (const { module, role, exportName, schema } of schemas) {
       for (const key of Object.keys(schema.shape)) {
         if (NOT_USER_CONFIG.includes(key) || documented.includes(key)) continue;
-        expect(role === 'app' && isSetByLauncher(key), `${key} of ${module} ${exportName}: document it in .env.example`).toBe(true);
+        expect(
+          role === 'app' && isSetByLauncher(key),
+          `${key} of ${module} ${exportName}: document it in .env.example`,
+        ).toBe(true);
       }
     }
   });
@@ -408,19 +416,31 @@ describe('Dockerfile', () => {
   });
 
   it('copies every manifest npm ci needs, and nothing else, before each npm ci', () => {
-    const manifests = ['package.json', 'package-lock.json', ...workspaceDirectories(ROOT).map((dir) => `${dir}/package.json`)];
+    const manifests = [
+      'package.json',
+      'package-lock.json',
+      ...workspaceDirectories(ROOT).map((dir) => `${dir}/package.json`),
+    ];
     const installers = dockerfile.stages.filter((stage) => stageInstructions(stage, 'RUN').some(isNpmCi));
     expect(installers.length).toBeGreaterThan(0);
     for (const stage of installers) {
       // The instructions that ran before npm ci, in this stage and the stages it is built FROM.
       const chain = [...stageAncestry(stage), stage].flatMap(({ instructions }) => instructions);
-      const before = chain.slice(0, chain.findIndex(({ keyword, args }) => keyword === 'RUN' && isNpmCi(args)));
-      const copied = before.filter(({ keyword }) => keyword === 'COPY').flatMap(({ args }) => parseCopyInstruction(args).sources);
+      const before = chain.slice(
+        0,
+        chain.findIndex(({ keyword, args }) => keyword === 'RUN' && isNpmCi(args)),
+      );
+      const copied = before
+        .filter(({ keyword }) => keyword === 'COPY')
+        .flatMap(({ args }) => parseCopyInstruction(args).sources);
       for (const manifest of manifests) {
         expect(copied, `stage ${stage.name}: COPY ${manifest} before npm ci (a new workspace?)`).toContain(manifest);
       }
       // Copying sources before npm ci would reinstall every dependency on every source edit.
-      expect(copied.filter((source) => !/(^|\/)(package(-lock)?\.json|\.npmrc)$/.test(source)), `stage ${stage.name}`).toEqual([]);
+      expect(
+        copied.filter((source) => !/(^|\/)(package(-lock)?\.json|\.npmrc)$/.test(source)),
+        `stage ${stage.name}`,
+      ).toEqual([]);
     }
   });
 
@@ -443,7 +463,10 @@ describe('Dockerfile', () => {
   });
 
   it('runs as a non-root user in production mode, listening on all interfaces', () => {
-    const env = Object.assign({}, ...stageInstructions(runtimeStage, 'ENV').map(parseEnvInstruction)) as Record<string, string>;
+    const env = Object.assign({}, ...stageInstructions(runtimeStage, 'ENV').map(parseEnvInstruction)) as Record<
+      string,
+      string
+    >;
     expect(env.NODE_ENV).toBe('production');
     expect(env.HOST).toBe('0.0.0.0');
     const user = stageInstructions(runtimeStage, 'USER').at(-1);

@@ -69,7 +69,11 @@ export function parseEnvInstruction(args: string): Record<string, string> {
 }
 
 /** Options (`--from=build`) and operands of a COPY/ADD instruction; sources then destination. */
-export function parseCopyInstruction(args: string): { options: Record<string, string>; sources: string[]; dest: string } {
+export function parseCopyInstruction(args: string): {
+  options: Record<string, string>;
+  sources: string[];
+  dest: string;
+} {
   const options: Record<string, string> = {};
   const operands: string[] = [];
   const trimmed = args.trim();
@@ -234,7 +238,10 @@ export function healthcheckCommand(service: ComposeService): string {
   const test = healthcheck.test ?? [];
   const words = typeof test === 'string' ? ['CMD-SHELL', test] : test;
   if (words[0] === 'NONE') return '';
-  return words.slice(1).map((word) => interpolate(word)).join(' ');
+  return words
+    .slice(1)
+    .map((word) => interpolate(word))
+    .join(' ');
 }
 
 // --- .env.example ------------------------------------------------------------------------------------

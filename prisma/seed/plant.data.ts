@@ -368,3 +368,14 @@ export const MACHINE_FAULTS: Readonly<Record<MachineKind, readonly string[]>> = 
 export function machinePath(siteCode: string, areaCode: string, lineCode: string, machineCode: string): string {
   return `${siteCode}/${areaCode}/${lineCode}/${machineCode}`;
 }
+
+/** Breakdowns any machine may have now and then, besides its typical ones. */
+export const OCCASIONAL_FAULTS: readonly string[] = [
+  'MECH-JAM',
+  'MECH-PNEU',
+  'ELEC-SENSOR',
+  'ELEC-PLC',
+  'ELEC-POWER',
+  'MAT-WRONG',
+  'QUAL-HOLD',
+];

@@ -18,7 +18,9 @@ function createQueryClient(): QueryClient {
     mutationCache: new MutationCache({
       onError: (error, _variables, _context, mutation) => {
         // A 401 from the login form means wrong credentials, not an expired session.
-        const isLogin = mutation.options.mutationKey !== undefined && hashKey(mutation.options.mutationKey) === hashKey(loginMutationKey);
+        const isLogin =
+          mutation.options.mutationKey !== undefined &&
+          hashKey(mutation.options.mutationKey) === hashKey(loginMutationKey);
         if (!isLogin && error instanceof ApiError && error.status === 401) queryClient.setQueryData(meQueryKey, null);
       },
     }),

@@ -7,7 +7,9 @@ const ZWebEnv = z.object({
   VITE_API_URL: z
     .string()
     .trim()
-    .refine((value) => value.startsWith('/') || URL.canParse(value), { message: 'must be a path like /api/v1 or an absolute URL' })
+    .refine((value) => value.startsWith('/') || URL.canParse(value), {
+      message: 'must be a path like /api/v1 or an absolute URL',
+    })
     .transform((value) => value.replace(/\/+$/, ''))
     .default('/api/v1'),
   VITE_HEALTH_POLL_MS: z.coerce.number().int().min(1000).default(15_000),

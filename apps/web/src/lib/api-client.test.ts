@@ -5,10 +5,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError, createApiClient, problemFromResponse, readCookie } from './api-client.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
-const sessionBody = { user: { id: '5f0c3b8e-6a43-4a55-9d1e-3f8f5f1b2a10', username: 'admin', displayName: 'Ada Admin', role: 'ADMIN' } };
+const sessionBody = {
+  user: { id: '5f0c3b8e-6a43-4a55-9d1e-3f8f5f1b2a10', username: 'admin', displayName: 'Ada Admin', role: 'ADMIN' },
+};
 
 function jsonResponse(status: number, body: unknown, contentType = 'application/json'): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'content-type': contentType } });
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': contentType },
+  });
 }
 
 describe('problemFromResponse', () => {
@@ -49,7 +54,10 @@ describe('problemFromResponse', () => {
 
 describe('ApiError', () => {
   it('shows the detail when there is one, the title otherwise', () => {
-    expect(new ApiError({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid username or password' }).message).toBe('Invalid username or password');
+    expect(
+      new ApiError({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid username or password' })
+        .message,
+    ).toBe('Invalid username or password');
     expect(new ApiError({ type: 'about:blank', title: 'Unauthorized', status: 401 }).message).toBe('Unauthorized');
   });
 
@@ -110,8 +118,13 @@ describe('createApiClient', () => {
 
   it('throws an ApiError carrying the problem of a 401', async () => {
     const problem = { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid username or password' };
-    const client = createApiClient({ baseUrl: '/api/v1', fetchFn: async () => jsonResponse(401, problem, PROBLEM_JSON) });
-    const error = await client.post('/auth/login', { username: 'admin', password: 'wrong' }, ZSessionResponse).catch((caught: unknown) => caught);
+    const client = createApiClient({
+      baseUrl: '/api/v1',
+      fetchFn: async () => jsonResponse(401, problem, PROBLEM_JSON),
+    });
+    const error = await client
+      .post('/auth/login', { username: 'admin', password: 'wrong' }, ZSessionResponse)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 401, title: 'Unauthorized', message: 'Invalid username or password' });
   });
@@ -134,7 +147,10 @@ describe('createApiClient', () => {
   });
 
   it('rejects a response that breaks the contract instead of rendering it', async () => {
-    const client = createApiClient({ baseUrl: '/api/v1', fetchFn: async () => jsonResponse(200, { user: { id: 'not-a-uuid' } }) });
+    const client = createApiClient({
+      baseUrl: '/api/v1',
+      fetchFn: async () => jsonResponse(200, { user: { id: 'not-a-uuid' } }),
+    });
     await expect(client.get('/auth/me', ZSessionResponse)).rejects.toThrow(/does not match the contract/);
   });
 });

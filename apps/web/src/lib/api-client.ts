@@ -113,7 +113,13 @@ export type TApiClientOptions = {
 export type TApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient({ baseUrl, fetchFn = (...args) => fetch(...args), getCsrfToken }: TApiClientOptions) {
-  async function request<T>(method: THttpMethod, path: string, body: unknown, schema: z.ZodType<T> | undefined, options: TRequestOptions = {}): Promise<T> {
+  async function request<T>(
+    method: THttpMethod,
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T> | undefined,
+    options: TRequestOptions = {},
+  ): Promise<T> {
     const headers = new Headers({ accept: 'application/json, application/problem+json' });
     if (body !== undefined) headers.set('content-type', 'application/json');
     if (method !== 'GET') {
@@ -134,7 +140,12 @@ export function createApiClient({ baseUrl, fetchFn = (...args) => fetch(...args)
       // An abort is the caller's own decision (TanStack Query cancelling a query), not a failure to report.
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError(
-        { type: 'about:blank', title: 'Cannot reach the Takt server', status: 0, detail: 'Cannot reach the Takt server. Check the network connection and try again.' },
+        {
+          type: 'about:blank',
+          title: 'Cannot reach the Takt server',
+          status: 0,
+          detail: 'Cannot reach the Takt server. Check the network connection and try again.',
+        },
         { cause: error },
       );
     }
@@ -148,21 +159,29 @@ export function createApiClient({ baseUrl, fetchFn = (...args) => fetch(...args)
     try {
       json = JSON.parse(bodyText);
     } catch (error) {
-      throw new Error(`${method} ${path} answered HTTP ${response.status} with a body that is not JSON`, { cause: error });
+      throw new Error(`${method} ${path} answered HTTP ${response.status} with a body that is not JSON`, {
+        cause: error,
+      });
     }
     const parsed = schema.safeParse(json);
     // A response that breaks the shared contract means the API and the SPA were built from different
     // versions; say so instead of rendering half-valid data.
-    if (!parsed.success) throw new Error(`${method} ${path} answered with data that does not match the contract`, { cause: parsed.error });
+    if (!parsed.success)
+      throw new Error(`${method} ${path} answered with data that does not match the contract`, { cause: parsed.error });
     return parsed.data;
   }
 
   return {
-    get: <T>(path: string, schema: z.ZodType<T>, options?: TRequestOptions) => request('GET', path, undefined, schema, options),
-    post: <T = undefined>(path: string, body?: unknown, schema?: z.ZodType<T>, options?: TRequestOptions) => request('POST', path, body, schema, options),
-    put: <T = undefined>(path: string, body?: unknown, schema?: z.ZodType<T>, options?: TRequestOptions) => request('PUT', path, body, schema, options),
-    patch: <T = undefined>(path: string, body?: unknown, schema?: z.ZodType<T>, options?: TRequestOptions) => request('PATCH', path, body, schema, options),
-    delete: <T = undefined>(path: string, schema?: z.ZodType<T>, options?: TRequestOptions) => request('DELETE', path, undefined, schema, options),
+    get: <T>(path: string, schema: z.ZodType<T>, options?: TRequestOptions) =>
+      request('GET', path, undefined, schema, options),
+    post: <T = undefined>(path: string, body?: unknown, schema?: z.ZodType<T>, options?: TRequestOptions) =>
+      request('POST', path, body, schema, options),
+    put: <T = undefined>(path: string, body?: unknown, schema?: z.ZodType<T>, options?: TRequestOptions) =>
+      request('PUT', path, body, schema, options),
+    patch: <T = undefined>(path: string, body?: unknown, schema?: z.ZodType<T>, options?: TRequestOptions) =>
+      request('PATCH', path, body, schema, options),
+    delete: <T = undefined>(path: string, schema?: z.ZodType<T>, options?: TRequestOptions) =>
+      request('DELETE', path, undefined, schema, options),
   };
 }
 

@@ -5,11 +5,14 @@ import { PageHeader } from '../../components/ui/page-header.tsx';
 export function DowntimeRoute() {
   return (
     <>
-      <PageHeader title="Downtime" description="Every stop with its duration and reason: breakdowns, idle time, changeovers, planned stops." />
-      <EmptyState icon="pause" title="No downtime recorded">
+      <PageHeader
+        title="Downtime"
+        description="Every stop with its duration and reason: breakdowns, idle time, changeovers, planned stops."
+      />
+      <EmptyState icon="pause" title="No downtime view yet">
         <p>
-          Stops are listed here once machines report their state. Supervisors can then classify each one with a reason from the plant&apos;s downtime
-          reason tree.
+          The list of stops with their durations and reasons arrives with the KPI engine. Supervisors will classify
+          unplanned stops here with a reason from the plant&apos;s downtime reason tree.
         </p>
       </EmptyState>
     </>

@@ -19,7 +19,7 @@ export function LoginRoute() {
           <BrandMark size={44} />
           <div>
             <p className="login-product">Takt</p>
-            <p className="login-tagline">Manufacturing execution · OEE · work-order dispatch</p>
+            <p className="login-tagline">OEE and work-order dispatch for the plant floor</p>
           </div>
         </div>
         <div className="login-card">

@@ -8,10 +8,10 @@ export function OverviewRoute() {
     <>
       <PageHeader title="Overview" description="Live state of every line and machine in the plant, shift by shift." />
       <div className="page-grid">
-        <EmptyState icon="overview" title="No machines reporting yet">
+        <EmptyState icon="overview" title="No live plant view yet">
           <p>
-            A tile per machine — producing, idle, down, changeover — appears here as soon as the plant model has lines and machines and a data source (MQTT,
-            Sparkplug B or OPC UA) sends their state.
+            A tile per machine — producing, idle, down, changeover — arrives with the live machine-state stream. The
+            system status panel shows whether the database and the MQTT broker that feed it are up.
           </p>
         </EmptyState>
         <SystemStatusPanel />

@@ -5,11 +5,14 @@ import { PageHeader } from '../../components/ui/page-header.tsx';
 export function WorkOrdersRoute() {
   return (
     <>
-      <PageHeader title="Work orders" description="Release orders, dispatch them to a line and follow their progress against plan." />
-      <EmptyState icon="clipboard" title="No work orders yet">
+      <PageHeader
+        title="Work orders"
+        description="Release orders, dispatch them to a line and follow their progress against plan."
+      />
+      <EmptyState icon="clipboard" title="No dispatch board yet">
         <p>
-          Orders move from draft to released, in progress and completed. Creating and dispatching them arrives with the work-order module; good and scrap
-          counts will then come straight from the machines.
+          Releasing orders, dispatching them to a line and following their good and scrap counts against plan arrive
+          with the work-order module.
         </p>
       </EmptyState>
     </>

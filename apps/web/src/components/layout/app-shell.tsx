@@ -36,7 +36,7 @@ export function AppShell({ user, onSignOut, isSigningOut, signOutError, statusBa
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/" className="brand" aria-label="Takt — overview">
+        <Link to="/" className="brand">
           <BrandMark />
           <span className="brand-name">Takt</span>
         </Link>

@@ -16,7 +16,15 @@ describe('getNavigationItems', () => {
   });
 
   it('adds the administration pages for an admin', () => {
-    expect(labels('ADMIN')).toEqual(['Overview', 'OEE', 'Downtime', 'Work orders', 'Plant configuration', 'Data sources', 'Users']);
+    expect(labels('ADMIN')).toEqual([
+      'Overview',
+      'OEE',
+      'Downtime',
+      'Work orders',
+      'Plant configuration',
+      'Data sources',
+      'Users',
+    ]);
   });
 
   it.each(ROLES)('never lists a page a %s would be redirected away from', (role) => {

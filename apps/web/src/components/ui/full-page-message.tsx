@@ -3,7 +3,17 @@
 import type { ReactNode } from 'react';
 import { BrandMark } from './brand-mark.tsx';
 
-export function FullPageMessage({ title, detail, isBusy = false, action }: { title: string; detail?: string; isBusy?: boolean; action?: ReactNode }) {
+export function FullPageMessage({
+  title,
+  detail,
+  isBusy = false,
+  action,
+}: {
+  title: string;
+  detail?: string;
+  isBusy?: boolean;
+  action?: ReactNode;
+}) {
   return (
     <div className="full-page-message" role={isBusy ? 'status' : 'alert'} aria-busy={isBusy}>
       <BrandMark size={40} />

@@ -1,7 +1,15 @@
 // The title block every page starts with; also sets the browser tab title (React 19 hoists <title>).
 import type { ReactNode } from 'react';
 
-export function PageHeader({ title, description, actions }: { title: string; description: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description: string;
+  actions?: ReactNode;
+}) {
   return (
     <header className="page-header">
       <title>{`${title} · Takt`}</title>

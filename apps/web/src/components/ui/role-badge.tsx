@@ -9,7 +9,11 @@ export function roleLabel(role: TRole): string {
 
 export function RoleBadge({ role, testId }: { role: TRole; testId?: string }) {
   return (
-    <span className={`role-badge role-badge-${role.toLowerCase()}`} data-testid={testId} title={`Role: ${roleLabel(role)}`}>
+    <span
+      className={`role-badge role-badge-${role.toLowerCase()}`}
+      data-testid={testId}
+      title={`Role: ${roleLabel(role)}`}
+    >
       {roleLabel(role)}
     </span>
   );

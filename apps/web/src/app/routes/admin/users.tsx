@@ -7,7 +7,10 @@ export function UsersRoute() {
     <>
       <PageHeader title="Users" description="Accounts and their roles: viewer, supervisor or admin." />
       <EmptyState icon="users" title="No user management yet">
-        <p>Creating accounts, changing roles and disabling users arrives with the user administration screens. Every change will be written to the audit log.</p>
+        <p>
+          Creating accounts, changing roles and disabling users arrives with the user administration screens. Every
+          change will be written to the audit log.
+        </p>
       </EmptyState>
     </>
   );

@@ -54,7 +54,12 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
   const formError = login.error?.message;
 
   return (
-    <form className="login-form" onSubmit={handleSubmit} noValidate aria-describedby={formError === undefined ? undefined : `${id}-alert`}>
+    <form
+      className="login-form"
+      onSubmit={handleSubmit}
+      noValidate
+      aria-describedby={formError === undefined ? undefined : `${id}-alert`}
+    >
       {formError === undefined ? null : (
         <div className="form-alert" role="alert" id={`${id}-alert`}>
           <Icon name="alert" />
@@ -107,7 +112,12 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
           </p>
         )}
       </div>
-      <button type="submit" className="button button-primary button-block" disabled={login.isPending} aria-busy={login.isPending}>
+      <button
+        type="submit"
+        className="button button-primary button-block"
+        disabled={login.isPending}
+        aria-busy={login.isPending}
+      >
         {login.isPending ? 'Signing in…' : 'Sign in'}
       </button>
     </form>

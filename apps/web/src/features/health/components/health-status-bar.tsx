@@ -7,7 +7,10 @@ function DependencyIndicator({ name, dependency }: { name: string; dependency: T
   const isUp = dependency.status === 'up';
   const latency = dependency.latencyMs === undefined ? '' : ` · ${Math.round(dependency.latencyMs)} ms`;
   return (
-    <span className="status-item" title={dependency.detail ?? `${name} ${dependency.status} (${dependency.mode})${latency}`}>
+    <span
+      className="status-item"
+      title={dependency.detail ?? `${name} ${dependency.status} (${dependency.mode})${latency}`}
+    >
       <span className={`status-dot ${isUp ? 'status-dot-up' : 'status-dot-down'}`} aria-hidden="true" />
       {name} {isUp ? 'up' : 'down'}
       <span className="status-muted">

@@ -31,7 +31,9 @@ export function SystemStatusPanel() {
         System status
       </h2>
       {health.data === undefined ? (
-        <p className="panel-muted">{health.isError ? `The API did not answer: ${health.error.message}` : 'Checking…'}</p>
+        <p className="panel-muted">
+          {health.isError ? `The API did not answer: ${health.error.message}` : 'Checking…'}
+        </p>
       ) : (
         <dl className="system-status">
           <div className="system-status-row">
@@ -40,7 +42,9 @@ export function SystemStatusPanel() {
               <span className="system-status-role">Takt {health.data.version}</span>
             </dt>
             <dd>
-              <span className={`pill ${health.data.status === 'ok' ? 'pill-up' : 'pill-warn'}`}>{health.data.status === 'ok' ? 'OK' : 'Degraded'}</span>
+              <span className={`pill ${health.data.status === 'ok' ? 'pill-up' : 'pill-warn'}`}>
+                {health.data.status === 'ok' ? 'OK' : 'Degraded'}
+              </span>
               <span className="system-status-detail">Up for {formatDuration(health.data.uptimeSec)}</span>
             </dd>
           </div>

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { EventOrigin } from '../ingest/ingest-event.ts';
+import { decodeUnsMessage, UNS_MAX_PAYLOAD_BYTES } from './uns-json.decoder.ts';
+
+const TS_MS = 1_732_520_000_000;
+const STATE_TOPIC = 'takt/plant1/assembly/line1/press1/state';
+const COUNT_TOPIC = 'takt/plant1/assembly/line1/press1/count';
+
+function origin(address: string, payload: string | Uint8Array): EventOrigin {
+  return {
+    sourceCode: 'test',
+    sourceKind: 'MQTT_JSON',
+    dataSourceId: null,
+    address,
+    payload: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
+    receivedAtMs: TS_MS,
+    isReplay: false,
+  };
+}
+
+function decode(address: string, payload: string | Uint8Array) {
+  return decodeUnsMessage('takt', origin(address, payload));
+}
+
+describe('decodeUnsMessage', () => {
+  it('decodes a state message', () => {
+    const result = decode(STATE_TOPIC, JSON.stringify({ state: 'DOWN', timestamp_ms: TS_MS, reason: 'JAM', product: 'P1' }));
+    expect(result).toMatchObject({
+      ok: true,
+      event: { signal: 'state', machinePath: 'plant1/assembly/line1/press1', tsMs: TS_MS, state: 'DOWN', sourceCode: null, reasonCode: 'JAM', productCode: 'P1' },
+    });
+  });
+
+  it('maps a UMH state code and keeps the raw code', () => {
+    const result = decode(STATE_TOPIC, JSON.stringify({ state: 180000, timestamp_ms: TS_MS }));
+    expect(result).toMatchObject({ ok: true, event: { state: 'DOWN', sourceCode: 'umh:180000', reasonCode: null, productCode: null } });
+  });
+
+  it('decodes a count message, reject defaulting to 0', () => {
+    expect(decode(COUNT_TOPIC, JSON.stringify({ good: 4, timestamp_ms: TS_MS }))).toMatchObject({
+      ok: true,
+      event: { signal: 'count', goodCount: 4, rejectCount: 0, tsMs: TS_MS },
+    });
+  });
+
+  it('decodes UMH count/scrap as good = count − scrap', () => {
+    expect(decode(COUNT_TOPIC, JSON.stringify({ count: 10, scrap: 3, timestamp_ms: TS_MS }))).toMatchObject({
+      ok: true,
+      event: { goodCount: 7, rejectCount: 3 },
+    });
+  });
+
+  it.each([
+    ['unknown topic', 'takt/plant1/assembly/line1/press1/temperature', '{}', /^unknown topic/],
+    ['short topic', 'takt/plant1/press1/state', '{}', /^unknown topic/],
+    ['invalid JSON', STATE_TOPIC, '{"state":', /^invalid JSON/],
+    ['binary payload', STATE_TOPIC, Uint8Array.from([0xff, 0x00]), /^invalid JSON/],
+    ['JSON array', STATE_TOPIC, '[]', /^schema violation \(state\)/],
+    ['unknown state name', STATE_TOPIC, JSON.stringify({ state: 'RUNNING', timestamp_ms: TS_MS }), /state/],
+    ['unknown state code', STATE_TOPIC, JSON.stringify({ state: 500, timestamp_ms: TS_MS }), /^unknown state code 500/],
+    ['missing timestamp', STATE_TOPIC, JSON.stringify({ state: 'IDLE' }), /timestamp_ms/],
+    ['negative count', COUNT_TOPIC, JSON.stringify({ good: -2, timestamp_ms: TS_MS }), /^schema violation \(count\): good/],
+    ['UMH scrap above count', COUNT_TOPIC, JSON.stringify({ count: 1, scrap: 2, timestamp_ms: TS_MS }), /UMH shape/],
+    ['huge payload', STATE_TOPIC, 'x'.repeat(UNS_MAX_PAYLOAD_BYTES + 1), /^payload too large/],
+  ])('rejects %s', (_name, address, payload, reason) => {
+    const result = decode(address, payload);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});

@@ -1,0 +1,157 @@
+// Source for the Unified Namespace JSON contract over MQTT (DESIGN.md "OT ingest contracts" 2; topics and
+// payloads in apps/bridge/README.md). Subscribes to `{prefix}/#` at QoS 1 on a persistent session, so that
+// messages published while the bridge is away are delivered when it returns.
+//
+// Protocol: MQTT 3.1.1 by default, because every broker speaks it, the embedded aedes 1.x only speaks
+// 3.1.x, and Sparkplug B 3.0 is specified on it; MQTT 5.0 on request. Spec references: MQTT 3.1.1 (OASIS
+// Standard, 29 October 2014) and MQTT 5.0 (OASIS Standard, 7 March 2019).
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { EventOrigin, IngestSink } from '../ingest/ingest-event.ts';
+import type { Source, SourceStatus } from './source.ts';
+import { decodeUnsMessage } from './uns-json.decoder.ts';
+
+export type UnsJsonSourceOptions = {
+  code: string;
+  dataSourceId: string | null;
+  mqttUrl: string;
+  topicPrefix: string;
+  /** Must be stable across restarts (the broker keys the persistent session by it) and unique per bridge. */
+  clientId: string;
+  logger: Logger;
+  /** 4 = MQTT 3.1.1 (default), 5 = MQTT 5.0. */
+  protocolVersion?: 4 | 5;
+  /** MQTT 5 only: how long the broker keeps our session (and queues QoS 1 messages) while we are away. */
+  sessionExpirySec?: number;
+  reconnectInitialDelayMs?: number;
+  reconnectMaxDelayMs?: number;
+  now?: () => number;
+};
+
+export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
+  const {
+    code,
+    dataSourceId,
+    mqttUrl,
+    topicPrefix,
+    clientId,
+    protocolVersion = 4,
+    sessionExpirySec = 3_600,
+    reconnectInitialDelayMs = 500,
+    reconnectMaxDelayMs = 30_000,
+    now = Date.now,
+  } = options;
+  const logger = options.logger.child({ name: 'bridge.source.uns-json' });
+  const topicFilter = `${topicPrefix}/#`;
+  const status: SourceStatus = { isConnected: false, connectCount: 0, lastError: null };
+  let client: MqttClient | null = null;
+  let hasSubscribed = false;
+  let isStopping = false;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  function subscribe(mqttClient: MqttClient): void {
+    // MQTT 5 rh = 1: retained messages only when the subscription is new (5.0 §3.8.3.1 Retain Handling).
+    // Under 3.1.1 we get the same by not resubscribing while the broker kept the session.
+    mqttClient.subscribe(topicFilter, protocolVersion === 5 ? { qos: 1, rh: 1 } : { qos: 1 }, (error, granted) => {
+      const failed = granted?.find((grant) => grant.qos >= 0x80);
+      if (error || failed) {
+        status.lastError = error?.message ?? `subscription refused (reason code 0x${failed?.qos.toString(16)})`;
+        logger.error({ topicFilter, error: status.lastError }, 'subscribe failed');
+        return;
+      }
+      hasSubscribed = true;
+      logger.info({ topicFilter }, 'subscribed');
+      markReady();
+    });
+  }
+
+  function handleMessage(sink: IngestSink, topic: string, payload: Buffer, isRetained: boolean): void {
+    const origin: EventOrigin = {
+      sourceCode: code,
+      sourceKind: 'MQTT_JSON',
+      dataSourceId,
+      address: topic,
+      payload,
+      receivedAtMs: now(),
+      // RETAIN is set only on messages sent because of a new subscription (3.1.1 §3.3.1.3): old news.
+      isReplay: isRetained,
+    };
+    try {
+      const result = decodeUnsMessage(topicPrefix, origin);
+      if (result.ok) sink.submit(result.event);
+      else sink.reject({ origin, reason: result.reason });
+    } catch (error) {
+      // The decoder is pure and total; this only guards the process against a bug in it.
+      sink.reject({ origin, reason: `decoder error: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  return {
+    code,
+    kind: 'MQTT_JSON',
+    ready,
+    start(sink) {
+      if (client) throw new Error(`source ${code} already started`);
+      const clientOptions: IClientOptions = {
+        protocolVersion,
+        clientId,
+        // CleanSession = 0 makes the session persistent (3.1.1 §3.1.2.4): the broker keeps our subscription
+        // and queues QoS 1 messages while we are away. MQTT 5 also needs a Session Expiry Interval > 0,
+        // else the session ends with the connection (5.0 §3.1.2.11.2).
+        clean: false,
+        ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: sessionExpirySec } } : {}),
+        reconnectPeriod: reconnectInitialDelayMs,
+        connectTimeout: 10_000,
+        keepalive: 30,
+        // We resubscribe ourselves, only when the broker has lost the session (3.1.1 §3.2.2.2 Session Present).
+        resubscribe: false,
+      };
+      const mqttClient = connect(mqttUrl, clientOptions);
+      client = mqttClient;
+
+      mqttClient.on('connect', (connack) => {
+        status.isConnected = true;
+        status.connectCount += 1;
+        mqttClient.options.reconnectPeriod = reconnectInitialDelayMs;
+        logger.info({ mqttUrl, clientId, isSessionPresent: connack.sessionPresent }, 'connected');
+        // Subscribe on the first connection of this process even when the broker kept the session (the
+        // filter may have changed), and whenever the session is gone.
+        if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+      });
+      mqttClient.on('reconnect', () => {
+        // mqtt.js re-arms its reconnect timer from options.reconnectPeriod after each failed attempt, so
+        // growing it here gives exponential backoff with jitter, reset on the next successful connect.
+        const previousMs = mqttClient.options.reconnectPeriod ?? reconnectInitialDelayMs;
+        const jitter = 0.8 + Math.random() * 0.4;
+        mqttClient.options.reconnectPeriod = Math.round(Math.min(reconnectMaxDelayMs, previousMs * 2 * jitter));
+        logger.debug({ nextDelayMs: mqttClient.options.reconnectPeriod }, 'reconnecting');
+      });
+      mqttClient.on('close', () => {
+        if (status.isConnected && !isStopping) logger.warn({ mqttUrl }, 'connection lost');
+        status.isConnected = false;
+      });
+      mqttClient.on('error', (error) => {
+        // Without an 'error' listener the EventEmitter would throw and end the process.
+        status.lastError = error.message;
+        logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
+      });
+      mqttClient.on('message', (topic, payload, packet) => handleMessage(sink, topic, payload, packet.retain));
+    },
+    async stop() {
+      if (!client) return;
+      const stopping = client;
+      client = null;
+      isStopping = true;
+      // Force when not connected: a graceful end would wait for a connection that may never come.
+      await stopping.endAsync(!status.isConnected);
+      status.isConnected = false;
+      logger.info('disconnected');
+    },
+    status() {
+      return { ...status };
+    },
+  };
+}
