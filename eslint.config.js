@@ -46,9 +46,14 @@ export default tseslint.config(
     files: ['**/*.{ts,tsx,js,mjs}'],
     languageOptions: { globals: { ...globals.node } },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs'] })] },
+    settings: {
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs'] })],
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'error',
@@ -58,8 +63,16 @@ export default tseslint.config(
         {
           zones: [
             { target: './packages', from: './apps', message: 'packages/ never import apps/.' },
-            { target: './apps/web', from: ['./apps/api', './apps/bridge', './apps/simulator', './packages/db'], message: 'The web app talks to the API over HTTP only.' },
-            { target: './apps/web/src/features', from: './apps/web/src/app', message: 'Features do not import the app layer.' },
+            {
+              target: './apps/web',
+              from: ['./apps/api', './apps/bridge', './apps/simulator', './packages/db'],
+              message: 'The web app talks to the API over HTTP only.',
+            },
+            {
+              target: './apps/web/src/features',
+              from: './apps/web/src/app',
+              message: 'Features do not import the app layer.',
+            },
             ...webZones,
           ],
         },
@@ -72,7 +85,16 @@ export default tseslint.config(
   },
   {
     // Configuration is read in these files only; tests and tooling read their own knobs.
-    files: ['**/env.ts', '**/*.env.ts', '**/*.test.ts', 'scripts/**', 'bench/**', '**/playwright.config.ts', '**/vite.config.ts', 'vitest.config.ts'],
+    files: [
+      '**/env.ts',
+      '**/*.env.ts',
+      '**/*.test.ts',
+      'scripts/**',
+      'bench/**',
+      '**/playwright.config.ts',
+      '**/vite.config.ts',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -8,7 +8,7 @@
 // the plan's run time, with a reliability profile drawn so that machines differ in OEE (about 45–85 %).
 import type { MachineState } from '@takt/db';
 import type { Random } from './random.ts';
-import type { ShiftInstance } from './shift-calendar.ts';
+import type { TShiftWindow } from '@takt/kpi';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -65,7 +65,7 @@ export type LinePlan = {
 
 export type PlanLineHistoryOptions = {
   /** Shift instances from before `fromMs` to some days after `toMs` (for the upcoming maintenance). */
-  calendar: readonly ShiftInstance[];
+  calendar: readonly TShiftWindow[];
   fromMs: number;
   toMs: number;
   productCodes: readonly string[];
@@ -83,7 +83,12 @@ function paint(segments: LineSegment[], startMs: number, endMs: number, patch: P
       continue;
     }
     if (segment.startMs < startMs) out.push({ ...segment, endMs: startMs });
-    out.push({ ...patch, orderIndex: null, startMs: Math.max(segment.startMs, startMs), endMs: Math.min(segment.endMs, endMs) });
+    out.push({
+      ...patch,
+      orderIndex: null,
+      startMs: Math.max(segment.startMs, startMs),
+      endMs: Math.min(segment.endMs, endMs),
+    });
     if (segment.endMs > endMs) out.push({ ...segment, startMs: endMs });
   }
   return out;
@@ -94,7 +99,7 @@ function sameSegment(a: LineSegment, b: LineSegment): boolean {
 }
 
 /** Groups shifts that follow each other without a gap: a working day (2x8) or a working week (3x8). */
-function workingBlocks(calendar: readonly ShiftInstance[]): { startMs: number; endMs: number }[] {
+function workingBlocks(calendar: readonly TShiftWindow[]): { startMs: number; endMs: number }[] {
   const blocks: { startMs: number; endMs: number }[] = [];
   for (const shift of calendar) {
     const last = blocks.at(-1);
@@ -110,7 +115,8 @@ export function planLineHistory(options: PlanLineHistoryOptions): LinePlan {
   if (productCodes.length === 0) throw new Error('A line needs at least one product to plan its history');
 
   let segments: LineSegment[] = [{ kind: 'OFF', startMs: fromMs, endMs: toMs, reasonCode: null, orderIndex: null }];
-  for (const shift of calendar) segments = paint(segments, shift.startMs, shift.endMs, { kind: 'RUN', reasonCode: null });
+  for (const shift of calendar)
+    segments = paint(segments, shift.startMs, shift.endMs, { kind: 'RUN', reasonCode: null });
   for (const block of workingBlocks(calendar)) {
     segments = paint(segments, block.startMs, block.startMs + START_UP_MEETING_MS, {
       kind: 'PLANNED_STOP',
@@ -123,7 +129,10 @@ export function planLineHistory(options: PlanLineHistoryOptions): LinePlan {
   }
   for (const shift of calendar) {
     for (const shiftBreak of shift.breaks) {
-      segments = paint(segments, shiftBreak.startMs, shiftBreak.endMs, { kind: 'PLANNED_STOP', reasonCode: PLAN_REASONS.break });
+      segments = paint(segments, shiftBreak.startMs, shiftBreak.endMs, {
+        kind: 'PLANNED_STOP',
+        reasonCode: PLAN_REASONS.break,
+      });
     }
   }
 
@@ -174,7 +183,13 @@ export function planLineHistory(options: PlanLineHistoryOptions): LinePlan {
       current ??= startOrder(t);
       if (remainingChangeoverMs > 0) {
         const lengthMs = Math.min(segment.endMs - t, remainingChangeoverMs);
-        laidOut.push({ kind: 'CHANGEOVER', startMs: t, endMs: t + lengthMs, reasonCode: PLAN_REASONS.changeover, orderIndex: current.index });
+        laidOut.push({
+          kind: 'CHANGEOVER',
+          startMs: t,
+          endMs: t + lengthMs,
+          reasonCode: PLAN_REASONS.changeover,
+          orderIndex: current.index,
+        });
         remainingChangeoverMs -= lengthMs;
         t += lengthMs;
         continue;
@@ -297,10 +312,13 @@ function roundToSecond(ms: number): number {
 
 /** One machine's contiguous state intervals (the last one open) and per-bucket counts over the plan. */
 export function simulateMachine(options: SimulateMachineOptions): MachineHistory {
-  const { plan, profile, random, bucketSec, isFirstInLine } = options;
+  const { plan, profile, random, isFirstInLine } = options;
   const intervals: SimulatedInterval[] = [];
 
-  const push = (interval: Omit<SimulatedInterval, 'classifiedAtMs'> & { endMs: number }, classifiedAtMs: number | null = null) => {
+  const push = (
+    interval: Omit<SimulatedInterval, 'classifiedAtMs'> & { endMs: number },
+    classifiedAtMs: number | null = null,
+  ) => {
     if (interval.endMs <= interval.startMs) return;
     const last = intervals.at(-1);
     if (
@@ -320,7 +338,10 @@ export function simulateMachine(options: SimulateMachineOptions): MachineHistory
   const shortStopReason = (): string | null => {
     if (random.chance(0.5)) return null;
     if (isFirstInLine) return PLAN_REASONS.shortage;
-    return random.weighted([[PLAN_REASONS.starved, 0.6], [PLAN_REASONS.blocked, 0.4]]);
+    return random.weighted([
+      [PLAN_REASONS.starved, 0.6],
+      [PLAN_REASONS.blocked, 0.4],
+    ]);
   };
 
   const run = (startMs: number, endMs: number, orderIndex: number): void => {
@@ -403,7 +424,11 @@ function countProduction(options: SimulateMachineOptions, intervals: readonly Si
     const previousState = intervals[i - 1]?.state;
     const startUpEndMs =
       previousState === 'DOWN' || previousState === 'CHANGEOVER' ? interval.startMs + 10 * MINUTE_MS : interval.startMs;
-    for (let bucketStartMs = Math.floor(interval.startMs / bucketMs) * bucketMs; bucketStartMs < endMs; bucketStartMs += bucketMs) {
+    for (
+      let bucketStartMs = Math.floor(interval.startMs / bucketMs) * bucketMs;
+      bucketStartMs < endMs;
+      bucketStartMs += bucketMs
+    ) {
       const fromMs = Math.max(interval.startMs, bucketStartMs);
       const toMs = Math.min(endMs, bucketStartMs + bucketMs);
       const unitsBefore = producedUnits;

@@ -1,12 +1,13 @@
 // Writes 30 days of simulated history for one line (history.plan.ts): its work orders with their
 // transitions, its planned maintenance, and every machine's state intervals and production counts.
 //
-// One transaction per line, so that an interrupted seed leaves a line either complete or untouched and
-// the next run simply fills it in. Intervals and counts are the bulk (~200 k rows for the whole plant):
-// they go in as one `INSERT … SELECT FROM unnest(arrays)` per 5 000 rows, which sends one parameter per
-// column instead of one per value; on the embedded PGlite that is about 5× faster than createMany.
+// One transaction per line (holding the seed lock, see seed-lock.ts), so that an interrupted seed leaves
+// a line either complete or untouched and the next run simply fills it in. Intervals and counts are the
+// bulk (~190 k rows for the whole plant): they go in as one `INSERT … SELECT FROM unnest(arrays)` per
+// 5 000 rows, which sends one parameter per column instead of one per value; on the embedded PGlite
+// that is about 5× faster than createMany.
 import { randomUUID } from 'node:crypto';
-import { type MachineState, Prisma, WorkOrderStatus, type PrismaClient } from '@takt/db';
+import { type MachineState, type Prisma, WorkOrderStatus, type PrismaClient } from '@takt/db';
 import { MACHINE_FAULTS, OCCASIONAL_FAULTS } from './plant.data.ts';
 import type { SeededLine, SeededMachine } from './plant.seed.ts';
 import {
@@ -18,7 +19,8 @@ import {
   type PlannedOrder,
 } from './history.plan.ts';
 import { createRandom } from './random.ts';
-import { expandShiftCalendar } from './shift-calendar.ts';
+import { inSeedTransaction } from './seed-lock.ts';
+import { expandShiftCalendar } from '@takt/kpi';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -45,8 +47,18 @@ export type SeedLineHistoryOptions = {
 export type LineHistoryResult = {
   machineCount: number;
   workOrderCount: number;
+  /** Work-order transitions and planned downtimes written with the work orders. */
+  workOrderDetailCount: number;
   stateIntervalCount: number;
   productionCountCount: number;
+};
+
+const NOTHING_WRITTEN: LineHistoryResult = {
+  machineCount: 0,
+  workOrderCount: 0,
+  workOrderDetailCount: 0,
+  stateIntervalCount: 0,
+  productionCountCount: 0,
 };
 
 type IntervalRow = {
@@ -150,7 +162,11 @@ function workOrderRows(
       { fromStatus: WorkOrderStatus.RELEASED, toStatus: WorkOrderStatus.IN_PROGRESS, atMs: order.startMs },
     ];
     if (order.completedMs !== null) {
-      transitions.push({ fromStatus: WorkOrderStatus.IN_PROGRESS, toStatus: WorkOrderStatus.COMPLETED, atMs: order.completedMs });
+      transitions.push({
+        fromStatus: WorkOrderStatus.IN_PROGRESS,
+        toStatus: WorkOrderStatus.COMPLETED,
+        atMs: order.completedMs,
+      });
     }
     return {
       id: randomUUID(),
@@ -178,15 +194,30 @@ function workOrderRows(
 export async function seedLineHistory(options: SeedLineHistoryOptions): Promise<LineHistoryResult> {
   const { prisma, line, machineIds, productIdByCode, reasonIdByCode, supervisorId, fromMs, toMs, bucketSec } = options;
   const machines = line.machines.filter((m) => machineIds.has(m.id));
-  if (machines.length === 0) return { machineCount: 0, workOrderCount: 0, stateIntervalCount: 0, productionCountCount: 0 };
+  if (machines.length === 0) return NOTHING_WRITTEN;
   // Work orders belong to the whole line: write them only when no machine of it has history yet, so a
   // machine whose history went missing alone does not get a second set of orders.
   const isFreshLine = machines.length === line.machines.length;
 
-  const calendar = expandShiftCalendar({ shifts: line.shifts, timeZone: line.timeZone, fromMs, toMs: toMs + 14 * DAY_MS });
-  const plan = planLineHistory({ calendar, fromMs, toMs, productCodes: line.productCodes, random: createRandom(line.path) });
+  const calendar = expandShiftCalendar({
+    shifts: line.shifts,
+    timeZone: line.timeZone,
+    fromMs,
+    toMs: toMs + 14 * DAY_MS,
+  });
+  const plan = planLineHistory({
+    calendar,
+    fromMs,
+    toMs,
+    productCodes: line.productCodes,
+    random: createRandom(line.path),
+  });
   const histories = line.machines.map((machine) => {
-    const profile = createMachineProfile(createRandom(`${machine.path}/profile`), MACHINE_FAULTS[machine.kind], OCCASIONAL_FAULTS);
+    const profile = createMachineProfile(
+      createRandom(`${machine.path}/profile`),
+      MACHINE_FAULTS[machine.kind],
+      OCCASIONAL_FAULTS,
+    );
     return {
       machine,
       history: simulateMachine({
@@ -211,7 +242,8 @@ export async function seedLineHistory(options: SeedLineHistoryOptions): Promise<
     : [];
   const workOrderIdByIndex = new Map(workOrders.map((wo, index) => [index, wo.id]));
   const productIdByIndex = plan.orders.map((o) => lookup(productIdByCode, o.productCode, 'product'));
-  const reasonId = (code: string | null): string | null => (code === null ? null : lookup(reasonIdByCode, code, 'reason'));
+  const reasonId = (code: string | null): string | null =>
+    code === null ? null : lookup(reasonIdByCode, code, 'reason');
 
   const intervalRows: IntervalRow[] = [];
   const countRows: CountRow[] = [];
@@ -243,8 +275,11 @@ export async function seedLineHistory(options: SeedLineHistoryOptions): Promise<
     }
   }
 
-  await prisma.$transaction(
+  const isWritten = await inSeedTransaction(
+    prisma,
     async (tx) => {
+      // Another process may have written this line while we simulated it.
+      if ((await tx.machineStateInterval.count({ where: { machineId: { in: [...machineIds] } } })) > 0) return false;
       if (workOrders.length > 0) {
         await tx.workOrder.createMany({ data: workOrders.map(({ transitions: _, ...row }) => row) });
         await tx.workOrderTransition.createMany({
@@ -270,13 +305,19 @@ export async function seedLineHistory(options: SeedLineHistoryOptions): Promise<
       }
       await insertIntervals(tx, intervalRows);
       await insertCounts(tx, countRows, bucketSec);
+      return true;
     },
-    { timeout: LINE_TRANSACTION_TIMEOUT_MS, maxWait: 60_000 },
+    { timeoutMs: LINE_TRANSACTION_TIMEOUT_MS },
   );
+  if (!isWritten) return NOTHING_WRITTEN;
 
   return {
     machineCount: machines.length,
     workOrderCount: workOrders.length,
+    workOrderDetailCount:
+      workOrders.length === 0
+        ? 0
+        : workOrders.reduce((sum, wo) => sum + wo.transitions.length, 0) + plan.plannedStops.length,
     stateIntervalCount: intervalRows.length,
     productionCountCount: countRows.length,
   };

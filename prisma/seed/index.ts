@@ -5,7 +5,7 @@
 // Idempotent: configuration is keyed by stable codes and only inserted when missing; history is generated
 // only for machines that have no state interval yet. A second run inserts nothing and changes nothing.
 import type { PrismaClient } from '@takt/db';
-import { seedLineHistory } from './history.seed.ts';
+import { seedLineHistory, type LineHistoryResult } from './history.seed.ts';
 import { seedPlant } from './plant.seed.ts';
 import { seedUsers } from './users.seed.ts';
 import { seedWorkOrderBacklog } from './work-orders.seed.ts';
@@ -48,7 +48,7 @@ export type SeedDemoPlantSummary = {
   createdUserCount: number;
   /** True when this run simulated history for at least one machine. */
   isHistoryGenerated: boolean;
-  history: { machineCount: number; workOrderCount: number; stateIntervalCount: number; productionCountCount: number };
+  history: LineHistoryResult;
   durationMs: number;
 };
 
@@ -83,12 +83,26 @@ export async function seedDemoPlant(options: SeedDemoPlantOptions): Promise<Seed
   const plant = await seedPlant(prisma);
   const users = await seedUsers(prisma);
   const supervisorId = users.userIdByUsername.get('supervisor') ?? null;
-  const backlogCount = await seedWorkOrderBacklog({ prisma, productIdByCode: plant.productIdByCode, supervisorId, nowMs });
+  const backlogCount = await seedWorkOrderBacklog({
+    prisma,
+    productIdByCode: plant.productIdByCode,
+    supervisorId,
+    nowMs,
+  });
 
   const machineIds = plant.lines.flatMap((l) => l.machines.map((m) => m.id));
-  const withHistory = await prisma.machineStateInterval.groupBy({ by: ['machineId'], where: { machineId: { in: machineIds } } });
+  const withHistory = await prisma.machineStateInterval.groupBy({
+    by: ['machineId'],
+    where: { machineId: { in: machineIds } },
+  });
   const hasHistory = new Set(withHistory.map((row) => row.machineId));
-  const history = { machineCount: 0, workOrderCount: 0, stateIntervalCount: 0, productionCountCount: 0 };
+  const history: LineHistoryResult = {
+    machineCount: 0,
+    workOrderCount: 0,
+    workOrderDetailCount: 0,
+    stateIntervalCount: 0,
+    productionCountCount: 0,
+  };
   for (const line of plant.lines) {
     const pending = new Set(line.machines.filter((m) => !hasHistory.has(m.id)).map((m) => m.id));
     if (pending.size === 0) continue;
@@ -109,6 +123,7 @@ export async function seedDemoPlant(options: SeedDemoPlantOptions): Promise<Seed
     );
     history.machineCount += result.machineCount;
     history.workOrderCount += result.workOrderCount;
+    history.workOrderDetailCount += result.workOrderDetailCount;
     history.stateIntervalCount += result.stateIntervalCount;
     history.productionCountCount += result.productionCountCount;
   }
@@ -126,13 +141,20 @@ export async function seedDemoPlant(options: SeedDemoPlantOptions): Promise<Seed
 /** The one-line summary the CLI and the launcher print. */
 export function formatSeedSummary(summary: SeedDemoPlantSummary): string {
   const t = summary.totals;
-  const inserted = summary.createdConfigRowCount + summary.createdUserCount + summary.history.workOrderCount +
-    summary.history.stateIntervalCount + summary.history.productionCountCount;
+  const inserted =
+    summary.createdConfigRowCount +
+    summary.createdUserCount +
+    summary.history.workOrderCount +
+    summary.history.workOrderDetailCount +
+    summary.history.stateIntervalCount +
+    summary.history.productionCountCount;
   return (
     `Demo plant: ${t.sites} sites, ${t.areas} areas, ${t.lines} lines, ${t.machines} machines, ${t.products} products, ` +
     `${t.downtimeReasons} reasons, ${t.users} users, ${t.workOrders} work orders, ${t.stateIntervals} state intervals, ` +
     `${t.productionCounts} counts; ` +
-    (summary.isHistoryGenerated ? `history generated for ${summary.history.machineCount} machines` : 'history already present') +
+    (summary.isHistoryGenerated
+      ? `history generated for ${summary.history.machineCount} machines`
+      : 'history already present') +
     `; ${inserted} rows inserted in ${(summary.durationMs / 1000).toFixed(1)} s.`
   );
 }

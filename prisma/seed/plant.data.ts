@@ -1,6 +1,6 @@
 // The demo plant as data: Acme Manufacturing with two sites, its products and ideal cycle times, shift
 // patterns and the downtime reason tree. The seed writes exactly this, keyed by these stable codes.
-import type { ShiftDefinition } from './shift-calendar.ts';
+import type { TShiftDefinition } from '@takt/kpi';
 
 /** What a machine does; decides which faults it typically has (see MACHINE_FAULTS). */
 export type MachineKind =
@@ -38,7 +38,7 @@ export type LineSpec = {
 
 export type AreaSpec = { code: string; name: string; lines: readonly LineSpec[] };
 
-export type ShiftSpec = ShiftDefinition & { name: string };
+export type ShiftSpec = TShiftDefinition & { name: string };
 
 export type ShiftPatternSpec = { code: string; name: string; shifts: readonly ShiftSpec[] };
 
@@ -81,12 +81,39 @@ const THREE_BY_EIGHT: ShiftPatternSpec = {
   code: '3x8',
   name: '3 × 8 h, Monday to Friday',
   shifts: [
-    { code: 'early', name: 'Early shift', startMinute: 6 * 60, durationMin: 480, weekdays: MONDAY_TO_FRIDAY,
-      breaks: [{ ...COFFEE_BREAK, offsetMin: 120 }, { ...MEAL_BREAK, offsetMin: 240 }] },
-    { code: 'late', name: 'Late shift', startMinute: 14 * 60, durationMin: 480, weekdays: MONDAY_TO_FRIDAY,
-      breaks: [{ ...COFFEE_BREAK, offsetMin: 120 }, { ...MEAL_BREAK, offsetMin: 240 }] },
-    { code: 'night', name: 'Night shift', startMinute: 22 * 60, durationMin: 480, weekdays: MONDAY_TO_FRIDAY,
-      breaks: [{ ...COFFEE_BREAK, offsetMin: 120 }, { ...MEAL_BREAK, offsetMin: 240 }] },
+    {
+      code: 'early',
+      name: 'Early shift',
+      startMinute: 6 * 60,
+      durationMin: 480,
+      weekdays: MONDAY_TO_FRIDAY,
+      breaks: [
+        { ...COFFEE_BREAK, offsetMin: 120 },
+        { ...MEAL_BREAK, offsetMin: 240 },
+      ],
+    },
+    {
+      code: 'late',
+      name: 'Late shift',
+      startMinute: 14 * 60,
+      durationMin: 480,
+      weekdays: MONDAY_TO_FRIDAY,
+      breaks: [
+        { ...COFFEE_BREAK, offsetMin: 120 },
+        { ...MEAL_BREAK, offsetMin: 240 },
+      ],
+    },
+    {
+      code: 'night',
+      name: 'Night shift',
+      startMinute: 22 * 60,
+      durationMin: 480,
+      weekdays: MONDAY_TO_FRIDAY,
+      breaks: [
+        { ...COFFEE_BREAK, offsetMin: 120 },
+        { ...MEAL_BREAK, offsetMin: 240 },
+      ],
+    },
   ],
 };
 
@@ -95,10 +122,30 @@ const TWO_BY_EIGHT: ShiftPatternSpec = {
   code: '2x8',
   name: '2 × 8.5 h, 1st shift Monday to Saturday',
   shifts: [
-    { code: 'first', name: '1st shift', startMinute: 6 * 60, durationMin: 510, weekdays: [1, 2, 3, 4, 5, 6],
-      breaks: [{ ...COFFEE_BREAK, offsetMin: 120 }, { ...MEAL_BREAK, name: 'Lunch', offsetMin: 240 }, { ...COFFEE_BREAK, offsetMin: 390 }] },
-    { code: 'second', name: '2nd shift', startMinute: 14 * 60 + 30, durationMin: 510, weekdays: MONDAY_TO_FRIDAY,
-      breaks: [{ ...COFFEE_BREAK, offsetMin: 120 }, { ...MEAL_BREAK, name: 'Lunch', offsetMin: 240 }, { ...COFFEE_BREAK, offsetMin: 390 }] },
+    {
+      code: 'first',
+      name: '1st shift',
+      startMinute: 6 * 60,
+      durationMin: 510,
+      weekdays: [1, 2, 3, 4, 5, 6],
+      breaks: [
+        { ...COFFEE_BREAK, offsetMin: 120 },
+        { ...MEAL_BREAK, name: 'Lunch', offsetMin: 240 },
+        { ...COFFEE_BREAK, offsetMin: 390 },
+      ],
+    },
+    {
+      code: 'second',
+      name: '2nd shift',
+      startMinute: 14 * 60 + 30,
+      durationMin: 510,
+      weekdays: MONDAY_TO_FRIDAY,
+      breaks: [
+        { ...COFFEE_BREAK, offsetMin: 120 },
+        { ...MEAL_BREAK, name: 'Lunch', offsetMin: 240 },
+        { ...COFFEE_BREAK, offsetMin: 390 },
+      ],
+    },
   ],
 };
 

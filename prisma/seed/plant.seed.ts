@@ -12,7 +12,7 @@ import {
   machinePath,
   type MachineKind,
 } from './plant.data.ts';
-import type { ShiftDefinition } from './shift-calendar.ts';
+import type { TShiftDefinition } from '@takt/kpi';
 
 export const SIMULATOR_DATA_SOURCE = {
   code: 'simulator-uns',
@@ -38,7 +38,7 @@ export type SeededLine = {
   /** 1-based position of the line in the demo plant; numbers its work orders. */
   ordinal: number;
   timeZone: string;
-  shifts: readonly ShiftDefinition[];
+  shifts: readonly TShiftDefinition[];
   productCodes: readonly string[];
   /** In flow order. */
   machines: readonly SeededMachine[];
@@ -78,7 +78,10 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
       skipDuplicates: true,
     }),
   );
-  const sites = byKey(await prisma.site.findMany({ where: { code: { in: DEMO_SITES.map((s) => s.code) } } }), (s) => s.code);
+  const sites = byKey(
+    await prisma.site.findMany({ where: { code: { in: DEMO_SITES.map((s) => s.code) } } }),
+    (s) => s.code,
+  );
   const siteId = (code: string): string => required(sites, code, 'site').id;
 
   count(
@@ -95,7 +98,9 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
 
   count(
     await prisma.shiftPattern.createMany({
-      data: DEMO_SITES.flatMap((s) => s.shiftPatterns.map((p) => ({ siteId: siteId(s.code), code: p.code, name: p.name }))),
+      data: DEMO_SITES.flatMap((s) =>
+        s.shiftPatterns.map((p) => ({ siteId: siteId(s.code), code: p.code, name: p.name })),
+      ),
       skipDuplicates: true,
     }),
   );
@@ -125,7 +130,11 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
   });
   createdCount += newShifts.length;
   const shiftSpecs = byKey(
-    DEMO_SITES.flatMap((s) => s.shiftPatterns.flatMap((p) => p.shifts.map((shift) => ({ key: `${patternId(s.code, p.code)}/${shift.code}`, shift })))),
+    DEMO_SITES.flatMap((s) =>
+      s.shiftPatterns.flatMap((p) =>
+        p.shifts.map((shift) => ({ key: `${patternId(s.code, p.code)}/${shift.code}`, shift })),
+      ),
+    ),
     (entry) => entry.key,
   );
   const breaks = newShifts.flatMap((row) =>
@@ -171,13 +180,19 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
   );
   count(await prisma.machine.createMany({ data: machineRows, skipDuplicates: true }));
   const machines = byKey(
-    await prisma.machine.findMany({ where: { path: { in: machineRows.map((m) => m.path) } }, select: { id: true, path: true } }),
+    await prisma.machine.findMany({
+      where: { path: { in: machineRows.map((m) => m.path) } },
+      select: { id: true, path: true },
+    }),
     (m) => m.path,
   );
 
   count(await prisma.product.createMany({ data: [...DEMO_PRODUCTS], skipDuplicates: true }));
   const products = byKey(
-    await prisma.product.findMany({ where: { code: { in: DEMO_PRODUCTS.map((p) => p.code) } }, select: { id: true, code: true } }),
+    await prisma.product.findMany({
+      where: { code: { in: DEMO_PRODUCTS.map((p) => p.code) } },
+      select: { id: true, code: true },
+    }),
     (p) => p.code,
   );
   const productId = (code: string): string => required(products, code, 'product').id;
@@ -214,7 +229,10 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
     }),
   );
   const categories = byKey(
-    await prisma.downtimeReason.findMany({ where: { code: { in: DEMO_REASON_TREE.map((c) => c.code) } }, select: { id: true, code: true } }),
+    await prisma.downtimeReason.findMany({
+      where: { code: { in: DEMO_REASON_TREE.map((c) => c.code) } },
+      select: { id: true, code: true },
+    }),
     (c) => c.code,
   );
   count(
@@ -231,7 +249,10 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
     }),
   );
   const reasonCodes = DEMO_REASON_TREE.flatMap((c) => [c.code, ...c.reasons.map((r) => r.code)]);
-  const reasons = await prisma.downtimeReason.findMany({ where: { code: { in: reasonCodes } }, select: { id: true, code: true } });
+  const reasons = await prisma.downtimeReason.findMany({
+    where: { code: { in: reasonCodes } },
+    select: { id: true, code: true },
+  });
 
   count(await prisma.dataSource.createMany({ data: [SIMULATOR_DATA_SOURCE], skipDuplicates: true }));
 
@@ -254,7 +275,13 @@ export async function seedPlant(prisma: PrismaClient): Promise<SeededPlant> {
             const overrides = MACHINE_CYCLE_TIME_OVERRIDES.filter((o) => o.machinePath === path);
             const cycleTimes = new Map(lineCycleTimes);
             for (const o of overrides) cycleTimes.set(o.productCode, o.idealCycleTimeSec);
-            return { id: required(machines, path, 'machine').id, path, kind: m.kind, sequence, idealCycleTimeSecByProduct: cycleTimes };
+            return {
+              id: required(machines, path, 'machine').id,
+              path,
+              kind: m.kind,
+              sequence,
+              idealCycleTimeSecByProduct: cycleTimes,
+            };
           }),
         };
       }),

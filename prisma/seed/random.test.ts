@@ -57,7 +57,12 @@ describe('createRandom', () => {
 
   it('picks by weight and refuses empty lists', () => {
     const random = createRandom(5);
-    const picks = Array.from({ length: 10_000 }, () => random.weighted([['a', 9], ['b', 1]] as const));
+    const picks = Array.from({ length: 10_000 }, () =>
+      random.weighted([
+        ['a', 9],
+        ['b', 1],
+      ] as const),
+    );
     const share = picks.filter((p) => p === 'a').length / picks.length;
     expect(share).toBeGreaterThan(0.87);
     expect(share).toBeLessThan(0.93);

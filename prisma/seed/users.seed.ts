@@ -32,6 +32,9 @@ export async function seedUsers(prisma: PrismaClient): Promise<SeedUsersResult> 
   );
   // skipDuplicates: a concurrent first start may have created the same user in the meantime.
   const created = rows.length === 0 ? { count: 0 } : await prisma.user.createMany({ data: rows, skipDuplicates: true });
-  const users = await prisma.user.findMany({ where: { username: { in: usernames } }, select: { id: true, username: true } });
+  const users = await prisma.user.findMany({
+    where: { username: { in: usernames } },
+    select: { id: true, username: true },
+  });
   return { userIdByUsername: new Map(users.map((u) => [u.username, u.id])), createdCount: created.count };
 }

@@ -37,7 +37,8 @@ async function freePort(): Promise<number> {
 async function waitFor(started: Started, text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!started.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`"${text}" not printed within ${timeoutMs} ms; output:\n${started.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`"${text}" not printed within ${timeoutMs} ms; output:\n${started.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -107,7 +108,10 @@ describe('npm start with bad configuration', () => {
     await once(blocker, 'listening');
     const { port } = blocker.address() as AddressInfo;
     try {
-      const started = startTakt({ PORT: String(port), TAKT_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'takt-port-')) });
+      const started = startTakt({
+        PORT: String(port),
+        TAKT_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'takt-port-')),
+      });
       expect(await started.exit).toBe(1);
       const lines = started.output().trim().split('\n');
       expect(lines).toHaveLength(1);

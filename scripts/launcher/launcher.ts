@@ -114,13 +114,17 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     const databaseUrl = database.url;
 
     const { appliedMigrationNames } = await applyMigrations(databaseUrl);
-    say(`Migrations: ${appliedMigrationNames.length === 0 ? 'up to date' : `applied ${appliedMigrationNames.join(', ')}`}`);
+    say(
+      `Migrations: ${appliedMigrationNames.length === 0 ? 'up to date' : `applied ${appliedMigrationNames.join(', ')}`}`,
+    );
 
     if (env.SEED_DEMO_DATA) {
       const prisma = createPrismaClient(databaseUrl, { maxConnections: 4 });
       try {
         const summary = await seedDemoPlant({ prisma, now: new Date(), log: () => {} });
-        say(`Demo plant: ${summary.machines} machines on ${summary.lines} lines${summary.isHistoryGenerated ? ', 30 days of history generated' : ''}`);
+        say(
+          `Demo plant: ${summary.totals.machines} machines on ${summary.totals.lines} lines${summary.isHistoryGenerated ? ', 30 days of history generated' : ''}`,
+        );
       } finally {
         await prisma.$disconnect();
       }

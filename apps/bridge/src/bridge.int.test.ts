@@ -43,26 +43,46 @@ describe.each([
 
   const machineId = (code: string) => plant.machineIdByCode.get(code) ?? '';
   const publish = (topic: string, payload: string | Buffer | object) =>
-    publisher.publishAsync(topic, typeof payload === 'object' && !Buffer.isBuffer(payload) ? JSON.stringify(payload) : payload, { qos: 1 });
+    publisher.publishAsync(
+      topic,
+      typeof payload === 'object' && !Buffer.isBuffer(payload) ? JSON.stringify(payload) : payload,
+      { qos: 1 },
+    );
   const stateTopic = (code: string) => `${prefix}/${plant.pathOf(code)}/state`;
   const countTopic = (code: string) => `${prefix}/${plant.pathOf(code)}/count`;
   const intervalsOf = (code: string) =>
     db.prisma.machineStateInterval.findMany({ where: { machineId: machineId(code) }, orderBy: { startedAt: 'asc' } });
   const summarise = (rows: Awaited<ReturnType<typeof intervalsOf>>) =>
-    rows.map((row) => ({ state: row.state, from: row.startedAt.getTime() - T0, to: row.endedAt === null ? null : row.endedAt.getTime() - T0 }));
+    rows.map((row) => ({
+      state: row.state,
+      from: row.startedAt.getTime() - T0,
+      to: row.endedAt === null ? null : row.endedAt.getTime() - T0,
+    }));
 
   beforeAll(async () => {
     db = await createTestDatabase('bridge');
-    plant = await createTestPlant(db.prisma, { topicPrefix: prefix, machineCodes: ['press1', 'press2', 'press3', 'press4'] });
+    plant = await createTestPlant(db.prisma, {
+      topicPrefix: prefix,
+      machineCodes: ['press1', 'press2', 'press3', 'press4', 'press5'],
+    });
     if (isEmbedded) broker = await startEmbeddedBroker();
     mqttUrl = broker?.url ?? MOSQUITTO_URL;
     listener = new pg.Client({ connectionString: db.url });
     await listener.connect();
     listener.on('notification', (message) => {
-      if (message.channel === TAKT_EVENTS_CHANNEL && message.payload) notifications.push(ZTaktEventsNotification.parse(JSON.parse(message.payload)));
+      if (message.channel === TAKT_EVENTS_CHANNEL && message.payload)
+        notifications.push(ZTaktEventsNotification.parse(JSON.parse(message.payload)));
     });
     await listener.query(`LISTEN ${TAKT_EVENTS_CHANNEL}`);
-    bridge = await startBridge({ prisma: db.prisma, mqttUrl, topicPrefix: prefix, clientId, offlineAfterSec: null, maxBatchDelayMs: 50, logger });
+    bridge = await startBridge({
+      prisma: db.prisma,
+      mqttUrl,
+      topicPrefix: prefix,
+      clientId,
+      offlineAfterSec: null,
+      maxBatchDelayMs: 50,
+      logger,
+    });
     await bridge.ready;
     publisher = await connectAsync(mqttUrl, { clientId: `takt-test-publisher-${randomId()}`, clean: true });
   });
@@ -82,11 +102,13 @@ describe.each([
     await publish(stateTopic('press1'), { state: 'DOWN', timestamp_ms: T0 + 70_000, reason: plant.reasonCode });
     await publish(stateTopic('press1'), { state: 6, timestamp_ms: T0 + 180_007 }); // PackML Execute
 
-    await expect.poll(async () => summarise(await intervalsOf('press1')), POLL).toEqual([
-      { state: 'PRODUCING', from: 0, to: 60_123 },
-      { state: 'DOWN', from: 60_123, to: 180_007 },
-      { state: 'PRODUCING', from: 180_007, to: null },
-    ]);
+    await expect
+      .poll(async () => summarise(await intervalsOf('press1')), POLL)
+      .toEqual([
+        { state: 'PRODUCING', from: 0, to: 60_123 },
+        { state: 'DOWN', from: 60_123, to: 180_007 },
+        { state: 'PRODUCING', from: 180_007, to: null },
+      ]);
     const rows = await intervalsOf('press1');
     expect(rows.map((row) => [row.productId, row.reasonId, row.sourceCode])).toEqual([
       [plant.productId, null, null],
@@ -94,8 +116,21 @@ describe.each([
       [plant.productId, null, 'packml:6'], // the product carries over when a message names none
     ]);
     await expect
-      .poll(() => notifications.flatMap((n) => n.states).filter((s) => s.machineId === machineId('press1')).at(-1), POLL)
-      .toEqual({ machineId: machineId('press1'), state: 'PRODUCING', startedAtMs: T0 + 180_007, reasonId: null, productId: plant.productId });
+      .poll(
+        () =>
+          notifications
+            .flatMap((n) => n.states)
+            .filter((s) => s.machineId === machineId('press1'))
+            .at(-1),
+        POLL,
+      )
+      .toEqual({
+        machineId: machineId('press1'),
+        state: 'PRODUCING',
+        startedAtMs: T0 + 180_007,
+        reasonId: null,
+        productId: plant.productId,
+      });
   });
 
   it('dead-letters a state event older than the open interval and leaves the intervals alone', async () => {
@@ -112,10 +147,21 @@ describe.each([
     await publish(countTopic('press2'), { good: 3, reject: 1, timestamp_ms: T0 + 59_999 });
     await publish(countTopic('press2'), { good: 0, timestamp_ms: T0 + 59_999 }); // heartbeat only
     const buckets = () =>
-      db.prisma.productionCount.findMany({ where: { machineId: machineId('press2') }, orderBy: { bucketStart: 'asc' } });
+      db.prisma.productionCount.findMany({
+        where: { machineId: machineId('press2') },
+        orderBy: { bucketStart: 'asc' },
+      });
     const summariseBuckets = async () =>
-      (await buckets()).map((b) => ({ from: b.bucketStart.getTime() - T0, sec: b.bucketSec, good: b.goodCount, reject: b.rejectCount, productId: b.productId }));
-    await expect.poll(summariseBuckets, POLL).toEqual([{ from: 0, sec: 60, good: 8, reject: 1, productId: plant.productId }]);
+      (await buckets()).map((b) => ({
+        from: b.bucketStart.getTime() - T0,
+        sec: b.bucketSec,
+        good: b.goodCount,
+        reject: b.rejectCount,
+        productId: b.productId,
+      }));
+    await expect
+      .poll(summariseBuckets, POLL)
+      .toEqual([{ from: 0, sec: 60, good: 8, reject: 1, productId: plant.productId }]);
 
     // A later batch adds to the existing bucket (update path) and opens the next one (UMH count/scrap shape).
     await publish(countTopic('press2'), { good: 2, timestamp_ms: T0 + 30_000 });
@@ -138,10 +184,12 @@ describe.each([
     await publish(stateTopic('press3'), { state: 'DOWN', timestamp_ms: T0, reason: 'NO-SUCH-REASON' });
     await publish(stateTopic('press3'), { state: 'PRODUCING', timestamp_ms: T0 + 5_000, product: plant.productCode });
 
-    await expect.poll(async () => summarise(await intervalsOf('press3')), POLL).toEqual([
-      { state: 'DOWN', from: 0, to: 5_000 },
-      { state: 'PRODUCING', from: 5_000, to: null },
-    ]);
+    await expect
+      .poll(async () => summarise(await intervalsOf('press3')), POLL)
+      .toEqual([
+        { state: 'DOWN', from: 0, to: 5_000 },
+        { state: 'PRODUCING', from: 5_000, to: null },
+      ]);
     const deadLetters = await db.prisma.deadLetter.findMany({
       where: { OR: [{ address: { contains: 'press3' } }, { address: { contains: 'nosuchmachine' } }] },
       orderBy: { id: 'asc' },
@@ -169,19 +217,79 @@ describe.each([
     expect(sources['test-uns']?.lastMessageAtMs).toBeGreaterThan(T0);
   });
 
+  it('receives what was published while it was away (persistent session, stable client id)', async () => {
+    await bridge.stop();
+    await publish(stateTopic('press4'), { state: 'IDLE', timestamp_ms: T0 });
+    await publish(stateTopic('press4'), { state: 'DOWN', timestamp_ms: T0 + 2_000 });
+    bridge = await startBridge({
+      prisma: db.prisma,
+      mqttUrl,
+      topicPrefix: prefix,
+      clientId,
+      offlineAfterSec: null,
+      maxBatchDelayMs: 50,
+      logger,
+    });
+    await bridge.ready;
+    await expect
+      .poll(async () => summarise(await intervalsOf('press4')), POLL)
+      .toEqual([
+        { state: 'IDLE', from: 0, to: 2_000 },
+        { state: 'DOWN', from: 2_000, to: null },
+      ]);
+  });
+
+  it.runIf(isEmbedded)('reconnects and resubscribes after the broker restarted and lost the session', async () => {
+    const port = broker?.port ?? 0;
+    await broker?.stop();
+    broker = await startEmbeddedBroker({ port });
+    await publisher.endAsync();
+    publisher = await connectAsync(mqttUrl, { clientId: `takt-test-publisher-${randomId()}`, clean: true });
+    // The bridge subscribes again once it is back (reconnect delay 0.5 s, then doubling); keep publishing
+    // a fresh state until one lands.
+    let tsMs = T0 + 10_000;
+    await expect
+      .poll(
+        async () => {
+          tsMs += 1;
+          await publish(stateTopic('press4'), { state: 'IDLE', timestamp_ms: tsMs });
+          return (await intervalsOf('press4')).at(-1)?.state;
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe('IDLE');
+    expect(bridge.stats().sources['test-uns']?.connectCount).toBeGreaterThanOrEqual(2);
+  });
+
   it('puts a silent machine OFFLINE after the configured silence', async () => {
     const watchPrefix = `${prefix}-watch`;
     const watchClientId = `${clientId}-watch`;
-    const watched = await startBridge({ prisma: db.prisma, mqttUrl, topicPrefix: watchPrefix, clientId: watchClientId, offlineAfterSec: 0.3, maxBatchDelayMs: 20, logger });
+    const watched = await startBridge({
+      prisma: db.prisma,
+      mqttUrl,
+      topicPrefix: watchPrefix,
+      clientId: watchClientId,
+      offlineAfterSec: 0.3,
+      maxBatchDelayMs: 20,
+      logger,
+    });
     try {
       await watched.ready;
       const startedAtMs = Date.now();
-      await publish(`${watchPrefix}/${plant.pathOf('press4')}/state`, { state: 'PRODUCING', timestamp_ms: startedAtMs });
-      await expect.poll(async () => (await intervalsOf('press4')).map((row) => [row.state, row.sourceCode, row.endedAt === null]), POLL).toEqual([
-        ['PRODUCING', null, false],
-        ['OFFLINE', SILENCE_SOURCE_CODE, true],
-      ]);
-      const [producing, offline] = await intervalsOf('press4');
+      await publish(`${watchPrefix}/${plant.pathOf('press5')}/state`, {
+        state: 'PRODUCING',
+        timestamp_ms: startedAtMs,
+      });
+      await expect
+        .poll(
+          async () => (await intervalsOf('press5')).map((row) => [row.state, row.sourceCode, row.endedAt === null]),
+          POLL,
+        )
+        .toEqual([
+          ['PRODUCING', null, false],
+          ['OFFLINE', SILENCE_SOURCE_CODE, true],
+        ]);
+      const [producing, offline] = await intervalsOf('press5');
       expect(producing?.endedAt?.getTime()).toBe(offline?.startedAt.getTime());
       expect(offline?.startedAt.getTime()).toBeGreaterThan(startedAtMs);
       expect(offline?.startedAt.getTime()).toBeLessThan(Date.now() - 300);

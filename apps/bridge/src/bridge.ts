@@ -9,7 +9,9 @@ import { createPlantDirectory } from './ingest/plant-directory.cache.ts';
 import { createSource } from './sources/source.factory.ts';
 import type { SourceStatus } from './sources/source.ts';
 
-export type StartBridgeOptions = ({ databaseUrl: string; prisma?: undefined } | { prisma: PrismaClient; databaseUrl?: undefined }) & {
+export type StartBridgeOptions = (
+  { databaseUrl: string; prisma?: undefined } | { prisma: PrismaClient; databaseUrl?: undefined }
+) & {
   mqttUrl: string;
   /** UNS topic prefix (MQTT_UNS_PREFIX), default `takt`. */
   topicPrefix?: string;
@@ -39,7 +41,11 @@ export type Bridge = {
  * The data_source row this connection stands for (kind MQTT_JSON, config.topicPrefix = prefix), so that
  * dead letters point at it; null when there is none. Configuring sources from these rows is later work.
  */
-async function findDataSource(prisma: PrismaClient, topicPrefix: string, logger: Logger): Promise<{ id: string; code: string } | null> {
+async function findDataSource(
+  prisma: PrismaClient,
+  topicPrefix: string,
+  logger: Logger,
+): Promise<{ id: string; code: string } | null> {
   try {
     return await prisma.dataSource.findFirst({
       where: { kind: 'MQTT_JSON', isEnabled: true, config: { path: ['topicPrefix'], equals: topicPrefix } },
@@ -47,7 +53,10 @@ async function findDataSource(prisma: PrismaClient, topicPrefix: string, logger:
       orderBy: { createdAt: 'asc' },
     });
   } catch (error) {
-    logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'cannot look up the data source; dead letters will not name it');
+    logger.warn(
+      { error: error instanceof Error ? error.message : String(error) },
+      'cannot look up the data source; dead letters will not name it',
+    );
     return null;
   }
 }
@@ -97,7 +106,9 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     stop() {
       stopping ??= (async () => {
         clearInterval(statsTimer);
-        await source.stop().catch((error: unknown) => logger.warn({ error: String(error) }, 'source did not stop cleanly'));
+        await source
+          .stop()
+          .catch((error: unknown) => logger.warn({ error: String(error) }, 'source did not stop cleanly'));
         await pipeline.stop();
         logStats();
         if (ownsPrisma) await prisma.$disconnect();

@@ -1,7 +1,15 @@
 // Machine states (DESIGN.md "Machine states") and the ISO 22400 time bucket each one falls in.
 import { z } from 'zod';
 
-export const MACHINE_STATES = ['PRODUCING', 'IDLE', 'DOWN', 'CHANGEOVER', 'PLANNED_STOP', 'NO_ORDER', 'OFFLINE'] as const;
+export const MACHINE_STATES = [
+  'PRODUCING',
+  'IDLE',
+  'DOWN',
+  'CHANGEOVER',
+  'PLANNED_STOP',
+  'NO_ORDER',
+  'OFFLINE',
+] as const;
 export const ZMachineState = z.enum(MACHINE_STATES);
 export type TMachineState = z.infer<typeof ZMachineState>;
 

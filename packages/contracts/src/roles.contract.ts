@@ -2,7 +2,9 @@
 import { z } from 'zod';
 
 export const ROLES = ['VIEWER', 'SUPERVISOR', 'ADMIN'] as const;
-export const ZRole = z.enum(ROLES).meta({ description: 'VIEWER reads; SUPERVISOR also dispatches and classifies; ADMIN also configures.' });
+export const ZRole = z
+  .enum(ROLES)
+  .meta({ description: 'VIEWER reads; SUPERVISOR also dispatches and classifies; ADMIN also configures.' });
 export type TRole = z.infer<typeof ZRole>;
 
 /** True when `role` carries at least the privileges of `required`. */

@@ -12,8 +12,16 @@ const TS_MS = 1_732_520_000_000;
 
 describe('parseUnsTopic', () => {
   it.each([
-    ['takt', 'takt/plant1/assembly/line1/press1/state', { machinePath: 'plant1/assembly/line1/press1', signal: 'state' }],
-    ['takt', 'takt/plant1/assembly/line1/press1/count', { machinePath: 'plant1/assembly/line1/press1', signal: 'count' }],
+    [
+      'takt',
+      'takt/plant1/assembly/line1/press1/state',
+      { machinePath: 'plant1/assembly/line1/press1', signal: 'state' },
+    ],
+    [
+      'takt',
+      'takt/plant1/assembly/line1/press1/count',
+      { machinePath: 'plant1/assembly/line1/press1', signal: 'count' },
+    ],
     ['umh/v1/acme', 'umh/v1/acme/s/a/l/m/state', { machinePath: 's/a/l/m', signal: 'state' }],
   ])('prefix %s, topic %s → %o', (prefix, topic, expected) => {
     expect(parseUnsTopic(prefix, topic)).toEqual(expected);

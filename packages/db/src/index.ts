@@ -1,6 +1,12 @@
 // @takt/db: the Prisma client, migrations and the embedded PostgreSQL of Takt.
 export { createPrismaClient, type PrismaClient } from './client.ts';
-export { applyMigrations, createMigration, diffSchemas, readSchemaSnapshot, type MigrationPaths } from './migrations.ts';
+export {
+  applyMigrations,
+  createMigration,
+  diffSchemas,
+  readSchemaSnapshot,
+  type MigrationPaths,
+} from './migrations.ts';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 export { resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
 export * from './generated/prisma/enums.ts';

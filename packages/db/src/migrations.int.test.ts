@@ -49,7 +49,9 @@ describe('the repo migrations', () => {
 
   it('apply once, then apply nothing; a dropped database is rebuilt from nothing', async () => {
     const url = databaseUrl(`takt_test_migrate_${Date.now()}`);
-    const migrationNames = (await readdir(DEFAULT_MIGRATION_PATHS.migrationsDir)).filter((n) => /^\d{14}_/.test(n)).sort();
+    const migrationNames = (await readdir(DEFAULT_MIGRATION_PATHS.migrationsDir))
+      .filter((n) => /^\d{14}_/.test(n))
+      .sort();
 
     const first = await applyMigrations(url); // the database does not exist yet: it is created
     expect(first.appliedMigrationNames).toEqual(migrationNames);
@@ -74,10 +76,15 @@ describe('the repo migrations', () => {
   it('create the hand-written constraints: one open interval per machine, append-only audit log', async () => {
     const url = databaseUrl(`takt_test_constraints_${Date.now()}`);
     await applyMigrations(url);
-    await expect(query(url, "INSERT INTO audit_log (actor_label, action, entity_type) VALUES ('system', 'x', 'y')")).resolves.toBeDefined();
+    await expect(
+      query(url, "INSERT INTO audit_log (actor_label, action, entity_type) VALUES ('system', 'x', 'y')"),
+    ).resolves.toBeDefined();
     await expect(query(url, 'UPDATE audit_log SET action = $$changed$$')).rejects.toThrow(/append-only/);
     await expect(query(url, 'DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-    const indexes = await query<{ indexname: string }>(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'machine_state_interval'");
+    const indexes = await query<{ indexname: string }>(
+      url,
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'machine_state_interval'",
+    );
     expect(indexes.map((i) => i.indexname)).toContain('machine_state_interval_one_open_per_machine');
   });
 });
@@ -108,10 +115,21 @@ describe('createMigration', () => {
     expect(second.created && second.sql).not.toMatch(/CREATE TABLE/);
 
     const names = (await readdir(paths.migrationsDir)).sort();
-    expect(names).toEqual(['20260101000000_widgets', '20260102000000_widget_name', 'migration_lock.toml', 'schema.snapshot.prisma']);
+    expect(names).toEqual([
+      '20260101000000_widgets',
+      '20260102000000_widget_name',
+      'migration_lock.toml',
+      'schema.snapshot.prisma',
+    ]);
     const url = databaseUrl(`takt_test_create_${Date.now()}`);
-    expect((await applyMigrations(url, paths)).appliedMigrationNames).toEqual(['20260101000000_widgets', '20260102000000_widget_name']);
-    const columns = await query<{ column_name: string }>(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'Widget' ORDER BY column_name");
+    expect((await applyMigrations(url, paths)).appliedMigrationNames).toEqual([
+      '20260101000000_widgets',
+      '20260102000000_widget_name',
+    ]);
+    const columns = await query<{ column_name: string }>(
+      url,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'Widget' ORDER BY column_name",
+    );
     expect(columns.map((c) => c.column_name)).toEqual(['id', 'name']);
   });
 

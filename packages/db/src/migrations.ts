@@ -52,7 +52,7 @@ export async function applyMigrations(
   const { migrationsDir } = paths;
   await ensureDatabaseExists(databaseUrl);
   const schemaText = await readFile(paths.schemaPath, 'utf8');
-  const engine = await openSchemaEngine(databaseUrl, schemaText);
+  const { engine, close } = await openSchemaEngine(databaseUrl, schemaText);
   try {
     const lockfileContent = await readFile(path.join(migrationsDir, LOCKFILE), 'utf8').catch(() => null);
     const result = await engine.applyMigrations({
@@ -66,7 +66,7 @@ export async function applyMigrations(
     });
     return { appliedMigrationNames: result.appliedMigrationNames };
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -78,7 +78,7 @@ function datamodel(content: string): DiffTarget {
 export async function diffSchemas(from: string | null, to: string): Promise<string> {
   // The engine connects to a database even to diff two texts; a throwaway in-memory PGlite serves.
   const scratch = await startEmbeddedPostgres({ port: 0 });
-  const engine = await openSchemaEngine(scratch.url, to);
+  const { engine, close } = await openSchemaEngine(scratch.url, to);
   try {
     const result = await engine.diff({
       from: from === null ? { tag: 'empty' } : datamodel(from),
@@ -90,7 +90,7 @@ export async function diffSchemas(from: string | null, to: string): Promise<stri
     // exitCode 2: the schemas differ; 0: they are the same (the script is then only a comment).
     return result.exitCode === 2 ? (result.stdout ?? '') : '';
   } finally {
-    engine.free();
+    await close();
     await scratch.stop();
   }
 }

@@ -19,13 +19,31 @@ declare const WebAssembly: {
 
 let initialised: Promise<void> | undefined;
 
+/**
+ * The engine arms timers (timeouts it races queries against) that outlive its work and would keep a
+ * CLI process alive ~10 s after it finished. Its setTimeout imports are wrapped to unref them.
+ */
+function withUnrefTimers(glue: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(glue).map(([name, value]) => {
+      if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') return [name, value];
+      const wrapped = (...args: unknown[]): unknown => {
+        const timer = (value as (...a: unknown[]) => unknown)(...args);
+        if (typeof timer === 'object' && timer !== null && 'unref' in timer) (timer as NodeJS.Timeout).unref();
+        return timer;
+      };
+      return [name, wrapped];
+    }),
+  );
+}
+
 /** Instantiates the engine's WebAssembly module once per process (no --experimental-wasm-modules needed). */
 function initialiseWasm(): Promise<void> {
   initialised ??= (async () => {
     const packageDir = path.dirname(fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm')));
     const bytes = await readFile(path.join(packageDir, 'schema_engine_bg.wasm'));
     // The glue module is the wasm module's only import namespace, named after the file wasm-bindgen wrote.
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineGlue });
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': withUnrefTimers(engineGlue) });
     const glue = engineGlue as unknown as { __wbg_set_wasm(exports: WasmExports): void };
     glue.__wbg_set_wasm(instance.exports);
     const start = instance.exports.__wbindgen_start;
@@ -41,11 +59,20 @@ function initialiseWasm(): Promise<void> {
  */
 class WholeScriptPrismaPg extends PrismaPg {
   readonly #pool: pg.Pool;
+  #isEnded = false;
 
   constructor(connectionString: string) {
     const pool = new pg.Pool({ connectionString, max: 2 });
-    super(pool, { disposeExternalPool: true });
+    super(pool);
     this.#pool = pool;
+  }
+
+  /** Ends the pool; the adapter does not, since the pool was handed to it from outside. */
+  async end(): Promise<void> {
+    if (!this.#isEnded) {
+      this.#isEnded = true;
+      await this.#pool.end();
+    }
   }
 
   override async connect(): ReturnType<PrismaPg['connect']> {
@@ -57,13 +84,27 @@ class WholeScriptPrismaPg extends PrismaPg {
   }
 }
 
+export type OpenSchemaEngine = { engine: SchemaEngine; close(): Promise<void> };
+
 /**
- * Opens a schema engine bound to a PostgreSQL database. Diffing schema texts never touches the
- * database, so `connectionString` may name a server that is not running for that use.
+ * Opens a schema engine bound to a PostgreSQL database; `close()` frees it and ends its connections
+ * (an open pool would keep a CLI process alive until its idle timeout).
  */
-export async function openSchemaEngine(connectionString: string, schemaText: string): Promise<SchemaEngine> {
+export async function openSchemaEngine(connectionString: string, schemaText: string): Promise<OpenSchemaEngine> {
   await initialiseWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(connectionString));
+  const factory = new WholeScriptPrismaPg(connectionString);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const ignoreEngineLog = (): void => {};
-  return engineGlue.SchemaEngine.new({ datamodels: [['schema.prisma', schemaText]] }, ignoreEngineLog, adapter);
+  const engine = await engineGlue.SchemaEngine.new(
+    { datamodels: [['schema.prisma', schemaText]] },
+    ignoreEngineLog,
+    adapter,
+  );
+  return {
+    engine,
+    async close() {
+      engine.free();
+      await factory.end();
+    },
+  };
 }

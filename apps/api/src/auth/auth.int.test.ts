@@ -75,7 +75,10 @@ describe('POST /auth/login', () => {
   });
 
   it('answers 400 for malformed JSON and 415 for a non-JSON body', async () => {
-    const malformed = await request(t.app).post('/api/v1/auth/login').set('content-type', 'application/json').send('{"username":');
+    const malformed = await request(t.app)
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"username":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.title).toBe('Malformed JSON');
     const form = await request(t.app).post('/api/v1/auth/login').type('form').send('username=ada&password=x');
@@ -84,9 +87,13 @@ describe('POST /auth/login', () => {
 
   it('rate-limits failed attempts per account with 429 and Retry-After, even for the right password', async () => {
     for (let i = 0; i < 3; i += 1) {
-      expect((await request(t.app).post('/api/v1/auth/login').send({ username: 'limited', password: 'bad' })).status).toBe(401);
+      expect(
+        (await request(t.app).post('/api/v1/auth/login').send({ username: 'limited', password: 'bad' })).status,
+      ).toBe(401);
     }
-    const blocked = await request(t.app).post('/api/v1/auth/login').send({ username: 'limited', password: 'limited-secret-1' });
+    const blocked = await request(t.app)
+      .post('/api/v1/auth/login')
+      .send({ username: 'limited', password: 'limited-secret-1' });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.type).toBe('application/problem+json');

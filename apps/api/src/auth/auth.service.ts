@@ -99,8 +99,7 @@ export async function resolveSession(options: ResolveSessionOptions): Promise<Au
   const { prisma, policy, now } = options;
   const session = await findSessionByTokenHash(prisma, hashSecret(options.token));
   if (session === null) return null;
-  const isExpired =
-    session.expiresAt <= now || session.lastSeenAt.getTime() + policy.idleTimeoutMs <= now.getTime();
+  const isExpired = session.expiresAt <= now || session.lastSeenAt.getTime() + policy.idleTimeoutMs <= now.getTime();
   if (isExpired || session.user.disabledAt !== null) {
     await deleteSession(prisma, session.id);
     return null;

@@ -9,7 +9,11 @@ import { problemType, sendProblem } from './problem.ts';
 type BodyParserError = Error & { status: number; type: string };
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return error instanceof Error && typeof (error as Partial<BodyParserError>).status === 'number' && typeof (error as Partial<BodyParserError>).type === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<BodyParserError>).status === 'number' &&
+    typeof (error as Partial<BodyParserError>).type === 'string'
+  );
 }
 
 const BODY_PARSER_PROBLEMS: Record<string, { title: string; detail: string }> = {
@@ -37,8 +41,17 @@ export function errorMiddleware(logger: Logger) {
       return;
     }
     if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
-      const known = BODY_PARSER_PROBLEMS[error.type] ?? { title: 'Bad request', detail: 'The request body could not be read.' };
-      sendProblem(res, { type: problemType(error.type), status: error.status, ...known, instance: req.originalUrl, requestId });
+      const known = BODY_PARSER_PROBLEMS[error.type] ?? {
+        title: 'Bad request',
+        detail: 'The request body could not be read.',
+      };
+      sendProblem(res, {
+        type: problemType(error.type),
+        status: error.status,
+        ...known,
+        instance: req.originalUrl,
+        requestId,
+      });
       return;
     }
     logger.error({ err: error, requestId, method: req.method, url: req.originalUrl }, 'unhandled error');

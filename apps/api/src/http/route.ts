@@ -45,7 +45,9 @@ export type RouteDefinition<S extends RouteSchemas = RouteSchemas, A extends Acc
 };
 
 /** Identity function that gives a route definition its types; the result joins a route list. */
-export function defineRoute<S extends RouteSchemas, A extends Access>(definition: RouteDefinition<S, A>): RouteDefinition {
+export function defineRoute<S extends RouteSchemas, A extends Access>(
+  definition: RouteDefinition<S, A>,
+): RouteDefinition {
   return definition as unknown as RouteDefinition;
 }
 
@@ -67,7 +69,8 @@ function parsePart(location: 'params' | 'query' | 'body', schema: z.ZodType | un
 
 function authorise(access: Access, auth: AuthContext | null): void {
   if (access === 'public') return;
-  if (auth === null) throw new AppError('UNAUTHENTICATED', 'Not signed in', { detail: 'Sign in to use this resource.' });
+  if (auth === null)
+    throw new AppError('UNAUTHENTICATED', 'Not signed in', { detail: 'Sign in to use this resource.' });
   if (!hasRole(auth.user.role, access)) {
     throw new AppError('FORBIDDEN', 'Forbidden', { detail: `This action needs the ${access} role.` });
   }
@@ -84,7 +87,12 @@ export function mountRoutes(router: Router, routes: readonly RouteDefinition[]):
         authorise(route.access, auth);
         // Writes on behalf of a session need its CSRF token; public routes (sign-in) act for no session.
         if (auth !== null && route.access !== 'public' && !SAFE_METHODS.has(route.method)) assertCsrf(req, auth);
-        if (route.schemas.body !== undefined && req.method !== 'GET' && !req.is('application/json') && req.body === undefined) {
+        if (
+          route.schemas.body !== undefined &&
+          req.method !== 'GET' &&
+          !req.is('application/json') &&
+          req.body === undefined
+        ) {
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', {
             detail: 'Send the request body as application/json.',
           });

@@ -10,7 +10,10 @@ export function spaRouter(distDir: string): Router {
   if (!existsSync(indexHtml)) {
     throw new Error(`The web app is not built: ${indexHtml} is missing. Run "npm run build".`);
   }
-  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  router.use(
+    '/assets',
+    express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
+  );
   router.use(express.static(distDir, { index: false }));
   router.get('/{*splat}', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');

@@ -5,7 +5,11 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('encodeDeadLetterPayload', () => {
   it('keeps small text as it is', () => {
-    expect(encodeDeadLetterPayload(utf8('{"state":'))).toEqual({ payload: '{"state":', isTruncated: false, encoding: 'utf8' });
+    expect(encodeDeadLetterPayload(utf8('{"state":'))).toEqual({
+      payload: '{"state":',
+      isTruncated: false,
+      encoding: 'utf8',
+    });
   });
 
   it('cuts long text to 8 KiB on a character boundary', () => {

@@ -3,7 +3,7 @@
 // notification. Arrays are passed whole and expanded with unnest(), so a batch of any size is a fixed
 // handful of statements with a fixed number of bind parameters.
 import { TAKT_EVENTS_CHANNEL, type TMachineState, type TTaktEventsNotification } from '@takt/contracts';
-import { Prisma, type PrismaClient } from '@takt/db';
+import type { Prisma, PrismaClient } from '@takt/db';
 import { encodeDeadLetterPayload } from './dead-letter-payload.encoder.ts';
 import type { EventOrigin, StateEvent } from './ingest-event.ts';
 import { planStateIntervals, type IntervalSnapshot, type PlannedStateEvent } from './state-interval.planner.ts';
@@ -66,7 +66,10 @@ export function countBucketStartMs(tsMs: number): number {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-async function loadLatestIntervals(tx: Prisma.TransactionClient, machineIds: string[]): Promise<Map<string, IntervalSnapshot>> {
+async function loadLatestIntervals(
+  tx: Prisma.TransactionClient,
+  machineIds: string[],
+): Promise<Map<string, IntervalSnapshot>> {
   if (machineIds.length === 0) return new Map();
   const rows = await tx.$queryRaw<LatestIntervalRow[]>`
     SELECT DISTINCT ON (machine_id) id, machine_id::text AS machine_id, state::text AS state, started_at, ended_at,
@@ -221,7 +224,15 @@ export async function writeIngestBatch(prisma: PrismaClient, batch: IngestBatch)
       const eventsByMachine = new Map<string, PlannedStateEvent<StateEvent>[]>();
       for (const { machineId, reasonId, productId, event } of batch.states) {
         const list = eventsByMachine.get(machineId) ?? [];
-        list.push({ tsMs: event.tsMs, state: event.state, sourceCode: event.sourceCode, reasonId, productId, isReplay: event.origin.isReplay, ref: event });
+        list.push({
+          tsMs: event.tsMs,
+          state: event.state,
+          sourceCode: event.sourceCode,
+          reasonId,
+          productId,
+          isReplay: event.origin.isReplay,
+          ref: event,
+        });
         eventsByMachine.set(machineId, list);
       }
       const latestByMachine = await loadLatestIntervals(tx, [...eventsByMachine.keys()]);
@@ -240,7 +251,10 @@ export async function writeIngestBatch(prisma: PrismaClient, batch: IngestBatch)
         staleReplays += plan.staleReplayCount;
         for (const event of plan.outOfOrder) {
           // The later bridge issue reorders instead; until then an old event must not rewrite history.
-          deadLetters.push({ origin: event.origin, reason: `out of order: state event older than the machine's latest interval` });
+          deadLetters.push({
+            origin: event.origin,
+            reason: `out of order: state event older than the machine's latest interval`,
+          });
         }
         const current = plan.changedCurrent;
         if (current) {

@@ -64,7 +64,8 @@ type PendingItem = { kind: 'event'; event: IngestEvent } | { kind: 'rejection'; 
 
 // Error codes that mean "the database is unreachable or restarting", worth retrying for ever: node/pg
 // socket errors, PostgreSQL classes 08 (connection) and 57P (operator intervention), Prisma P1001/P1017.
-const TRANSIENT_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection terminated|connection.*(closed|ended)|\b08\d{3}\b|\b57P0\d\b|P1001|P1017|Transaction already closed|Unable to start a transaction/i;
+const TRANSIENT_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection terminated|connection.*(closed|ended)|\b08\d{3}\b|\b57P0\d\b|P1001|P1017|Transaction already closed|Unable to start a transaction/i;
 
 function describeError(error: unknown): string {
   const parts: string[] = [];
@@ -103,7 +104,15 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
 
   const buffer: PendingItem[] = [];
   const sources = new Map<string, SourceCounters>();
-  const totals = { batches: 0, failedAttempts: 0, intervalsInserted: 0, countEvents: 0, duplicateStates: 0, staleReplays: 0, dropped: 0 };
+  const totals = {
+    batches: 0,
+    failedAttempts: 0,
+    intervalsInserted: 0,
+    countEvents: 0,
+    duplicateStates: 0,
+    staleReplays: 0,
+    dropped: 0,
+  };
   let timer: NodeJS.Timeout | null = null;
   let draining: Promise<void> | null = null;
   let flushRequests = 0;
@@ -189,19 +198,31 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const { event } = item;
       const machineId = lookup.machineIdByPath.get(event.machinePath);
       if (machineId === undefined) {
-        if (!event.origin.isReplay) batch.deadLetters.push({ origin: event.origin, reason: `unknown machine: no machine has the path "${event.machinePath}"` });
+        // Retained messages too: they are how an admin discovers machines the UNS has and Takt lacks.
+        batch.deadLetters.push({
+          origin: event.origin,
+          reason: `unknown machine: no machine has the path "${event.machinePath}"`,
+        });
         continue;
       }
       const aheadMs = event.tsMs - event.origin.receivedAtMs;
       if (aheadMs > futureToleranceMs) {
-        batch.deadLetters.push({ origin: event.origin, reason: `timestamp ${Math.round(aheadMs / 1000)} s in the future (clock of the sender wrong?)` });
+        batch.deadLetters.push({
+          origin: event.origin,
+          reason: `timestamp ${Math.round(aheadMs / 1000)} s in the future (clock of the sender wrong?)`,
+        });
         continue;
       }
       watchdog?.noteEvent(event);
       if (event.signal === 'count') {
         // A zero count is a heartbeat only: nothing to add.
         if (event.goodCount + event.rejectCount > 0) {
-          const count: ResolvedCountEvent = { machineId, tsMs: event.tsMs, goodCount: event.goodCount, rejectCount: event.rejectCount };
+          const count: ResolvedCountEvent = {
+            machineId,
+            tsMs: event.tsMs,
+            goodCount: event.goodCount,
+            rejectCount: event.rejectCount,
+          };
           batch.counts.push(count);
         }
         continue;
@@ -210,13 +231,19 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       if (event.reasonCode !== null) {
         resolved.reasonId = lookup.reasonIdByCode.get(event.reasonCode) ?? null;
         if (resolved.reasonId === null) {
-          batch.deadLetters.push({ origin: event.origin, reason: `state applied without its reason: unknown reason code "${event.reasonCode}"` });
+          batch.deadLetters.push({
+            origin: event.origin,
+            reason: `state applied without its reason: unknown reason code "${event.reasonCode}"`,
+          });
         }
       }
       if (event.productCode !== null) {
         resolved.productId = lookup.productIdByCode.get(event.productCode) ?? null;
         if (resolved.productId === null) {
-          batch.deadLetters.push({ origin: event.origin, reason: `state applied without its product: unknown product code "${event.productCode}"` });
+          batch.deadLetters.push({
+            origin: event.origin,
+            reason: `state applied without its product: unknown product code "${event.productCode}"`,
+          });
         }
       }
       batch.states.push(resolved);
@@ -256,7 +283,10 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
           return;
         }
         const delayMs = Math.min(retryMaxDelayMs, retryInitialDelayMs * 2 ** (attempt - 1));
-        logger.warn({ attempt, delayMs, items: items.length, isTransient, error: detail }, 'batch write failed: retrying');
+        logger.warn(
+          { attempt, delayMs, items: items.length, isTransient, error: detail },
+          'batch write failed: retrying',
+        );
         await sleep(delayMs);
       }
     }
@@ -271,13 +301,23 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       recordDeadLetters(deadLetters);
       logger.error({ items: items.length, error: detail }, 'batch cannot be written: dead-lettered');
     } catch (error) {
-      logger.error({ items: items.length, error: detail, deadLetterError: describeError(error) }, 'batch cannot be written nor dead-lettered: dropped');
+      logger.error(
+        { items: items.length, error: detail, deadLetterError: describeError(error) },
+        'batch cannot be written nor dead-lettered: dropped',
+      );
     }
     buffer.splice(0, items.length);
   }
 
   const watchdog: LivenessWatchdog | null =
-    offlineAfterMs === null ? null : createLivenessWatchdog({ offlineAfterMs, logger, now, submit: (event) => enqueue({ kind: 'event', event }, false) });
+    offlineAfterMs === null
+      ? null
+      : createLivenessWatchdog({
+          offlineAfterMs,
+          logger,
+          now,
+          submit: (event) => enqueue({ kind: 'event', event }, false),
+        });
 
   async function flush(): Promise<void> {
     flushRequests += 1;
@@ -306,7 +346,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const outcome = await Promise.race([flush().then(() => 'flushed' as const), timedOut]);
       clearTimeout(deadline);
       isStopped = true;
-      if (outcome === 'timeout') logger.error({ pending: buffer.length }, 'stopped before the buffer was written; its messages are lost');
+      if (outcome === 'timeout')
+        logger.error({ pending: buffer.length }, 'stopped before the buffer was written; its messages are lost');
     },
     stats() {
       return {

@@ -22,7 +22,11 @@ export type PlantLookup = {
 
 export type PlantDirectory = {
   /** The current lookup, reloaded first when stale; reloads anyway when `unknownNames` holds a name it lacks. */
-  lookup(unknownNames?: { machinePaths?: Iterable<string>; productCodes?: Iterable<string>; reasonCodes?: Iterable<string> }): Promise<PlantLookup>;
+  lookup(unknownNames?: {
+    machinePaths?: Iterable<string>;
+    productCodes?: Iterable<string>;
+    reasonCodes?: Iterable<string>;
+  }): Promise<PlantLookup>;
 };
 
 const EMPTY: PlantLookup = { machineIdByPath: new Map(), productIdByCode: new Map(), reasonIdByCode: new Map() };
@@ -50,7 +54,10 @@ export function createPlantDirectory(options: PlantDirectoryOptions): PlantDirec
       reasonIdByCode: new Map(reasons.map((r) => [r.code, r.id])),
     };
     loadedAtMs = now();
-    logger.debug({ machines: machines.length, products: products.length, reasons: reasons.length }, 'plant directory loaded');
+    logger.debug(
+      { machines: machines.length, products: products.length, reasons: reasons.length },
+      'plant directory loaded',
+    );
   }
 
   function reload(): Promise<void> {

@@ -6,24 +6,66 @@ const P1 = '00000000-0000-4000-8000-0000000000a1';
 const P2 = '00000000-0000-4000-8000-0000000000b2';
 const T0 = 1_732_520_000_000;
 
-function open(state: IntervalSnapshot['state'], startedAtMs: number, extra: Partial<IntervalSnapshot> = {}): IntervalSnapshot {
-  return { id: 7n, machineId: M, state, startedAtMs, endedAtMs: null, reasonId: null, productId: null, sourceCode: null, ...extra };
+function open(
+  state: IntervalSnapshot['state'],
+  startedAtMs: number,
+  extra: Partial<IntervalSnapshot> = {},
+): IntervalSnapshot {
+  return {
+    id: 7n,
+    machineId: M,
+    state,
+    startedAtMs,
+    endedAtMs: null,
+    reasonId: null,
+    productId: null,
+    sourceCode: null,
+    ...extra,
+  };
 }
 
-function ev(state: IntervalSnapshot['state'], tsMs: number, extra: Partial<PlannedStateEvent<string>> = {}): PlannedStateEvent<string> {
-  return { tsMs, state, sourceCode: null, reasonId: null, productId: undefined, isReplay: false, ref: `${state}@${tsMs}`, ...extra };
+function ev(
+  state: IntervalSnapshot['state'],
+  tsMs: number,
+  extra: Partial<PlannedStateEvent<string>> = {},
+): PlannedStateEvent<string> {
+  return {
+    tsMs,
+    state,
+    sourceCode: null,
+    reasonId: null,
+    productId: undefined,
+    isReplay: false,
+    ref: `${state}@${tsMs}`,
+    ...extra,
+  };
 }
 
 describe('planStateIntervals', () => {
   it('opens the first interval of a machine', () => {
     const plan = planStateIntervals(M, null, [ev('PRODUCING', T0)]);
     expect(plan.updates).toEqual([]);
-    expect(plan.inserts).toEqual([{ id: null, machineId: M, state: 'PRODUCING', startedAtMs: T0, endedAtMs: null, reasonId: null, productId: null, sourceCode: null }]);
+    expect(plan.inserts).toEqual([
+      {
+        id: null,
+        machineId: M,
+        state: 'PRODUCING',
+        startedAtMs: T0,
+        endedAtMs: null,
+        reasonId: null,
+        productId: null,
+        sourceCode: null,
+      },
+    ]);
     expect(plan.changedCurrent?.state).toBe('PRODUCING');
   });
 
   it('closes the open interval at the event time and chains several changes exactly', () => {
-    const plan = planStateIntervals(M, open('PRODUCING', T0), [ev('PRODUCING', T0 + 3000), ev('DOWN', T0 + 1000), ev('IDLE', T0 + 2000)]);
+    const plan = planStateIntervals(M, open('PRODUCING', T0), [
+      ev('PRODUCING', T0 + 3000),
+      ev('DOWN', T0 + 1000),
+      ev('IDLE', T0 + 2000),
+    ]);
     expect(plan.updates).toEqual([open('PRODUCING', T0, { endedAtMs: T0 + 1000 })]);
     expect(plan.inserts.map((i) => [i.state, i.startedAtMs, i.endedAtMs])).toEqual([
       ['DOWN', T0 + 1000, T0 + 2000],

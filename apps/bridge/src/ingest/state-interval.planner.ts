@@ -47,8 +47,19 @@ export type StatePlan<TRef> = {
   changedCurrent: IntervalSnapshot | null;
 };
 
-function isSameState(interval: IntervalSnapshot, state: TMachineState, reasonId: string | null, productId: string | null, sourceCode: string | null): boolean {
-  return interval.state === state && interval.reasonId === reasonId && interval.productId === productId && interval.sourceCode === sourceCode;
+function isSameState(
+  interval: IntervalSnapshot,
+  state: TMachineState,
+  reasonId: string | null,
+  productId: string | null,
+  sourceCode: string | null,
+): boolean {
+  return (
+    interval.state === state &&
+    interval.reasonId === reasonId &&
+    interval.productId === productId &&
+    interval.sourceCode === sourceCode
+  );
 }
 
 /** Plans the interval changes of one machine whose latest stored interval is `latest` (null: none yet). */
@@ -57,7 +68,14 @@ export function planStateIntervals<TRef>(
   latest: IntervalSnapshot | null,
   events: readonly PlannedStateEvent<TRef>[],
 ): StatePlan<TRef> {
-  const plan: StatePlan<TRef> = { updates: [], inserts: [], outOfOrder: [], duplicateCount: 0, staleReplayCount: 0, changedCurrent: null };
+  const plan: StatePlan<TRef> = {
+    updates: [],
+    inserts: [],
+    outOfOrder: [],
+    duplicateCount: 0,
+    staleReplayCount: 0,
+    changedCurrent: null,
+  };
   // Only the latest stored row can change; rows created by this plan are written with their final values.
   const stored: IntervalSnapshot | null = latest ? { ...latest } : null;
   let isStoredChanged = false;
@@ -66,7 +84,10 @@ export function planStateIntervals<TRef>(
   // Array.prototype.sort is stable: events with equal timestamps keep their arrival order.
   const ordered = [...events].sort((a, b) => a.tsMs - b.tsMs);
   for (const event of ordered) {
-    if (current && (event.tsMs < current.startedAtMs || (current.endedAtMs !== null && event.tsMs < current.endedAtMs))) {
+    if (
+      current &&
+      (event.tsMs < current.startedAtMs || (current.endedAtMs !== null && event.tsMs < current.endedAtMs))
+    ) {
       if (event.isReplay) plan.staleReplayCount += 1;
       else plan.outOfOrder.push(event.ref);
       continue;
@@ -79,7 +100,12 @@ export function planStateIntervals<TRef>(
       }
       isStoredChanged ||= current === stored;
       if (event.tsMs === current.startedAtMs) {
-        Object.assign(current, { state: event.state, reasonId: event.reasonId, productId, sourceCode: event.sourceCode });
+        Object.assign(current, {
+          state: event.state,
+          reasonId: event.reasonId,
+          productId,
+          sourceCode: event.sourceCode,
+        });
         plan.changedCurrent = current;
         continue;
       }

@@ -24,16 +24,30 @@ function decode(address: string, payload: string | Uint8Array) {
 
 describe('decodeUnsMessage', () => {
   it('decodes a state message', () => {
-    const result = decode(STATE_TOPIC, JSON.stringify({ state: 'DOWN', timestamp_ms: TS_MS, reason: 'JAM', product: 'P1' }));
+    const result = decode(
+      STATE_TOPIC,
+      JSON.stringify({ state: 'DOWN', timestamp_ms: TS_MS, reason: 'JAM', product: 'P1' }),
+    );
     expect(result).toMatchObject({
       ok: true,
-      event: { signal: 'state', machinePath: 'plant1/assembly/line1/press1', tsMs: TS_MS, state: 'DOWN', sourceCode: null, reasonCode: 'JAM', productCode: 'P1' },
+      event: {
+        signal: 'state',
+        machinePath: 'plant1/assembly/line1/press1',
+        tsMs: TS_MS,
+        state: 'DOWN',
+        sourceCode: null,
+        reasonCode: 'JAM',
+        productCode: 'P1',
+      },
     });
   });
 
   it('maps a UMH state code and keeps the raw code', () => {
     const result = decode(STATE_TOPIC, JSON.stringify({ state: 180000, timestamp_ms: TS_MS }));
-    expect(result).toMatchObject({ ok: true, event: { state: 'DOWN', sourceCode: 'umh:180000', reasonCode: null, productCode: null } });
+    expect(result).toMatchObject({
+      ok: true,
+      event: { state: 'DOWN', sourceCode: 'umh:180000', reasonCode: null, productCode: null },
+    });
   });
 
   it('decodes a count message, reject defaulting to 0', () => {
@@ -59,7 +73,12 @@ describe('decodeUnsMessage', () => {
     ['unknown state name', STATE_TOPIC, JSON.stringify({ state: 'RUNNING', timestamp_ms: TS_MS }), /state/],
     ['unknown state code', STATE_TOPIC, JSON.stringify({ state: 500, timestamp_ms: TS_MS }), /^unknown state code 500/],
     ['missing timestamp', STATE_TOPIC, JSON.stringify({ state: 'IDLE' }), /timestamp_ms/],
-    ['negative count', COUNT_TOPIC, JSON.stringify({ good: -2, timestamp_ms: TS_MS }), /^schema violation \(count\): good/],
+    [
+      'negative count',
+      COUNT_TOPIC,
+      JSON.stringify({ good: -2, timestamp_ms: TS_MS }),
+      /^schema violation \(count\): good/,
+    ],
     ['UMH scrap above count', COUNT_TOPIC, JSON.stringify({ count: 1, scrap: 2, timestamp_ms: TS_MS }), /UMH shape/],
     ['huge payload', STATE_TOPIC, 'x'.repeat(UNS_MAX_PAYLOAD_BYTES + 1), /^payload too large/],
   ])('rejects %s', (_name, address, payload, reason) => {

@@ -1,13 +1,7 @@
 // Decodes one UNS JSON message (topic + payload bytes) into an ingest event, or into the reason it cannot be
 // one. Pure, so that every malformed-input case is a table-driven unit test. Contract: @takt/contracts
 // uns.contract.ts and apps/bridge/README.md.
-import {
-  parseUnsTopic,
-  ZUmhCountPayload,
-  ZUnsCountPayload,
-  ZUnsStatePayload,
-  type TUnsSignal,
-} from '@takt/contracts';
+import { parseUnsTopic, ZUmhCountPayload, ZUnsCountPayload, ZUnsStatePayload, type TUnsSignal } from '@takt/contracts';
 import type { z } from 'zod';
 import type { CountEvent, EventOrigin, StateEvent } from '../ingest/ingest-event.ts';
 import { mapStateCode } from '../ingest/state-code.mapping.ts';
@@ -39,7 +33,11 @@ function decodeState(machinePath: string, value: unknown, origin: EventOrigin): 
   const parsed = ZUnsStatePayload.safeParse(value);
   if (!parsed.success) return { ok: false, reason: `schema violation (state): ${describeIssues(parsed.error)}` };
   const mapped = mapStateCode(parsed.data.state);
-  if (!mapped) return { ok: false, reason: `unknown state code ${String(parsed.data.state)} (not PackML 0–17 or UMH 10000–229999)` };
+  if (!mapped)
+    return {
+      ok: false,
+      reason: `unknown state code ${String(parsed.data.state)} (not PackML 0–17 or UMH 10000–229999)`,
+    };
   return {
     ok: true,
     event: {
@@ -59,14 +57,20 @@ function decodeCount(machinePath: string, value: unknown, origin: EventOrigin): 
   const takt = ZUnsCountPayload.safeParse(value);
   if (takt.success) {
     const { good, reject, timestamp_ms: tsMs } = takt.data;
-    return { ok: true, event: { signal: 'count', machinePath, tsMs, goodCount: good, rejectCount: reject ?? 0, origin } };
+    return {
+      ok: true,
+      event: { signal: 'count', machinePath, tsMs, goodCount: good, rejectCount: reject ?? 0, origin },
+    };
   }
   // UMH's classic shape has `count` instead of `good`; only then is it worth trying.
   if (typeof value === 'object' && value !== null && 'count' in value && !('good' in value)) {
     const umh = ZUmhCountPayload.safeParse(value);
     if (!umh.success) return { ok: false, reason: `schema violation (count, UMH shape): ${describeIssues(umh.error)}` };
     const { count, scrap = 0, timestamp_ms: tsMs } = umh.data;
-    return { ok: true, event: { signal: 'count', machinePath, tsMs, goodCount: count - scrap, rejectCount: scrap, origin } };
+    return {
+      ok: true,
+      event: { signal: 'count', machinePath, tsMs, goodCount: count - scrap, rejectCount: scrap, origin },
+    };
   }
   return { ok: false, reason: `schema violation (count): ${describeIssues(takt.error)}` };
 }
