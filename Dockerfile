@@ -25,6 +25,7 @@ COPY apps/web/package.json apps/web/
 COPY packages/auth/package.json packages/auth/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/
+COPY packages/kpi/package.json packages/kpi/
 COPY packages/runtime/package.json packages/runtime/
 
 # ---------------------------------------------------------------------------------------------------
