@@ -1,5 +1,5 @@
 // Builds the Express app (no listening here, so that tests drive it with supertest).
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '@takt/db';
 import { authRoutes, type LoginRateLimits } from './auth/auth.routes.ts';
@@ -9,6 +9,9 @@ import { healthRoutes } from './health/health.routes.ts';
 import { apiNotFound, errorMiddleware } from './http/error.middleware.ts';
 import { requestContextMiddleware } from './http/request-context.middleware.ts';
 import { mountRoutes, type RouteDefinition } from './http/route.ts';
+import { renderDocsPage } from './openapi/docs.page.ts';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi.document.ts';
+import { openApiRoutes } from './openapi/openapi.routes.ts';
 import { spaRouter } from './web/spa.middleware.ts';
 
 export const API_VERSION = '0.1.0';
@@ -29,7 +32,7 @@ export type AppOptions = {
 
 /** Every route of /api/v1, in one list: the authorisation matrix and OpenAPI read it. */
 export function apiRoutes(options: AppOptions): RouteDefinition[] {
-  return [
+  const routes: RouteDefinition[] = [
     ...healthRoutes({
       prisma: options.prisma,
       isBrokerConnected: options.isBrokerConnected,
@@ -45,6 +48,20 @@ export function apiRoutes(options: AppOptions): RouteDefinition[] {
       rateLimit: options.loginRateLimit,
     }),
   ];
+  let document: OpenApiDocument | undefined;
+  const getDocument = (): OpenApiDocument => (document ??= buildOpenApiDocument(routes, API_VERSION));
+  routes.push(...openApiRoutes(getDocument));
+  return routes;
+}
+
+/** The /api/v1 router: JSON body, session, the declared routes, then 404 for anything else. */
+export function buildApiRouter(options: AppOptions, routes: readonly RouteDefinition[]): Router {
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(sessionMiddleware(options.prisma, options.sessionPolicy));
+  mountRoutes(api, routes);
+  api.use(apiNotFound);
+  return api;
 }
 
 export function createApp(options: AppOptions): Express {
@@ -53,14 +70,15 @@ export function createApp(options: AppOptions): Express {
   // Behind a reverse proxy, req.ip and req.secure come from X-Forwarded-* (login rate limit per IP).
   app.set('trust proxy', options.isBehindProxy ? 1 : false);
 
-  const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
-  api.use(sessionMiddleware(options.prisma, options.sessionPolicy));
-  mountRoutes(api, apiRoutes(options));
-  api.use(apiNotFound);
+  const routes = apiRoutes(options);
+  const docsPage = renderDocsPage(buildOpenApiDocument(routes, API_VERSION));
 
   app.use(requestContextMiddleware(options.logger));
-  app.use('/api/v1', api);
+  app.use('/api/v1', buildApiRouter(options, routes));
+  // Human-readable API docs: public, like the document they render.
+  app.get('/api/docs', (_req, res) => {
+    res.type('html').send(docsPage);
+  });
   app.use('/api', apiNotFound);
   if (options.webDistDir !== undefined) app.use(spaRouter(options.webDistDir));
   app.use(errorMiddleware(options.logger));

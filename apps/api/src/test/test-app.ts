@@ -10,6 +10,7 @@ export const LOCAL_BROKER_URL = 'mqtt://127.0.0.1:1883';
 
 export type TestApp = {
   app: ReturnType<typeof createApp>;
+  options: AppOptions;
   db: TestDatabase;
   broker: BrokerMonitor;
   close(): Promise<void>;
@@ -20,7 +21,7 @@ export type TestAppOptions = { brokerUrl?: string; app?: Partial<AppOptions> };
 export async function createTestApp(label: string, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const broker = startBrokerMonitor(options.brokerUrl ?? LOCAL_BROKER_URL);
-  const app = createApp({
+  const appOptions: AppOptions = {
     prisma: db.prisma,
     logger: pino({ level: 'silent' }),
     isBrokerConnected: broker.isConnected,
@@ -30,9 +31,11 @@ export async function createTestApp(label: string, options: TestAppOptions = {})
     isCookieSecure: false,
     isBehindProxy: false,
     ...options.app,
-  });
+  };
+  const app = createApp(appOptions);
   return {
     app,
+    options: appOptions,
     db,
     broker,
     async close() {
