@@ -5,6 +5,7 @@ import type { PrismaClient } from '@takt/db';
 import { authRoutes, type LoginRateLimits } from './auth/auth.routes.ts';
 import type { SessionPolicy } from './auth/auth.service.ts';
 import { sessionMiddleware } from './auth/session.middleware.ts';
+import { ingestTokenMiddleware } from './ingest-auth/ingest-token.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { apiNotFound, errorMiddleware } from './http/error.middleware.ts';
 import { requestContextMiddleware } from './http/request-context.middleware.ts';
@@ -59,6 +60,7 @@ export function buildApiRouter(options: AppOptions, routes: readonly RouteDefini
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(sessionMiddleware(options.prisma, options.sessionPolicy));
+  api.use(ingestTokenMiddleware(options.prisma));
   mountRoutes(api, routes);
   api.use(apiNotFound);
   return api;

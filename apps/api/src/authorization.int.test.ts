@@ -1,31 +1,39 @@
-// The authorisation matrix: every operation of the OpenAPI document, called as anonymous and as each
-// role, answers according to its declared `x-takt-access` — 401 without a session, 403 below the
-// required role, never 401/403 at or above it.
+// The authorisation matrix: every operation of the OpenAPI document, called as anonymous, as each
+// role and with an ingest token, answers according to its declared `x-takt-access` — 401 without the
+// right kind of credential, 403 below the required role, never 401/403 when allowed.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_COOKIE, CSRF_HEADER, ROLES, SESSION_COOKIE, hasRole, type TRole } from '@takt/contracts';
+import { newIngestToken } from './ingest-auth/ingest-token.ts';
 import type { OpenApiDocument, Operation } from './openapi/openapi.document.ts';
 import { createTestApp, createUser, type TestApp } from './test/test-app.ts';
 
 let t: TestApp;
 let document: OpenApiDocument;
+let ingestToken: string;
 
 beforeAll(async () => {
   t = await createTestApp('authz');
   // The demo users, so that the documented sign-in example signs in.
   for (const role of ROLES)
     await createUser(t.db, { username: role.toLowerCase(), password: `takt-${role.toLowerCase()}`, role });
+  const created = newIngestToken();
+  await t.db.prisma.ingestToken.create({
+    data: { name: 'matrix', tokenHash: created.tokenHash, prefix: created.prefix },
+  });
+  ingestToken = created.token;
   document = (await request(t.app).get('/api/v1/openapi.json')).body as OpenApiDocument;
 });
 afterAll(() => t.close());
 
-type Caller = 'anonymous' | TRole;
-const CALLERS: Caller[] = ['anonymous', ...ROLES];
+type Caller = 'anonymous' | 'ingest-token' | TRole;
+const CALLERS: Caller[] = ['anonymous', 'ingest-token', ...ROLES];
 
 /** A fresh session per call, so that a call that ends a session (logout) cannot affect the next. */
-async function cookiesFor(caller: Caller): Promise<{ cookie?: string; csrf?: string }> {
+async function credentialsFor(caller: Caller): Promise<{ cookie?: string; csrf?: string; bearer?: string }> {
   if (caller === 'anonymous') return {};
+  if (caller === 'ingest-token') return { bearer: ingestToken };
   const res = await request(t.app)
     .post('/api/v1/auth/login')
     .send({ username: caller.toLowerCase(), password: `takt-${caller.toLowerCase()}` });
@@ -36,7 +44,8 @@ async function cookiesFor(caller: Caller): Promise<{ cookie?: string; csrf?: str
 
 function expectedOutcome(access: Operation['x-takt-access'], caller: Caller): 'allowed' | 401 | 403 {
   if (access === 'public') return 'allowed';
-  if (caller === 'anonymous') return 401;
+  if (access === 'INGEST') return caller === 'ingest-token' ? 'allowed' : 401;
+  if (caller === 'anonymous' || caller === 'ingest-token') return 401;
   return hasRole(caller, access) ? 'allowed' : 403;
 }
 
@@ -56,9 +65,10 @@ describe('authorisation matrix', () => {
     const failures: string[] = [];
     for (const { path, method, operation, caller } of cases()) {
       const url = `/api/v1${path.replace(/\{\w+\}/g, randomUUID())}`;
-      const { cookie, csrf } = await cookiesFor(caller);
+      const { cookie, csrf, bearer } = await credentialsFor(caller);
       let call = request(t.app)[method as 'get' | 'post' | 'put' | 'patch' | 'delete'](url);
       if (cookie !== undefined) call = call.set('cookie', cookie);
+      if (bearer !== undefined) call = call.set('authorization', `Bearer ${bearer}`);
       if (csrf !== undefined && method !== 'get') call = call.set(CSRF_HEADER, csrf);
       const example = (
         operation.requestBody?.content['application/json']?.schema.examples as unknown[] | undefined

@@ -6,3 +6,4 @@ export * from './machine-state.contract.ts';
 export * from './health.contract.ts';
 export * from './env.contract.ts';
 export * from './uns.contract.ts';
+export * from './list.contract.ts';

@@ -1,5 +1,6 @@
 // Who is calling: attached to `res.locals.auth` by the session middleware.
 import type { TUser } from '@takt/contracts';
+import type { IngestTokenContext } from '../ingest-auth/ingest-token.ts';
 
 export type AuthContext = {
   user: TUser;
@@ -14,6 +15,7 @@ declare global {
     // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
     interface Locals {
       auth?: AuthContext | null;
+      ingestToken?: IngestTokenContext | null;
       requestId: string;
     }
   }

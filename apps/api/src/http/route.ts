@@ -6,10 +6,14 @@ import { type z } from 'zod';
 import { hasRole, type TRole } from '@takt/contracts';
 import { AppError } from './app-error.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
+import type { IngestTokenContext } from '../ingest-auth/ingest-token.ts';
 import { assertCsrf } from '../auth/csrf.ts';
 
-/** `public`: anyone; a role: a signed-in user with at least that role. */
-export type Access = 'public' | TRole;
+/**
+ * `public`: anyone; a role: a signed-in user with at least that role; `INGEST`: an ingest API token
+ * (machine-to-machine, never a user session).
+ */
+export type Access = 'public' | TRole | 'INGEST';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export type RouteSchemas = {
@@ -25,8 +29,10 @@ export type RouteContext<S extends RouteSchemas, A extends Access = Access> = {
   params: Parsed<S, 'params'>;
   query: Parsed<S, 'query'>;
   body: Parsed<S, 'body'>;
-  /** The caller; never null on a route that needs a role. */
-  auth: A extends 'public' ? AuthContext | null : AuthContext;
+  /** The signed-in caller; never null on a route that needs a role. */
+  auth: A extends TRole ? AuthContext : AuthContext | null;
+  /** The ingest token; never null on an INGEST route. */
+  ingestToken: A extends 'INGEST' ? IngestTokenContext : IngestTokenContext | null;
   req: Request;
   res: Response;
 };
@@ -67,8 +73,16 @@ function parsePart(location: 'params' | 'query' | 'body', schema: z.ZodType | un
   return result.data;
 }
 
-function authorise(access: Access, auth: AuthContext | null): void {
+function authorise(access: Access, auth: AuthContext | null, ingestToken: IngestTokenContext | null): void {
   if (access === 'public') return;
+  if (access === 'INGEST') {
+    if (ingestToken === null) {
+      throw new AppError('UNAUTHENTICATED', 'Ingest token required', {
+        detail: 'Send a valid, unrevoked ingest API token as `Authorization: Bearer takt_ing_…`.',
+      });
+    }
+    return;
+  }
   if (auth === null)
     throw new AppError('UNAUTHENTICATED', 'Not signed in', { detail: 'Sign in to use this resource.' });
   if (!hasRole(auth.user.role, access)) {
@@ -84,9 +98,11 @@ export function mountRoutes(router: Router, routes: readonly RouteDefinition[]):
     router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const auth = res.locals.auth ?? null;
-        authorise(route.access, auth);
-        // Writes on behalf of a session need its CSRF token; public routes (sign-in) act for no session.
-        if (auth !== null && route.access !== 'public' && !SAFE_METHODS.has(route.method)) assertCsrf(req, auth);
+        const ingestToken = res.locals.ingestToken ?? null;
+        authorise(route.access, auth, ingestToken);
+        // Writes on behalf of a session need its CSRF token; public and token routes act for no session.
+        const isSessionRoute = route.access !== 'public' && route.access !== 'INGEST';
+        if (isSessionRoute && auth !== null && !SAFE_METHODS.has(route.method)) assertCsrf(req, auth);
         if (
           route.schemas.body !== undefined &&
           req.method !== 'GET' &&
@@ -102,6 +118,7 @@ export function mountRoutes(router: Router, routes: readonly RouteDefinition[]):
           query: parsePart('query', route.schemas.query, req.query),
           body: parsePart('body', route.schemas.body, req.body),
           auth,
+          ingestToken,
           req,
           res,
         } as RouteContext<RouteSchemas>;

@@ -88,7 +88,9 @@ function operationOf(route: RouteDefinition): Operation {
   };
   if (parameters.length > 0 || schemas.body !== undefined)
     responses['400'] = problemResponse('Invalid request: see `errors`.');
-  if (route.access !== 'public') {
+  if (route.access === 'INGEST') {
+    responses['401'] = problemResponse('Missing, unknown or revoked ingest token.');
+  } else if (route.access !== 'public') {
     responses['401'] = problemResponse('Not signed in, or the session expired.');
     responses['403'] = problemResponse(`Needs the ${route.access} role, or the CSRF token is missing on a write.`);
   }
@@ -100,6 +102,7 @@ function operationOf(route: RouteDefinition): Operation {
     tags: route.tags,
     'x-takt-access': route.access,
     ...(route.access === 'public' ? { security: [] } : {}),
+    ...(route.access === 'INGEST' ? { security: [{ ingestToken: [] }] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(schemas.body === undefined
       ? {}
