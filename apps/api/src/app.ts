@@ -11,6 +11,7 @@ import { apiNotFound, errorMiddleware } from './http/error.middleware.ts';
 import { requestContextMiddleware } from './http/request-context.middleware.ts';
 import { mountRoutes, type RouteDefinition } from './http/route.ts';
 import { renderDocsPage } from './openapi/docs.page.ts';
+import { machineStatusRoutes } from './overview/machine-status.routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi.document.ts';
 import { openApiRoutes } from './openapi/openapi.routes.ts';
 import { spaRouter } from './web/spa.middleware.ts';
@@ -48,6 +49,7 @@ export function apiRoutes(options: AppOptions): RouteDefinition[] {
       isCookieSecure: options.isCookieSecure,
       rateLimit: options.loginRateLimit,
     }),
+    ...machineStatusRoutes({ prisma: options.prisma }),
   ];
   let document: OpenApiDocument | undefined;
   const getDocument = (): OpenApiDocument => (document ??= buildOpenApiDocument(routes, API_VERSION));

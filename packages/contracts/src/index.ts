@@ -7,3 +7,4 @@ export * from './health.contract.ts';
 export * from './env.contract.ts';
 export * from './uns.contract.ts';
 export * from './list.contract.ts';
+export * from './machine-status.contract.ts';

@@ -94,7 +94,10 @@ const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['get']);
 
 /** Mounts the routes on `router`: authorise → CSRF → validate → handler → JSON response. */
 export function mountRoutes(router: Router, routes: readonly RouteDefinition[]): void {
-  for (const route of routes) {
+  // Literal paths before parameterised ones, so `/machines/status` is never taken for `/machines/:id`.
+  const paramCount = (route: RouteDefinition): number => route.path.split('/').filter((p) => p.startsWith(':')).length;
+  const ordered = [...routes].sort((a, b) => paramCount(a) - paramCount(b));
+  for (const route of ordered) {
     router[route.method](route.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const auth = res.locals.auth ?? null;

@@ -1,0 +1,28 @@
+// The plant overview, shared by every viewer: the andon screens of a plant all ask the same question
+// every few seconds, so one answer per filter is computed at most once per `maxAgeMs` and reused
+// (concurrent requests share the in-flight query). Live changes reach browsers through the stream.
+import type { PrismaClient } from '@takt/db';
+import type { TMachineStatusQuery, TMachineStatusResponse } from '@takt/contracts';
+import { findMachineStatuses } from './machine-status.repository.ts';
+
+export type MachineStatusReader = (filter: TMachineStatusQuery) => Promise<TMachineStatusResponse>;
+
+/** A reader of machine statuses that reuses answers younger than `maxAgeMs`. */
+export function createMachineStatusReader(options: { prisma: PrismaClient; maxAgeMs: number }): MachineStatusReader {
+  const cache = new Map<string, { atMs: number; answer: Promise<TMachineStatusResponse> }>();
+  return (filter) => {
+    const key = JSON.stringify([filter.siteId, filter.areaId, filter.lineId]);
+    const nowMs = Date.now();
+    const cached = cache.get(key);
+    if (cached !== undefined && nowMs - cached.atMs < options.maxAgeMs) return cached.answer;
+    const now = new Date(nowMs);
+    const answer = findMachineStatuses(options.prisma, filter, now).then((machines) => ({
+      asOf: now.toISOString(),
+      machines,
+    }));
+    // A failed read must not be served from the cache.
+    answer.catch(() => cache.delete(key));
+    cache.set(key, { atMs: nowMs, answer });
+    return answer;
+  };
+}
