@@ -15,6 +15,20 @@ import { machineStatusRoutes } from './overview/machine-status.routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi.document.ts';
 import { openApiRoutes } from './openapi/openapi.routes.ts';
 import { spaRouter } from './web/spa.middleware.ts';
+import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { reasonRoutes } from './reasons/reason.routes.ts';
+import { dataSourceRoutes } from './data-sources/data-source.routes.ts';
+import { configCsvRoutes } from './config-csv/config-csv.routes.ts';
+import { plantRoutes } from './plant/plant.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { ingestTokensRoutes } from './ingest-tokens/ingest-tokens.routes.ts';
+import type { LiveEventHub } from './stream/live-event-hub.ts';
+import { streamRoutes } from './stream/stream.routes.ts';
+import { kpiRoutes } from './kpi/kpi.routes.ts';
+import { machinesRoutes } from './machines/machines.routes.ts';
+import { ingestRoutes } from './ingest/ingest.routes.ts';
+import { deadLetterRoutes } from './dead-letters/dead-letter.routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -30,6 +44,8 @@ export type AppOptions = {
   /** Directory of the built SPA, or undefined to serve the API only. */
   webDistDir?: string;
   loginRateLimit?: LoginRateLimits;
+  /** The live-event fan-out behind GET /stream; without it the stream answers 503. */
+  liveEvents?: LiveEventHub;
 };
 
 /** Every route of /api/v1, in one list: the authorisation matrix and OpenAPI read it. */
@@ -49,7 +65,20 @@ export function apiRoutes(options: AppOptions): RouteDefinition[] {
       isCookieSecure: options.isCookieSecure,
       rateLimit: options.loginRateLimit,
     }),
+    ...calendarRoutes({ prisma: options.prisma }),
+    ...reasonRoutes({ prisma: options.prisma }),
+    ...dataSourceRoutes({ prisma: options.prisma }),
+    ...configCsvRoutes({ prisma: options.prisma }),
     ...machineStatusRoutes({ prisma: options.prisma }),
+    ...usersRoutes({ prisma: options.prisma }),
+    ...ingestTokensRoutes({ prisma: options.prisma }),
+    ...streamRoutes({ hub: options.liveEvents }),
+    ...plantRoutes({ prisma: options.prisma }),
+    ...auditRoutes({ prisma: options.prisma }),
+    ...kpiRoutes({ prisma: options.prisma }),
+    ...machinesRoutes({ prisma: options.prisma }),
+    ...ingestRoutes({ prisma: options.prisma, logger: options.logger }),
+    ...deadLetterRoutes({ prisma: options.prisma }),
   ];
   let document: OpenApiDocument | undefined;
   const getDocument = (): OpenApiDocument => (document ??= buildOpenApiDocument(routes, API_VERSION));

@@ -1,11 +1,13 @@
-// Starts the API on a port and stops it gracefully: stop accepting, let in-flight requests finish
-// (bounded), then close the database pool and the broker connection.
+// Starts the API on a port and stops it gracefully: stop accepting, end the live streams cleanly (clients
+// reconnect elsewhere with Last-Event-ID), let in-flight requests finish (bounded), then close the hub,
+// the database pool and the broker connection.
 import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { createPrismaClient } from '@takt/db';
+import { createPrismaClient, listenForLiveEvents } from '@takt/db';
 import { createApp } from './app.ts';
 import type { TApiEnv } from './env.ts';
 import { startBrokerMonitor } from './health/broker-monitor.ts';
+import { LiveEventHub } from './stream/live-event-hub.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -26,6 +28,24 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
   const logger = pino({ name: 'api', level: env.LOG_LEVEL });
   const prisma = createPrismaClient(env.DATABASE_URL);
   const broker = startBrokerMonitor(env.MQTT_URL);
+  const liveEvents = new LiveEventHub({
+    prisma,
+    logger: logger.child({ name: 'live-events' }),
+    // The embedded PGlite socket serves one connection at a time and never relays NOTIFY: poll only.
+    listen:
+      env.TAKT_DATABASE_MODE === 'external'
+        ? (wake) =>
+            listenForLiveEvents(env.DATABASE_URL, wake, (error) =>
+              logger.warn({ err: error }, 'live-event LISTEN failed; polling only until it reconnects'),
+            )
+        : undefined,
+  });
+  try {
+    await liveEvents.start();
+  } catch (error) {
+    await Promise.allSettled([prisma.$disconnect(), broker.stop()]);
+    throw error;
+  }
   const app = createApp({
     prisma,
     logger,
@@ -39,13 +59,14 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
     isCookieSecure: env.COOKIE_SECURE,
     isBehindProxy: env.TRUST_PROXY,
     webDistDir: env.WEB_DIST_DIR,
+    liveEvents,
   });
   const server = createServer(app);
   let port: number;
   try {
     port = await listen(server, env.PORT, env.HOST);
   } catch (error) {
-    await Promise.allSettled([prisma.$disconnect(), broker.stop()]);
+    await Promise.allSettled([liveEvents.close(), prisma.$disconnect(), broker.stop()]);
     throw error;
   }
   logger.info({ port, host: env.HOST }, 'API listening');
@@ -54,10 +75,15 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
     port,
     logger,
     async stop() {
+      // Stop accepting first, then end the streams: they would otherwise hold the server open until the grace.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await liveEvents.close();
       server.closeIdleConnections();
+      // Connections that finish their last response later are closed as they turn idle.
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
       const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
+      clearInterval(idleSweep);
       clearTimeout(forced);
       await Promise.allSettled([prisma.$disconnect(), broker.stop()]);
       logger.info('API stopped');

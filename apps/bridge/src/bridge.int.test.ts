@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from './bridge.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
-import { SILENCE_SOURCE_CODE } from './ingest/machine-liveness.watchdog.ts';
+import { SILENCE_SOURCE_CODE } from '@takt/ingest';
 import { createTestPlant, type TestPlant } from './testing/test-plant.fixture.ts';
 
 const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
@@ -133,12 +133,22 @@ describe.each([
       });
   });
 
-  it('dead-letters a state event older than the open interval and leaves the intervals alone', async () => {
+  it('puts a late state event in its place, splitting the interval that contains it', async () => {
     await publish(stateTopic('press1'), { state: 'IDLE', timestamp_ms: T0 + 1_000 });
     await expect
-      .poll(() => db.prisma.deadLetter.findMany({ where: { reason: { startsWith: 'out of order' } } }), POLL)
-      .toHaveLength(1);
-    expect(summarise(await intervalsOf('press1'))).toHaveLength(3);
+      .poll(async () => summarise(await intervalsOf('press1')), POLL)
+      .toEqual([
+        { state: 'PRODUCING', from: 0, to: 1_000 },
+        { state: 'IDLE', from: 1_000, to: 60_123 },
+        { state: 'DOWN', from: 60_123, to: 180_007 },
+        { state: 'PRODUCING', from: 180_007, to: null },
+      ]);
+    // The late event names no product: it keeps the one in effect at its time.
+    expect((await intervalsOf('press1'))[1]?.productId).toBe(plant.productId);
+    // The same message again is a duplicate and changes nothing.
+    await publish(stateTopic('press1'), { state: 'IDLE', timestamp_ms: T0 + 1_000 });
+    await expect.poll(() => bridge.stats().ingest.sources['test-uns']?.duplicates, POLL).toBeGreaterThanOrEqual(1);
+    expect(await intervalsOf('press1')).toHaveLength(4);
   });
 
   it('sums count deltas into 60 s buckets by product, across batches', async () => {
@@ -215,6 +225,17 @@ describe.each([
     expect(sources['test-uns']).toMatchObject({ deadLetters: expect.any(Number), messages: expect.any(Number) });
     expect(sources['test-uns']?.deadLetters).toBeGreaterThanOrEqual(deadLetters.length);
     expect(sources['test-uns']?.lastMessageAtMs).toBeGreaterThan(T0);
+  });
+
+  it('writes its per-source counters to ingest_source_status (GET /api/v1/ingest/status)', async () => {
+    await expect
+      .poll(() => db.prisma.ingestSourceStatus.findUnique({ where: { sourceCode: 'test-uns' } }), POLL)
+      .toMatchObject({ sourceKind: 'MQTT_JSON', isConnected: true, spoolDepth: 0 });
+    const row = await db.prisma.ingestSourceStatus.findUnique({ where: { sourceCode: 'test-uns' } });
+    expect(Number(row?.messagesTotal)).toBeGreaterThan(10);
+    expect(Number(row?.deadLetters)).toBeGreaterThanOrEqual(8);
+    expect(Number(row?.duplicates)).toBeGreaterThanOrEqual(1);
+    expect(row?.lastMessageAt?.getTime()).toBeGreaterThan(T0);
   });
 
   it('receives what was published while it was away (persistent session, stable client id)', async () => {

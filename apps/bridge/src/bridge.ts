@@ -1,13 +1,14 @@
-// Composes the bridge: the UNS JSON source → the ingest pipeline → PostgreSQL. Runs in-process under the
+// Composes the bridge: the UNS JSON source → the @takt/ingest pipeline → PostgreSQL. Runs in-process under the
 // launcher (`npm start`) or as its own process (main.ts); either way nothing it meets on the wire or in
 // the database ends the process: bad input is dead-lettered, outages are retried.
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@takt/db';
 import { pino, type Logger } from 'pino';
-import { createIngestPipeline, type IngestStats } from './ingest/ingest.pipeline.ts';
-import { createPlantDirectory } from './ingest/plant-directory.cache.ts';
-import { createSource } from './sources/source.factory.ts';
+import { createIngestPipeline, type IngestStats } from '@takt/ingest';
+import { createConfiguredSources, createSource } from './sources/source.factory.ts';
 import type { SourceStatus } from './sources/source.ts';
+import { openSpoolingSink, type SpoolingSink, type SpoolingSinkStats } from './spool/spooling.sink.ts';
 
 export type StartBridgeOptions = (
   { databaseUrl: string; prisma?: undefined } | { prisma: PrismaClient; databaseUrl?: undefined }
@@ -17,9 +18,17 @@ export type StartBridgeOptions = (
   topicPrefix?: string;
   /** A machine silent this long goes OFFLINE (BRIDGE_OFFLINE_AFTER_SEC), default 60; null: never. */
   offlineAfterSec?: number | null;
+  /** Also machines never heard from since the start go OFFLINE (BRIDGE_OFFLINE_UNHEARD), default true. */
+  isWatchingUnheardMachines?: boolean;
+  /** How often the per-source counters are written to ingest_source_status (GET /api/v1/ingest/status). */
+  statusIntervalMs?: number;
   /** MQTT client id of the persistent session; default `takt-bridge-<host>-<prefix>`. */
   clientId?: string;
   mqttProtocolVersion?: 4 | 5;
+  /** TAKT_DATA_DIR: when set, store and forward spools to `{dataDir}/spool`; OPC UA PKI in `{dataDir}/pki`. */
+  dataDir?: string;
+  /** BRIDGE_SPOOL_MAX_MB in bytes (default 256 MiB). */
+  spoolMaxBytes?: number;
   logger?: Logger;
   maxBatchEvents?: number;
   maxBatchDelayMs?: number;
@@ -27,7 +36,11 @@ export type StartBridgeOptions = (
   statsLogIntervalMs?: number;
 };
 
-export type BridgeStats = { ingest: IngestStats; sources: Record<string, SourceStatus> };
+export type BridgeStats = {
+  ingest: IngestStats;
+  sources: Record<string, SourceStatus>;
+  spool: SpoolingSinkStats | null;
+};
 
 export type Bridge = {
   /** Resolves once the source is subscribed: messages published from then on are ingested. */
@@ -71,14 +84,18 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
 
   const dataSource = await findDataSource(prisma, topicPrefix, logger);
   const sourceCode = dataSource?.code ?? `uns-json:${topicPrefix}`;
-  const directory = createPlantDirectory({ prisma, logger: rootLogger.child({ name: 'bridge.directory' }) });
   const pipeline = createIngestPipeline({
     prisma,
-    directory,
     logger: rootLogger.child({ name: 'bridge.ingest' }),
     offlineAfterMs: offlineAfterSec === null ? null : offlineAfterSec * 1000,
+    ...(options.isWatchingUnheardMachines === undefined
+      ? {}
+      : { isWatchingUnheardMachines: options.isWatchingUnheardMachines }),
+    ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
     ...(options.maxBatchEvents === undefined ? {} : { maxBatchEvents: options.maxBatchEvents }),
     ...(options.maxBatchDelayMs === undefined ? {} : { maxBatchDelayMs: options.maxBatchDelayMs }),
+    // With a spool, batches PostgreSQL cannot take are handed back ("database unavailable") and spooled.
+    ...(options.dataDir === undefined ? {} : { maxTransientAttempts: 3 }),
   });
   const source = createSource({
     kind: 'MQTT_JSON',
@@ -91,12 +108,35 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     logger: rootLogger,
   });
 
-  const stats = (): BridgeStats => ({ ingest: pipeline.stats(), sources: { [source.code]: source.status() } });
+  // Sparkplug B and OPC UA sources of the data_source rows (with their signal mappings).
+  const configuredSources = await createConfiguredSources({
+    prisma,
+    logger: rootLogger,
+    mqttUrl: options.mqttUrl,
+    dataDir: options.dataDir ?? path.resolve('data'),
+    clientIdPrefix: `takt-bridge-${hostname()}`,
+  });
+  const sources = [source, ...configuredSources];
+  const sink: SpoolingSink | null =
+    options.dataDir === undefined
+      ? null
+      : await openSpoolingSink({
+          pipeline,
+          dir: path.join(options.dataDir, 'spool'),
+          ...(options.spoolMaxBytes === undefined ? {} : { maxBytes: options.spoolMaxBytes }),
+          logger: rootLogger,
+        });
+
+  const stats = (): BridgeStats => ({
+    ingest: pipeline.stats(),
+    sources: Object.fromEntries(sources.map((each) => [each.code, each.status()])),
+    spool: sink?.stats() ?? null,
+  });
   const logStats = () => logger.info(stats(), 'ingest counters');
   const statsTimer = setInterval(logStats, options.statsLogIntervalMs ?? 60_000);
   statsTimer.unref();
 
-  source.start(pipeline);
+  for (const each of sources) each.start(sink ?? pipeline);
   logger.info({ topicPrefix, sourceCode, dataSourceId: dataSource?.id ?? null, offlineAfterSec }, 'bridge started');
 
   let stopping: Promise<void> | null = null;
@@ -106,9 +146,12 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     stop() {
       stopping ??= (async () => {
         clearInterval(statsTimer);
-        await source
-          .stop()
-          .catch((error: unknown) => logger.warn({ error: String(error) }, 'source did not stop cleanly'));
+        await Promise.all(
+          sources.map((each) =>
+            each.stop().catch((error: unknown) => logger.warn({ error: String(error) }, 'source did not stop cleanly')),
+          ),
+        );
+        await sink?.stop();
         await pipeline.stop();
         logStats();
         if (ownsPrisma) await prisma.$disconnect();

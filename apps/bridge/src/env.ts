@@ -10,6 +10,15 @@ export const ZBridgeEnv = z.object({
   LOG_LEVEL: ZLogLevel.default('info'),
   /** A machine silent for this long is put OFFLINE (DESIGN.md "Machine states": heartbeat lost). */
   BRIDGE_OFFLINE_AFTER_SEC: z.coerce.number().positive().max(86_400).default(60),
+  /** Also put machines OFFLINE that were never heard from since the bridge started (and nobody else feeds). */
+  BRIDGE_OFFLINE_UNHEARD: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  /** Where the bridge keeps its files: the store-and-forward spool (`spool/`) and the OPC UA client PKI (`pki/`). */
+  TAKT_DATA_DIR: z.string().min(1).default('data'),
+  /** Most unreplayed events kept on disk while PostgreSQL is unreachable, in MiB; beyond it new events are refused. */
+  BRIDGE_SPOOL_MAX_MB: z.coerce.number().positive().max(1_048_576).default(256),
 });
 export type TBridgeEnv = z.infer<typeof ZBridgeEnv>;
 

@@ -22,6 +22,9 @@ const bridge = await startBridge({
   mqttUrl: env.MQTT_URL,
   topicPrefix: env.MQTT_UNS_PREFIX,
   offlineAfterSec: env.BRIDGE_OFFLINE_AFTER_SEC,
+  dataDir: env.TAKT_DATA_DIR,
+  spoolMaxBytes: env.BRIDGE_SPOOL_MAX_MB * 2 ** 20,
+  isWatchingUnheardMachines: env.BRIDGE_OFFLINE_UNHEARD,
   logger,
 });
 

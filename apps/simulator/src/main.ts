@@ -23,6 +23,10 @@ const simulator = await startSimulator({
   topicPrefix: env.MQTT_UNS_PREFIX,
   seed: env.SIMULATOR_SEED,
   speed: env.SIMULATOR_SPEED,
+  protocols: env.SIMULATOR_PROTOCOLS,
+  opcuaPort: env.SIMULATOR_OPCUA_PORT,
+  sparkplugGroupId: env.SIMULATOR_SPARKPLUG_GROUP,
+  dataDir: env.TAKT_DATA_DIR,
   logger,
 });
 

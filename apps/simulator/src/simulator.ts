@@ -1,13 +1,18 @@
 // Runs the demo plant: one deterministic machine model per machine of the database, advanced on a timer in
-// real time and published on the UNS topics. Runs in-process under the launcher (`npm start`) or as its
+// real time and published, from the same model, on the UNS JSON topics, as a Sparkplug B edge node and as an
+// OPC UA server (SIMULATOR_PROTOCOLS). Runs in-process under the launcher (`npm start`) or as its
 // own process (main.ts). The plant is read once at start; restart the simulator after changing it.
 import { hostname } from 'node:os';
 import { createPrismaClient, type PrismaClient } from '@takt/db';
 import { pino, type Logger } from 'pino';
+import path from 'node:path';
 import { createMachineModel, type MachineModel, type MachineModelParams } from './machine-model.ts';
 import { loadSimulatedPlant } from './plant.loader.ts';
 import { deriveSeed } from './seeded.prng.ts';
-import { createUnsJsonPublisher } from './uns-json.publisher.ts';
+import { startOpcUaServer, type SimulatorOpcUaServer } from './opcua.server.ts';
+import { createSparkplugPublisher, type SparkplugPublisher } from './sparkplug.publisher.ts';
+import { createUnsJsonPublisher, type UnsJsonPublisher } from './uns-json.publisher.ts';
+import { SIMULATOR_PROTOCOLS, type SimulatorProtocol } from './env.ts';
 
 export type StartSimulatorOptions = (
   { databaseUrl: string; prisma?: undefined } | { prisma: PrismaClient; databaseUrl?: undefined }
@@ -27,18 +32,39 @@ export type StartSimulatorOptions = (
   mqttProtocolVersion?: 4 | 5;
   modelParams?: Partial<MachineModelParams>;
   logger?: Logger;
+  /** SIMULATOR_PROTOCOLS, default all three. */
+  protocols?: readonly SimulatorProtocol[];
+  /** Sparkplug group_id, default `takt`; the edge node id defaults to `takt-simulator`. */
+  sparkplugGroupId?: string;
+  sparkplugEdgeNodeId?: string;
+  /** SIMULATOR_OPCUA_PORT, default 4841; 0 = chosen by the OS. */
+  opcuaPort?: number;
+  /** TAKT_DATA_DIR: the OPC UA server's PKI goes to `{dataDir}/pki/simulator-opcua`. Default `./data`. */
+  dataDir?: string;
 };
 
 export type Simulator = {
   /** The simulated machine paths. */
   machinePaths: readonly string[];
-  /** Resolves once connected and every machine's state has been published. */
+  /** Resolves once every protocol is up: MQTT connected and every machine published, OPC UA listening. */
   ready: Promise<void>;
+  /** `opc.tcp://127.0.0.1:<port>/takt`, null when OPC UA is off. */
+  opcuaEndpointUrl: string | null;
+  /** Sparkplug births sent so far (each rebirth request adds one), 0 when Sparkplug is off. */
+  sparkplugBirthCount(): number;
   /** Publishes the last counts and every machine as OFFLINE (retained), then disconnects. */
   stop(): Promise<void>;
 };
 
-type SimulatedMachineRuntime = { path: string; model: MachineModel; pendingGood: number; pendingReject: number };
+type SimulatedMachineRuntime = {
+  path: string;
+  model: MachineModel;
+  pendingGood: number;
+  pendingReject: number;
+  /** Cumulative counters, as a PLC keeps them (Sparkplug and OPC UA publish these). */
+  goodTotal: number;
+  rejectTotal: number;
+};
 
 export async function startSimulator(options: StartSimulatorOptions): Promise<Simulator> {
   const rootLogger = options.logger ?? pino({ level: 'info' });
@@ -68,34 +94,96 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     }),
     pendingGood: 0,
     pendingReject: 0,
+    goodTotal: 0,
+    rejectTotal: 0,
   }));
   if (machines.length === 0) logger.warn('the plant has no machines: nothing to simulate (seed the database first)');
 
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  const publisher = createUnsJsonPublisher({
-    mqttUrl: options.mqttUrl,
-    topicPrefix,
-    clientId: options.clientId ?? `takt-simulator-${hostname()}-${topicPrefix.replaceAll('/', '-')}`,
-    ...(options.mqttProtocolVersion === undefined ? {} : { protocolVersion: options.mqttProtocolVersion }),
-    logger: rootLogger,
-    onConnect() {
-      // On every (re)connect, like a Sparkplug birth: subscribers that missed changes while we were away
-      // learn the current state (with the time it began, so a bridge that saw it already ignores it).
-      for (const machine of machines) publisher.publishState(machine.path, machine.model.current());
-      markReady();
-    },
-  });
+  const protocols = new Set(options.protocols ?? SIMULATOR_PROTOCOLS);
+  const clientIdBase = options.clientId ?? `takt-simulator-${hostname()}-${topicPrefix.replaceAll('/', '-')}`;
+  const readiness: Promise<void>[] = [];
+
+  let uns: UnsJsonPublisher | null = null;
+  if (protocols.has('uns')) {
+    let markUnsReady: () => void = () => {};
+    readiness.push(new Promise<void>((resolve) => (markUnsReady = resolve)));
+    const publisher = createUnsJsonPublisher({
+      mqttUrl: options.mqttUrl,
+      topicPrefix,
+      clientId: clientIdBase,
+      ...(options.mqttProtocolVersion === undefined ? {} : { protocolVersion: options.mqttProtocolVersion }),
+      logger: rootLogger,
+      onConnect() {
+        // On every (re)connect, like a Sparkplug birth: subscribers that missed changes while we were away
+        // learn the current state (with the time it began, so a bridge that saw it already ignores it).
+        for (const machine of machines) publisher.publishState(machine.path, machine.model.current());
+        markUnsReady();
+      },
+    });
+    uns = publisher;
+  }
+
+  let sparkplug: SparkplugPublisher | null = null;
+  if (protocols.has('sparkplug')) {
+    const publisher = createSparkplugPublisher({
+      mqttUrl: options.mqttUrl,
+      groupId: options.sparkplugGroupId ?? 'takt',
+      edgeNodeId: options.sparkplugEdgeNodeId ?? 'takt-simulator',
+      clientId: `${clientIdBase}-sparkplug`,
+      ...(options.mqttProtocolVersion === undefined ? {} : { protocolVersion: options.mqttProtocolVersion }),
+      logger: rootLogger,
+      snapshot: () =>
+        machines.map((machine) => ({
+          machinePath: machine.path,
+          state: machine.model.current(),
+          goodTotal: machine.goodTotal,
+          rejectTotal: machine.rejectTotal,
+        })),
+    });
+    readiness.push(
+      (async () => {
+        while (publisher.birthCount() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      })(),
+    );
+    sparkplug = publisher;
+  }
+
+  let opcua: SimulatorOpcUaServer | null = null;
+  if (protocols.has('opcua')) {
+    const port = options.opcuaPort ?? 4841;
+    // A port in use (a second simulator, another OPC UA server) must not take MQTT down with it.
+    opcua = await startOpcUaServer({
+      port,
+      dataDir: options.dataDir ?? path.resolve('data'),
+      machinePaths: machines.map((machine) => machine.path),
+      logger: rootLogger,
+    }).catch((error: unknown) => {
+      logger.error(
+        { port, error: error instanceof Error ? error.message : String(error) },
+        'OPC UA server not started',
+      );
+      return null;
+    });
+    for (const machine of opcua ? machines : []) {
+      opcua?.setState(machine.path, machine.model.current());
+      opcua?.setCounts(machine.path, 0, 0, startMs);
+    }
+  }
+  const ready = Promise.all(readiness).then(() => undefined);
 
   function tick(): void {
     const nowMs = Date.now();
     for (const machine of machines) {
       const advance = machine.model.advanceTo(nowMs);
-      for (const change of advance.stateChanges) publisher.publishState(machine.path, change);
+      for (const change of advance.stateChanges) {
+        uns?.publishState(machine.path, change);
+        sparkplug?.publishState(machine.path, change);
+        opcua?.setState(machine.path, change);
+      }
       machine.pendingGood += advance.goodCount;
       machine.pendingReject += advance.rejectCount;
+      machine.goodTotal += advance.goodCount;
+      machine.rejectTotal += advance.rejectCount;
     }
   }
 
@@ -104,7 +192,9 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     const nowMs = Date.now();
     for (const machine of machines) {
       // Sent even when zero: the count is also the machine's heartbeat (the bridge puts silent machines OFFLINE).
-      publisher.publishCount(machine.path, nowMs, machine.pendingGood, machine.pendingReject);
+      uns?.publishCount(machine.path, nowMs, machine.pendingGood, machine.pendingReject);
+      sparkplug?.publishCounts(machine.path, nowMs, machine.goodTotal, machine.rejectTotal);
+      opcua?.setCounts(machine.path, machine.goodTotal, machine.rejectTotal, nowMs);
       machine.pendingGood = 0;
       machine.pendingReject = 0;
     }
@@ -119,6 +209,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       seed,
       speed,
       topicPrefix,
+      protocols: [...protocols],
+      opcuaEndpointUrl: opcua?.endpointUrl ?? null,
     },
     'simulator started',
   );
@@ -127,6 +219,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   return {
     machinePaths: machines.map((machine) => machine.path),
     ready,
+    opcuaEndpointUrl: opcua?.endpointUrl ?? null,
+    sparkplugBirthCount: () => sparkplug?.birthCount() ?? 0,
     stop() {
       stopping ??= (async () => {
         clearInterval(tickTimer);
@@ -134,9 +228,9 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         publishCounts();
         const nowMs = Date.now();
         for (const machine of machines) {
-          publisher.publishState(machine.path, { tsMs: nowMs, state: 'OFFLINE', reasonCode: null, productCode: null });
+          uns?.publishState(machine.path, { tsMs: nowMs, state: 'OFFLINE', reasonCode: null, productCode: null });
         }
-        await publisher.stop();
+        await Promise.all([uns?.stop(), sparkplug?.stop(), opcua?.stop()]);
         logger.info('simulator stopped');
       })();
       return stopping;

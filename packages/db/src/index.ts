@@ -11,3 +11,10 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export { resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
 export * from './generated/prisma/enums.ts';
 export { Prisma } from './generated/prisma/client.ts';
+export {
+  appendLiveEvents,
+  listenForLiveEvents,
+  LIVE_EVENT_CHANNEL,
+  type AppendedLiveEvents,
+  type LiveEventListener,
+} from './live-events.ts';

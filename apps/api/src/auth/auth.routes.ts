@@ -1,14 +1,16 @@
 // /auth: sign in, sign out, who am I.
-import { SESSION_COOKIE, ZLoginRequest, ZSessionResponse } from '@takt/contracts';
+import { SESSION_COOKIE, ZChangePasswordRequest, ZLoginRequest, ZSessionResponse } from '@takt/contracts';
+import type { Request } from 'express';
 import type { PrismaClient } from '@takt/db';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { login, logout, type SessionPolicy } from './auth.service.ts';
+import { changePassword, login, logout, type SessionPolicy } from './auth.service.ts';
 import { clearSessionCookies, readCookies, setSessionCookies } from './cookies.ts';
 import { LoginRateLimiter, type RateLimitPolicy } from './login-rate-limiter.ts';
 
 export type AuthRoutesOptions = {
   prisma: PrismaClient;
   policy: SessionPolicy;
+  /** Secure cookies always; otherwise only on requests that arrived over TLS (req.secure, honouring TRUST_PROXY). */
   isCookieSecure: boolean;
   rateLimit?: LoginRateLimits;
 };
@@ -24,6 +26,8 @@ export function authRoutes(options: AuthRoutesOptions): RouteDefinition[] {
   const { prisma, policy, isCookieSecure } = options;
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMITS;
   const limiters = { perAccount: new LoginRateLimiter(limits.perAccount), perIp: new LoginRateLimiter(limits.perIp) };
+  const passwordChangeLimiter = new LoginRateLimiter(limits.perAccount);
+  const isSecure = (req: Request): boolean => isCookieSecure || req.secure;
   return [
     defineRoute({
       method: 'post',
@@ -45,7 +49,7 @@ export function authRoutes(options: AuthRoutesOptions): RouteDefinition[] {
           now: new Date(),
         });
         setSessionCookies(res, result.token, result.csrfToken, {
-          isSecure: isCookieSecure,
+          isSecure: isSecure(req),
           maxAgeMs: policy.absoluteTimeoutMs,
         });
         return { user: result.user };
@@ -59,9 +63,37 @@ export function authRoutes(options: AuthRoutesOptions): RouteDefinition[] {
       tags: ['auth'],
       schemas: {},
       successStatus: 204,
-      async handler({ auth, res }) {
+      async handler({ auth, req, res }) {
         await logout({ prisma, sessionId: auth.sessionId });
-        clearSessionCookies(res, isCookieSecure);
+        clearSessionCookies(res, isSecure(req));
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password',
+      access: 'VIEWER',
+      summary: "Change one's own password (at least 12 characters); ends the user's other sessions (rotation).",
+      tags: ['auth'],
+      schemas: { body: ZChangePasswordRequest },
+      successStatus: 204,
+      async handler({ auth, body, req, res }) {
+        const result = await changePassword({
+          prisma,
+          limiter: passwordChangeLimiter,
+          policy,
+          auth,
+          currentPassword: body.currentPassword,
+          newPassword: body.newPassword,
+          ip: req.ip ?? 'unknown',
+          userAgent: req.get('user-agent') ?? null,
+          requestId: res.locals.requestId,
+          now: new Date(),
+        });
+        setSessionCookies(res, result.token, result.csrfToken, {
+          isSecure: isSecure(req),
+          maxAgeMs: policy.absoluteTimeoutMs,
+        });
         return undefined;
       },
     }),

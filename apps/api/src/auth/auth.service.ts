@@ -6,11 +6,14 @@ import type { TUser } from '@takt/contracts';
 import { AppError } from '../http/app-error.ts';
 import type { AuthContext } from './auth-context.ts';
 import type { LoginRateLimiter } from './login-rate-limiter.ts';
+import { recordAudit, userActor } from '../audit/audit.service.ts';
 import {
   deleteSession,
+  findPasswordHashById,
   findSessionByTokenHash,
   findUserByUsername,
   replaceSession,
+  setPasswordAndReplaceSessions,
   touchSession,
 } from './session.repository.ts';
 
@@ -107,4 +110,66 @@ export async function resolveSession(options: ResolveSessionOptions): Promise<Au
   if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await touchSession(prisma, session.id, now);
   const { disabledAt: _disabledAt, ...user } = session.user;
   return { user, sessionId: session.id, csrfToken: session.csrfToken };
+}
+
+export type ChangePasswordOptions = {
+  prisma: PrismaClient;
+  /** Failed attempts per user: a stolen session must not become an oracle for the password. */
+  limiter: LoginRateLimiter;
+  policy: SessionPolicy;
+  auth: AuthContext;
+  currentPassword: string;
+  newPassword: string;
+  ip: string;
+  userAgent: string | null;
+  requestId: string;
+  now: Date;
+};
+
+/**
+ * Changes the caller's own password after checking the current one, and rotates the session: every
+ * session of the user ends (other devices sign in again) and the caller gets a fresh one.
+ */
+export async function changePassword(options: ChangePasswordOptions): Promise<{ token: string; csrfToken: string }> {
+  const { prisma, limiter, auth, now } = options;
+  const userId = auth.user.id;
+  const nowMs = now.getTime();
+  const retryAfterMs = limiter.retryAfterMs(userId, nowMs);
+  if (retryAfterMs > 0) {
+    const retryAfterSec = Math.ceil(retryAfterMs / 1000);
+    throw new AppError('TOO_MANY_REQUESTS', 'Too many attempts', {
+      detail: `Too many wrong current passwords. Try again in ${retryAfterSec} s.`,
+      headers: { 'Retry-After': String(retryAfterSec) },
+    });
+  }
+  const storedHash = await findPasswordHashById(prisma, userId);
+  if (storedHash === null || !(await verifyPassword(storedHash, options.currentPassword))) {
+    limiter.recordFailure(userId, nowMs);
+    throw new AppError('BAD_REQUEST', 'Current password is wrong', {
+      detail: 'The current password does not match; the password was not changed.',
+      errors: [{ path: 'body.currentPassword', message: 'Does not match the current password' }],
+    });
+  }
+  limiter.reset(userId);
+  const passwordHash = await hashPassword(options.newPassword);
+  const token = generateSecret();
+  const csrfToken = generateSecret();
+  await prisma.$transaction(async (tx) => {
+    await setPasswordAndReplaceSessions(tx, userId, passwordHash, now, {
+      tokenHash: hashSecret(token),
+      userId,
+      csrfToken,
+      expiresAt: new Date(nowMs + options.policy.absoluteTimeoutMs),
+      ip: options.ip,
+      userAgent: options.userAgent,
+    });
+    await recordAudit(tx, {
+      actor: userActor(auth),
+      action: 'user.password-changed',
+      entityType: 'user',
+      entityId: userId,
+      requestId: options.requestId,
+    });
+  });
+  return { token, csrfToken };
 }

@@ -1,5 +1,5 @@
 // Data access for users and sessions: the only auth module that touches Prisma.
-import type { PrismaClient } from '@takt/db';
+import type { Prisma, PrismaClient } from '@takt/db';
 import type { TUser } from '@takt/contracts';
 
 const USER_SELECT = { id: true, username: true, displayName: true, role: true } as const;
@@ -64,4 +64,25 @@ export async function deleteSession(prisma: PrismaClient, sessionId: string): Pr
 
 export async function touchSession(prisma: PrismaClient, sessionId: string, now: Date): Promise<void> {
   await prisma.session.updateMany({ where: { id: sessionId }, data: { lastSeenAt: now } });
+}
+
+export async function findPasswordHashById(prisma: PrismaClient, userId: string): Promise<string | null> {
+  const row = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return row?.passwordHash ?? null;
+}
+
+/** Stores a new password hash and replaces every session of the user by `session` (rotation). */
+export async function setPasswordAndReplaceSessions(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  passwordHash: string,
+  now: Date,
+  session: NewSession,
+): Promise<void> {
+  await tx.user.update({
+    where: { id: userId },
+    data: { passwordHash, passwordChangedAt: now, version: { increment: 1 } },
+  });
+  await tx.session.deleteMany({ where: { userId } });
+  await tx.session.create({ data: session });
 }

@@ -45,6 +45,11 @@ export type RouteDefinition<S extends RouteSchemas = RouteSchemas, A extends Acc
   summary: string;
   tags: string[];
   schemas: S;
+  /**
+   * Non-JSON bodies, for the OpenAPI document only: the handler reads or writes them itself (e.g. CSV
+   * import/export), the mechanism still authorises and validates params and query.
+   */
+  media?: { requestBody?: 'text/csv'; response?: 'text/csv' };
   /** Status of a successful answer; 204 sends no body. */
   successStatus?: 200 | 201 | 202 | 204;
   handler(context: RouteContext<S, A>): Promise<Parsed<S, 'response'>>;

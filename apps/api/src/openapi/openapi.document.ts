@@ -73,28 +73,40 @@ function problemResponse(description: string): Response {
   return { description, content: PROBLEM_CONTENT };
 }
 
+const CSV_CONTENT = { 'text/csv': { schema: { type: 'string', contentMediaType: 'text/csv' } } };
+
+function successResponse(route: RouteDefinition): Response {
+  if (route.media?.response === 'text/csv')
+    return { description: 'Success: a CSV file (UTF-8, RFC 4180).', content: CSV_CONTENT };
+  if (route.schemas.response === undefined || route.successStatus === 204)
+    return { description: 'Success, no content.' };
+  return {
+    description: 'Success.',
+    content: { 'application/json': { schema: jsonSchemaOf(route.schemas.response, 'output') } },
+  };
+}
+
+function requestBodyOf(route: RouteDefinition): Operation['requestBody'] {
+  if (route.media?.requestBody === 'text/csv') return { required: true, content: CSV_CONTENT };
+  if (route.schemas.body === undefined) return undefined;
+  return { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.schemas.body, 'input') } } };
+}
+
 function operationOf(route: RouteDefinition): Operation {
   const { schemas } = route;
   const parameters = [...parametersOf(schemas.params, 'path'), ...parametersOf(schemas.query, 'query')];
-  const successStatus = String(route.successStatus ?? 200);
-  const responses: Record<string, Response> = {
-    [successStatus]:
-      schemas.response === undefined || successStatus === '204'
-        ? { description: 'Success, no content.' }
-        : {
-            description: 'Success.',
-            content: { 'application/json': { schema: jsonSchemaOf(schemas.response, 'output') } },
-          },
-  };
-  if (parameters.length > 0 || schemas.body !== undefined)
+  const requestBody = requestBodyOf(route);
+  const responses: Record<string, Response> = { [String(route.successStatus ?? 200)]: successResponse(route) };
+  if (parameters.length > 0 || schemas.body !== undefined) {
     responses['400'] = problemResponse('Invalid request: see `errors`.');
+  }
   if (route.access === 'INGEST') {
     responses['401'] = problemResponse('Missing, unknown or revoked ingest token.');
   } else if (route.access !== 'public') {
     responses['401'] = problemResponse('Not signed in, or the session expired.');
     responses['403'] = problemResponse(`Needs the ${route.access} role, or the CSRF token is missing on a write.`);
   }
-  if (schemas.body !== undefined) responses['415'] = problemResponse('The body is not application/json.');
+  if (requestBody !== undefined) responses['415'] = problemResponse('The body is not of the documented media type.');
   responses['500'] = problemResponse('Unexpected error; quote the request id.');
   return {
     operationId: operationId(route),
@@ -104,14 +116,7 @@ function operationOf(route: RouteDefinition): Operation {
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(route.access === 'INGEST' ? { security: [{ ingestToken: [] }] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(schemas.body === undefined
-      ? {}
-      : {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: jsonSchemaOf(schemas.body, 'input') } },
-          },
-        }),
+    ...(requestBody === undefined ? {} : { requestBody }),
     responses,
   };
 }

@@ -1,13 +1,116 @@
 // Makes the Source for a connection's configuration (STYLE.md rule 7: one implementation per protocol
-// behind a factory). Sparkplug B and OPC UA sources join here in the later bridge issue.
+// behind a factory): UNS JSON and Sparkplug B over MQTT, OPC UA.
+import path from 'node:path';
+import { ZMqttSparkplugConfig, ZOpcUaConfig } from '@takt/contracts';
+import type { PrismaClient } from '@takt/db';
+import type { Logger } from 'pino';
+import { loadOpcUaMappings } from './opcua.mapping.ts';
+import { createOpcUaSource, type OpcUaSourceOptions } from './opcua.source.ts';
 import type { Source } from './source.ts';
+import { loadSparkplugMappings } from './sparkplug.mapping.ts';
+import { createSparkplugSource, type SparkplugSourceOptions } from './sparkplug.source.ts';
 import { createUnsJsonSource, type UnsJsonSourceOptions } from './uns-json.source.ts';
 
-export type SourceConfig = { kind: 'MQTT_JSON' } & UnsJsonSourceOptions;
+export type SourceConfig =
+  | ({ kind: 'MQTT_JSON' } & UnsJsonSourceOptions)
+  | ({ kind: 'MQTT_SPARKPLUG' } & SparkplugSourceOptions)
+  | ({ kind: 'OPCUA' } & OpcUaSourceOptions);
 
+/** The Source of a connection's configuration. */
 export function createSource(config: SourceConfig): Source {
   switch (config.kind) {
     case 'MQTT_JSON':
       return createUnsJsonSource(config);
+    case 'MQTT_SPARKPLUG':
+      return createSparkplugSource(config);
+    case 'OPCUA':
+      return createOpcUaSource(config);
+  }
+}
+
+export type ConfiguredSourcesOptions = {
+  prisma: PrismaClient;
+  logger: Logger;
+  /** The broker Takt is configured with, for MQTT data sources that name none. */
+  mqttUrl: string;
+  /** TAKT_DATA_DIR: the OPC UA client PKI goes to `{dataDir}/pki/bridge-opcua`. */
+  dataDir: string;
+  /** Prefix of the MQTT client ids (stable per bridge, as the persistent sessions need). */
+  clientIdPrefix: string;
+};
+
+/**
+ * The Sparkplug B and OPC UA sources of the enabled data_source rows, with their signal mappings. A row whose
+ * config is invalid is skipped with an error log (the admin API validates configs; this guards old rows).
+ */
+export async function createConfiguredSources(options: ConfiguredSourcesOptions): Promise<Source[]> {
+  const { prisma, mqttUrl, dataDir, clientIdPrefix } = options;
+  const logger = options.logger.child({ name: 'bridge.sources' });
+  const sources: Source[] = [];
+  try {
+    await addConfiguredSources(sources);
+  } catch (error) {
+    // The database may be down at start: the UNS source (and the spool) still run; a restart picks these up.
+    logger.error(
+      { error: error instanceof Error ? error.message : String(error) },
+      'cannot read the data sources: Sparkplug B and OPC UA sources not started',
+    );
+  }
+  return sources;
+
+  async function addConfiguredSources(sources: Source[]): Promise<void> {
+    const rows = await prisma.dataSource.findMany({
+      where: { isEnabled: true, kind: { in: ['MQTT_SPARKPLUG', 'OPCUA'] } },
+      select: { id: true, code: true, kind: true, config: true },
+      orderBy: { code: 'asc' },
+    });
+    for (const row of rows) {
+      const sourceLogger = options.logger.child({ dataSource: row.code });
+      if (row.kind === 'MQTT_SPARKPLUG') {
+        const config = ZMqttSparkplugConfig.safeParse(row.config);
+        if (!config.success) {
+          logger.error({ dataSource: row.code, error: config.error.message }, 'invalid Sparkplug B config: skipped');
+          continue;
+        }
+        sources.push(
+          createSource({
+            kind: 'MQTT_SPARKPLUG',
+            code: row.code,
+            dataSourceId: row.id,
+            mqttUrl: config.data.brokerUrl ?? mqttUrl,
+            groupId: config.data.groupId,
+            ...(config.data.edgeNodeId === undefined ? {} : { edgeNodeId: config.data.edgeNodeId }),
+            clientId: `${clientIdPrefix}-sparkplug-${row.code}`,
+            mappings: await loadSparkplugMappings(prisma, row.id),
+            logger: sourceLogger,
+          }),
+        );
+      } else {
+        const config = ZOpcUaConfig.safeParse(row.config);
+        if (!config.success) {
+          logger.error({ dataSource: row.code, error: config.error.message }, 'invalid OPC UA config: skipped');
+          continue;
+        }
+        const nodes = await loadOpcUaMappings(prisma, row.id);
+        if (nodes.length === 0) {
+          logger.warn({ dataSource: row.code }, 'OPC UA data source without signal mappings: nothing to monitor');
+          continue;
+        }
+        sources.push(
+          createSource({
+            kind: 'OPCUA',
+            code: row.code,
+            dataSourceId: row.id,
+            endpointUrl: config.data.endpointUrl,
+            securityMode: config.data.securityMode,
+            ...(config.data.securityPolicy === undefined ? {} : { securityPolicy: config.data.securityPolicy }),
+            samplingIntervalMs: config.data.samplingIntervalMs,
+            nodes,
+            pkiDir: path.join(dataDir, 'pki', 'bridge-opcua'),
+            logger: sourceLogger,
+          }),
+        );
+      }
+    }
   }
 }

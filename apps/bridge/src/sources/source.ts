@@ -1,8 +1,33 @@
 // The one interface every OT connector implements (STYLE.md rule 7): a Source connects to the shop floor,
-// decodes its protocol and delivers exactly one submit() or reject() per received message into the ingest
-// pipeline. Implementations are private to their module and made by createSource().
+// decodes its protocol into the normalized events of @takt/ingest (contract: @takt/contracts
+// ingest.contract.ts) and hands them, or the messages it could not decode, to a sink: the ingest pipeline.
+// Implementations are private to their module and made by the factory (source.factory.ts).
+import type { TIngestEvent } from '@takt/contracts';
 import type { DataSourceKind } from '@takt/db';
-import type { IngestSink } from '../ingest/ingest-event.ts';
+
+/** Where events come from (@takt/ingest `IngestSourceInfo`). */
+export type ConnectorSourceInfo = { code: string; kind: DataSourceKind; dataSourceId: string | null };
+
+/** How one event was received (@takt/ingest `IngestEventOrigin`). */
+export type ConnectorEventOrigin = {
+  address: string;
+  payload?: Uint8Array;
+  receivedAtMs?: number;
+  isReplay?: boolean;
+};
+
+/** The part of @takt/ingest's `IngestPipeline` a source feeds (the pipeline itself is a valid sink). */
+export type ConnectorSink = {
+  submit(
+    inputs: readonly { event: TIngestEvent; origin?: ConnectorEventOrigin }[],
+    source: ConnectorSourceInfo,
+  ): Promise<unknown>;
+  reject(
+    rejections: readonly { address: string; payload: Uint8Array; reason: string; receivedAtMs?: number }[],
+    source: ConnectorSourceInfo,
+  ): void;
+  setSourceStatus?(source: ConnectorSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+};
 
 export type SourceStatus = {
   isConnected: boolean;
@@ -15,8 +40,8 @@ export type Source = {
   /** The data_source code, or a name made up from the connection; keys the per-source counters. */
   readonly code: string;
   readonly kind: DataSourceKind;
-  /** Starts connecting (and reconnecting, with backoff) in the background. */
-  start(sink: IngestSink): void;
+  /** Starts connecting (and reconnecting, with backoff) in the background, feeding `sink`. */
+  start(sink: ConnectorSink): void;
   /** Resolves once the source first receives messages (e.g. its MQTT subscription is acknowledged). */
   readonly ready: Promise<void>;
   stop(): Promise<void>;

@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { EventOrigin } from '../ingest/ingest-event.ts';
 import { decodeUnsMessage, UNS_MAX_PAYLOAD_BYTES } from './uns-json.decoder.ts';
 
 const TS_MS = 1_732_520_000_000;
 const STATE_TOPIC = 'takt/plant1/assembly/line1/press1/state';
 const COUNT_TOPIC = 'takt/plant1/assembly/line1/press1/count';
 
-function origin(address: string, payload: string | Uint8Array): EventOrigin {
-  return {
-    sourceCode: 'test',
-    sourceKind: 'MQTT_JSON',
-    dataSourceId: null,
+function decode(address: string, payload: string | Uint8Array) {
+  return decodeUnsMessage('takt', {
     address,
     payload: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
-    receivedAtMs: TS_MS,
-    isReplay: false,
-  };
-}
-
-function decode(address: string, payload: string | Uint8Array) {
-  return decodeUnsMessage('takt', origin(address, payload));
+  });
 }
 
 describe('decodeUnsMessage', () => {
@@ -31,36 +21,35 @@ describe('decodeUnsMessage', () => {
     expect(result).toMatchObject({
       ok: true,
       event: {
-        signal: 'state',
+        type: 'state',
         machinePath: 'plant1/assembly/line1/press1',
         tsMs: TS_MS,
         state: 'DOWN',
-        sourceCode: null,
         reasonCode: 'JAM',
         productCode: 'P1',
       },
     });
   });
 
-  it('maps a UMH state code and keeps the raw code', () => {
+  it('passes a UMH state code on as reported (the pipeline maps it and keeps the raw code)', () => {
     const result = decode(STATE_TOPIC, JSON.stringify({ state: 180000, timestamp_ms: TS_MS }));
-    expect(result).toMatchObject({
+    expect(result).toEqual({
       ok: true,
-      event: { state: 'DOWN', sourceCode: 'umh:180000', reasonCode: null, productCode: null },
+      event: { type: 'state', machinePath: 'plant1/assembly/line1/press1', tsMs: TS_MS, state: 180000 },
     });
   });
 
   it('decodes a count message, reject defaulting to 0', () => {
     expect(decode(COUNT_TOPIC, JSON.stringify({ good: 4, timestamp_ms: TS_MS }))).toMatchObject({
       ok: true,
-      event: { signal: 'count', goodCount: 4, rejectCount: 0, tsMs: TS_MS },
+      event: { type: 'count', good: 4, reject: 0, tsMs: TS_MS },
     });
   });
 
   it('decodes UMH count/scrap as good = count − scrap', () => {
     expect(decode(COUNT_TOPIC, JSON.stringify({ count: 10, scrap: 3, timestamp_ms: TS_MS }))).toMatchObject({
       ok: true,
-      event: { goodCount: 7, rejectCount: 3 },
+      event: { good: 7, reject: 3 },
     });
   });
 

@@ -1,15 +1,26 @@
-// Decodes one UNS JSON message (topic + payload bytes) into an ingest event, or into the reason it cannot be
-// one. Pure, so that every malformed-input case is a table-driven unit test. Contract: @takt/contracts
+// Decodes one UNS JSON message (topic + payload bytes) into a normalized ingest event (@takt/contracts
+// ingest.contract.ts), or into the reason it cannot be one. Pure, so that every malformed-input case is a table-driven unit test. Contract: @takt/contracts
 // uns.contract.ts and apps/bridge/README.md.
-import { parseUnsTopic, ZUmhCountPayload, ZUnsCountPayload, ZUnsStatePayload, type TUnsSignal } from '@takt/contracts';
+import {
+  parseUnsTopic,
+  ZUmhCountPayload,
+  ZUnsCountPayload,
+  ZUnsStatePayload,
+  type TIngestCountEvent,
+  type TIngestStateEvent,
+  type TUnsSignal,
+} from '@takt/contracts';
+import { mapStateCode } from '@takt/ingest';
 import type { z } from 'zod';
-import type { CountEvent, EventOrigin, StateEvent } from '../ingest/ingest-event.ts';
-import { mapStateCode } from '../ingest/state-code.mapping.ts';
 
 /** Payloads above this are not parsed at all: every valid UNS payload is a few hundred bytes. */
 export const UNS_MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export type UnsDecodeResult = { ok: true; event: StateEvent | CountEvent } | { ok: false; reason: string };
+export type UnsDecodeResult =
+  { ok: true; event: TIngestStateEvent | TIngestCountEvent } | { ok: false; reason: string };
+
+/** A received message: its topic and raw payload. */
+export type UnsMessage = { address: string; payload: Uint8Array };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -29,7 +40,7 @@ function parseJson(bytes: Uint8Array): { ok: true; value: unknown } | { ok: fals
   }
 }
 
-function decodeState(machinePath: string, value: unknown, origin: EventOrigin): UnsDecodeResult {
+function decodeState(machinePath: string, value: unknown): UnsDecodeResult {
   const parsed = ZUnsStatePayload.safeParse(value);
   if (!parsed.success) return { ok: false, reason: `schema violation (state): ${describeIssues(parsed.error)}` };
   const mapped = mapStateCode(parsed.data.state);
@@ -38,28 +49,29 @@ function decodeState(machinePath: string, value: unknown, origin: EventOrigin): 
       ok: false,
       reason: `unknown state code ${String(parsed.data.state)} (not PackML 0–17 or UMH 10000–229999)`,
     };
+  // The pipeline maps the code again (and keeps the raw one as the interval's source_code); checked here too so
+  // that the dead letter names the problem before anything else is resolved.
+  const { reason, product } = parsed.data;
   return {
     ok: true,
     event: {
-      signal: 'state',
+      type: 'state',
       machinePath,
       tsMs: parsed.data.timestamp_ms,
-      state: mapped.state,
-      sourceCode: mapped.sourceCode,
-      reasonCode: parsed.data.reason ?? null,
-      productCode: parsed.data.product ?? null,
-      origin,
+      state: parsed.data.state,
+      ...(reason === undefined ? {} : { reasonCode: reason }),
+      ...(product === undefined ? {} : { productCode: product }),
     },
   };
 }
 
-function decodeCount(machinePath: string, value: unknown, origin: EventOrigin): UnsDecodeResult {
+function decodeCount(machinePath: string, value: unknown): UnsDecodeResult {
   const takt = ZUnsCountPayload.safeParse(value);
   if (takt.success) {
     const { good, reject, timestamp_ms: tsMs } = takt.data;
     return {
       ok: true,
-      event: { signal: 'count', machinePath, tsMs, goodCount: good, rejectCount: reject ?? 0, origin },
+      event: { type: 'count', machinePath, tsMs, good, reject: reject ?? 0 },
     };
   }
   // UMH's classic shape has `count` instead of `good`; only then is it worth trying.
@@ -69,19 +81,19 @@ function decodeCount(machinePath: string, value: unknown, origin: EventOrigin): 
     const { count, scrap = 0, timestamp_ms: tsMs } = umh.data;
     return {
       ok: true,
-      event: { signal: 'count', machinePath, tsMs, goodCount: count - scrap, rejectCount: scrap, origin },
+      event: { type: 'count', machinePath, tsMs, good: count - scrap, reject: scrap },
     };
   }
   return { ok: false, reason: `schema violation (count): ${describeIssues(takt.error)}` };
 }
 
-const DECODERS: Record<TUnsSignal, (machinePath: string, value: unknown, origin: EventOrigin) => UnsDecodeResult> = {
+const DECODERS: Record<TUnsSignal, (machinePath: string, value: unknown) => UnsDecodeResult> = {
   state: decodeState,
   count: decodeCount,
 };
 
-/** Decodes a message received on `origin.address` under the UNS `prefix`. */
-export function decodeUnsMessage(prefix: string, origin: EventOrigin): UnsDecodeResult {
+/** Decodes a message received on `message.address` under the UNS `prefix`. */
+export function decodeUnsMessage(prefix: string, origin: UnsMessage): UnsDecodeResult {
   const topic = parseUnsTopic(prefix, origin.address);
   if (!topic) {
     return { ok: false, reason: `unknown topic: expected ${prefix}/{site}/{area}/{line}/{machine}/{state|count}` };
@@ -91,5 +103,5 @@ export function decodeUnsMessage(prefix: string, origin: EventOrigin): UnsDecode
   }
   const json = parseJson(origin.payload);
   if (!json.ok) return json;
-  return DECODERS[topic.signal](topic.machinePath, json.value, origin);
+  return DECODERS[topic.signal](topic.machinePath, json.value);
 }

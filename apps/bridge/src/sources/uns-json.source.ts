@@ -7,8 +7,7 @@
 // Standard, 29 October 2014) and MQTT 5.0 (OASIS Standard, 7 March 2019).
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { EventOrigin, IngestSink } from '../ingest/ingest-event.ts';
-import type { Source, SourceStatus } from './source.ts';
+import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
 import { decodeUnsMessage } from './uns-json.decoder.ts';
 
 export type UnsJsonSourceOptions = {
@@ -68,24 +67,23 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
     });
   }
 
-  function handleMessage(sink: IngestSink, topic: string, payload: Buffer, isRetained: boolean): void {
-    const origin: EventOrigin = {
-      sourceCode: code,
-      sourceKind: 'MQTT_JSON',
-      dataSourceId,
-      address: topic,
-      payload,
-      receivedAtMs: now(),
-      // RETAIN is set only on messages sent because of a new subscription (3.1.1 §3.3.1.3): old news.
-      isReplay: isRetained,
-    };
+  const info: ConnectorSourceInfo = { code, kind: 'MQTT_JSON', dataSourceId };
+
+  function handleMessage(sink: ConnectorSink, topic: string, payload: Buffer, isRetained: boolean): void {
+    const receivedAtMs = now();
     try {
-      const result = decodeUnsMessage(topicPrefix, origin);
-      if (result.ok) sink.submit(result.event);
-      else sink.reject({ origin, reason: result.reason });
+      const result = decodeUnsMessage(topicPrefix, { address: topic, payload });
+      if (result.ok) {
+        // RETAIN is set only on messages sent because of a new subscription (3.1.1 §3.3.1.3): old news.
+        const origin = { address: topic, payload, receivedAtMs, isReplay: isRetained };
+        void sink.submit([{ event: result.event, origin }], info);
+      } else {
+        sink.reject([{ address: topic, payload, reason: result.reason, receivedAtMs }], info);
+      }
     } catch (error) {
       // The decoder is pure and total; this only guards the process against a bug in it.
-      sink.reject({ origin, reason: `decoder error: ${error instanceof Error ? error.message : String(error)}` });
+      const reason = `decoder error: ${error instanceof Error ? error.message : String(error)}`;
+      sink.reject([{ address: topic, payload, reason, receivedAtMs }], info);
     }
   }
 
@@ -114,6 +112,7 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
 
       mqttClient.on('connect', (connack) => {
         status.isConnected = true;
+        sink.setSourceStatus?.(info, { isConnected: true });
         status.connectCount += 1;
         mqttClient.options.reconnectPeriod = reconnectInitialDelayMs;
         logger.info({ mqttUrl, clientId, isSessionPresent: connack.sessionPresent }, 'connected');
@@ -132,6 +131,7 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
       mqttClient.on('close', () => {
         if (status.isConnected && !isStopping) logger.warn({ mqttUrl }, 'connection lost');
         status.isConnected = false;
+        sink.setSourceStatus?.(info, { isConnected: false });
       });
       mqttClient.on('error', (error) => {
         // Without an 'error' listener the EventEmitter would throw and end the process.

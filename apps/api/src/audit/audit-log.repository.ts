@@ -1,0 +1,33 @@
+// Reads of the audit log (writes go through audit.service.ts): newest first, keyset on the id.
+import type { Prisma, PrismaClient } from '@takt/db';
+
+export type AuditLogRow = Prisma.AuditLogModel;
+
+export type AuditLogFilter = {
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  action?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  /** Only entries older than this id (the cursor). */
+  beforeId?: bigint;
+};
+
+/** Up to `take` entries matching `filter`, newest (highest id) first. */
+export function findAuditEntries(prisma: PrismaClient, filter: AuditLogFilter, take: number): Promise<AuditLogRow[]> {
+  return prisma.auditLog.findMany({
+    where: {
+      entityType: filter.entityType,
+      entityId: filter.entityId,
+      actorId: filter.actorId,
+      action: filter.action,
+      at: { gte: filter.from, lt: filter.to },
+      id: filter.beforeId === undefined ? undefined : { lt: filter.beforeId },
+    },
+    orderBy: { id: 'desc' },
+    take,
+  });
+}

@@ -1,0 +1,159 @@
+// Scheduled planned downtime (maintenance, meetings) of a whole line or one machine; it overrides what the
+// machine reports for planned-time purposes (DESIGN.md "Machine states").
+import type { PrismaClient } from '@takt/db';
+import type {
+  TFieldError,
+  TPlannedDowntime,
+  TPlannedDowntimeCreateRequest,
+  TPlannedDowntimeListQuery,
+  TPlannedDowntimeUpdateRequest,
+} from '@takt/contracts';
+import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import { AppError } from '../http/app-error.ts';
+import * as repo from './calendar.repository.ts';
+import { validCursor } from './shift-pattern.service.ts';
+
+type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
+
+function toDto(row: repo.PlannedDowntimeRow): TPlannedDowntime {
+  return {
+    id: row.id,
+    lineId: row.lineId,
+    machineId: row.machineId,
+    reasonId: row.reasonId,
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    note: row.note,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function notFound(id: string): AppError {
+  return new AppError('NOT_FOUND', 'Planned downtime not found', { detail: `No planned downtime ${id}.` });
+}
+
+/** Checks the merged record: exactly one target that exists, end after start, a PLANNED reason. */
+async function assertValid(db: repo.Db, data: repo.PlannedDowntimeData): Promise<void> {
+  const errors: TFieldError[] = [];
+  if ((data.lineId === null) === (data.machineId === null)) {
+    errors.push({ path: 'body.lineId', message: 'Give exactly one of lineId and machineId' });
+  } else if (data.lineId !== null && !(await repo.lineExists(db, data.lineId))) {
+    errors.push({ path: 'body.lineId', message: `No line ${data.lineId}` });
+  } else if (data.machineId !== null && !(await repo.machineExists(db, data.machineId))) {
+    errors.push({ path: 'body.machineId', message: `No machine ${data.machineId}` });
+  }
+  if (data.endsAt.getTime() <= data.startsAt.getTime()) {
+    errors.push({ path: 'body.endsAt', message: 'endsAt must be after startsAt' });
+  }
+  if (data.reasonId !== null) {
+    const reason = await repo.findReasonForDowntime(db, data.reasonId);
+    if (reason === null) errors.push({ path: 'body.reasonId', message: `No downtime reason ${data.reasonId}` });
+    else if (reason.parentId === null) {
+      errors.push({ path: 'body.reasonId', message: `"${reason.code}" is a category; choose one of its reasons` });
+    } else if (reason.kind !== 'PLANNED') {
+      errors.push({ path: 'body.reasonId', message: `"${reason.code}" is an UNPLANNED reason; choose a PLANNED one` });
+    } else if (reason.archivedAt !== null) {
+      errors.push({ path: 'body.reasonId', message: `"${reason.code}" is archived` });
+    }
+  }
+  if (errors.length > 0) {
+    throw new AppError('BAD_REQUEST', 'Invalid planned downtime', { detail: errors[0]!.message, errors });
+  }
+}
+
+/** One page of planned downtime overlapping [from, to), optionally of one line or machine, by start. */
+export async function listPlannedDowntime(options: {
+  prisma: PrismaClient;
+  query: TPlannedDowntimeListQuery;
+}): Promise<{ items: TPlannedDowntime[]; nextCursor: string | null }> {
+  const { limit, cursor, lineId, machineId, from, to } = options.query;
+  const rows = await repo.listPlannedDowntime(options.prisma, {
+    lineId,
+    machineId,
+    from: from === undefined ? undefined : new Date(from),
+    to: to === undefined ? undefined : new Date(to),
+    limit,
+    cursor: validCursor(cursor),
+  });
+  const page = rows.slice(0, limit);
+  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Schedules planned downtime. */
+export async function createPlannedDowntime(
+  options: ChangeOptions & { body: TPlannedDowntimeCreateRequest },
+): Promise<TPlannedDowntime> {
+  const { body } = options;
+  const data: repo.PlannedDowntimeData = {
+    lineId: body.lineId ?? null,
+    machineId: body.machineId ?? null,
+    reasonId: body.reasonId ?? null,
+    startsAt: new Date(body.startsAt),
+    endsAt: new Date(body.endsAt),
+    note: body.note ?? null,
+  };
+  return options.prisma.$transaction(async (tx) => {
+    await assertValid(tx, data);
+    const dto = toDto(await repo.createPlannedDowntime(tx, data));
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: 'planned-downtime.created',
+      entityType: 'planned-downtime',
+      entityId: dto.id,
+      after: dto,
+      requestId: options.requestId,
+    });
+    return dto;
+  });
+}
+
+/** Changes planned downtime; absent fields keep their value, `null` clears an optional one. */
+export async function updatePlannedDowntime(
+  options: ChangeOptions & { id: string; body: TPlannedDowntimeUpdateRequest },
+): Promise<TPlannedDowntime> {
+  const { id, body } = options;
+  return options.prisma.$transaction(async (tx) => {
+    const before = await repo.findPlannedDowntime(tx, id);
+    if (before === null) throw notFound(id);
+    // Moving to a line clears the machine and vice versa, so a client need not send both.
+    const lineId = body.lineId !== undefined ? body.lineId : body.machineId != null ? null : before.lineId;
+    const machineId = body.machineId !== undefined ? body.machineId : body.lineId != null ? null : before.machineId;
+    const data: repo.PlannedDowntimeData = {
+      lineId,
+      machineId,
+      reasonId: body.reasonId !== undefined ? body.reasonId : before.reasonId,
+      startsAt: body.startsAt !== undefined ? new Date(body.startsAt) : before.startsAt,
+      endsAt: body.endsAt !== undefined ? new Date(body.endsAt) : before.endsAt,
+      note: body.note !== undefined ? body.note : before.note,
+    };
+    await assertValid(tx, data);
+    const dto = toDto(await repo.updatePlannedDowntime(tx, id, data));
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: 'planned-downtime.updated',
+      entityType: 'planned-downtime',
+      entityId: id,
+      before: toDto(before),
+      after: dto,
+      requestId: options.requestId,
+    });
+    return dto;
+  });
+}
+
+/** Removes planned downtime. */
+export async function deletePlannedDowntime(options: ChangeOptions & { id: string }): Promise<void> {
+  await options.prisma.$transaction(async (tx) => {
+    const before = await repo.findPlannedDowntime(tx, options.id);
+    if (before === null) throw notFound(options.id);
+    await repo.deletePlannedDowntime(tx, options.id);
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: 'planned-downtime.deleted',
+      entityType: 'planned-downtime',
+      entityId: options.id,
+      before: toDto(before),
+      requestId: options.requestId,
+    });
+  });
+}

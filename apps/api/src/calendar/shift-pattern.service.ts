@@ -1,0 +1,246 @@
+// Shift patterns of a site, edited as one document: the pattern with all its shifts and their breaks. Shifts
+// must not overlap in time; that is checked on concrete windows laid out in the site's time zone.
+import { expandShiftCalendar, type TShiftWindow } from '@takt/kpi';
+import { Prisma, type PrismaClient } from '@takt/db';
+import type {
+  TFieldError,
+  TShiftInput,
+  TShiftPattern,
+  TShiftPatternCreateRequest,
+  TShiftPatternListQuery,
+  TShiftPatternUpdateRequest,
+} from '@takt/contracts';
+import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import { AppError } from '../http/app-error.ts';
+import { assertVersion } from '../http/precondition.ts';
+import * as repo from './calendar.repository.ts';
+
+type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
+
+// A representative stretch of a weekly pattern: 15 days from 2026-01-05 (no zone changes its UTC offset in
+// it) hold two full local weeks in any zone, so every pair of neighbouring shifts meets in it, including
+// Sunday's night shift running into Monday's first shift.
+const REPRESENTATIVE_FROM_MS = Date.UTC(2026, 0, 5, 12);
+const REPRESENTATIVE_TO_MS = REPRESENTATIVE_FROM_MS + 15 * 86_400_000;
+
+function toDto(row: repo.ShiftPatternRow): TShiftPattern {
+  return {
+    id: row.id,
+    siteId: row.siteId,
+    code: row.code,
+    name: row.name,
+    version: row.version,
+    shifts: row.shifts.map((s) => ({
+      id: s.id,
+      code: s.code,
+      name: s.name,
+      startMinute: s.startMinute,
+      durationMin: s.durationMin,
+      weekdays: [...s.weekdays].sort((a, b) => a - b),
+      breaks: s.breaks.map((b) => ({ id: b.id, name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })),
+    })),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function formatLocal(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
+}
+
+function describeWindow(window: TShiftWindow, timeZone: string): string {
+  return `${formatLocal(window.startMs, timeZone)}–${formatLocal(window.endMs, timeZone)}`;
+}
+
+/** Field errors for every pair of shifts whose concrete windows overlap in a representative week. */
+export function findShiftOverlaps(shifts: readonly TShiftInput[], timeZone: string): TFieldError[] {
+  let windows: TShiftWindow[];
+  try {
+    windows = expandShiftCalendar({
+      shifts,
+      timeZone,
+      fromMs: REPRESENTATIVE_FROM_MS,
+      toMs: REPRESENTATIVE_TO_MS,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new AppError('CONFLICT', 'Site time zone invalid', {
+        detail: `The site's time zone "${timeZone}" is not a known IANA zone; fix the site first.`,
+      });
+    }
+    throw error;
+  }
+  const indexOf = new Map(shifts.map((s, index) => [s.code, index]));
+  const reported = new Set<string>();
+  const errors: TFieldError[] = [];
+  windows.forEach((current, i) => {
+    for (let j = i + 1; j < windows.length && windows[j]!.startMs < current.endMs; j++) {
+      const next = windows[j]!;
+      const pair = [current.shiftCode, next.shiftCode].sort().join('\u0000');
+      if (reported.has(pair)) continue;
+      reported.add(pair);
+      const a = indexOf.get(current.shiftCode) ?? 0;
+      const b = indexOf.get(next.shiftCode) ?? 0;
+      const [first, later] = a <= b ? [current, next] : [next, current];
+      errors.push({
+        path: `body.shifts.${Math.max(a, b)}`,
+        message:
+          `Shift "${later.shiftCode}" (${describeWindow(later, timeZone)}) overlaps shift "${first.shiftCode}" ` +
+          `(${describeWindow(first, timeZone)}) in ${timeZone}`,
+      });
+    }
+  });
+  return errors;
+}
+
+function assertNoOverlaps(shifts: readonly TShiftInput[], timeZone: string): void {
+  const errors = findShiftOverlaps(shifts, timeZone);
+  if (errors.length > 0) {
+    throw new AppError('BAD_REQUEST', 'Overlapping shifts', {
+      detail: 'Shifts of one pattern must not overlap in time.',
+      errors,
+    });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+function duplicateCode(code: string): AppError {
+  return new AppError('CONFLICT', 'Code already used', {
+    detail: `The site already has a shift pattern with code "${code}".`,
+    errors: [{ path: 'body.code', message: 'Already used in this site' }],
+  });
+}
+
+function notFound(id: string): AppError {
+  return new AppError('NOT_FOUND', 'Shift pattern not found', { detail: `No shift pattern ${id}.` });
+}
+
+/** One page of shift patterns, optionally of one site, ordered by code. */
+export async function listShiftPatterns(options: {
+  prisma: PrismaClient;
+  query: TShiftPatternListQuery;
+}): Promise<{ items: TShiftPattern[]; nextCursor: string | null }> {
+  const { limit, cursor, siteId } = options.query;
+  const rows = await repo.listShiftPatterns(options.prisma, { siteId, limit, cursor: validCursor(cursor) });
+  const page = rows.slice(0, limit);
+  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Cursors are row ids; anything else is a client error, not a database error. */
+export function validCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cursor)) {
+    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
+      errors: [{ path: 'query.cursor', message: 'Pass the nextCursor of the previous page' }],
+    });
+  }
+  return cursor;
+}
+
+/** One pattern with its shifts and breaks. */
+export async function getShiftPattern(options: { prisma: PrismaClient; id: string }): Promise<TShiftPattern> {
+  const row = await repo.findShiftPattern(options.prisma, options.id);
+  if (row === null) throw notFound(options.id);
+  return toDto(row);
+}
+
+/** Creates a pattern of a site with its shifts, rejecting overlapping shifts. */
+export async function createShiftPattern(
+  options: ChangeOptions & { body: TShiftPatternCreateRequest },
+): Promise<TShiftPattern> {
+  const { prisma, body } = options;
+  const site = await repo.findSite(prisma, body.siteId);
+  if (site === null) {
+    throw new AppError('BAD_REQUEST', 'Unknown site', {
+      errors: [{ path: 'body.siteId', message: `No site ${body.siteId}` }],
+    });
+  }
+  assertNoOverlaps(body.shifts, site.timeZone);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const row = await repo.createShiftPattern(tx, body);
+      const dto = toDto(row);
+      await recordAudit(tx, {
+        actor: options.actor,
+        action: 'shift-pattern.created',
+        entityType: 'shift-pattern',
+        entityId: row.id,
+        after: dto,
+        requestId: options.requestId,
+      });
+      return dto;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateCode(body.code);
+    throw error;
+  }
+}
+
+/** Updates name/code and, when given, replaces all shifts, in one transaction; honours If-Match. */
+export async function updateShiftPattern(
+  options: ChangeOptions & { id: string; body: TShiftPatternUpdateRequest; expectedVersion: number | undefined },
+): Promise<TShiftPattern> {
+  const { prisma, id, body } = options;
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const before = await repo.findShiftPattern(tx, id);
+      if (before === null) throw notFound(id);
+      assertVersion(options.expectedVersion, before.version, 'shift pattern');
+      if (body.shifts !== undefined) {
+        const site = await repo.findSite(tx, before.siteId);
+        assertNoOverlaps(body.shifts, site?.timeZone ?? 'UTC');
+      }
+      const row = await repo.updateShiftPattern(tx, id, body);
+      const dto = toDto(row);
+      await recordAudit(tx, {
+        actor: options.actor,
+        action: 'shift-pattern.updated',
+        entityType: 'shift-pattern',
+        entityId: id,
+        before: toDto(before),
+        after: dto,
+        requestId: options.requestId,
+      });
+      return dto;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateCode(body.code ?? '');
+    throw error;
+  }
+}
+
+/** Deletes a pattern that no line uses (409 naming the lines otherwise). */
+export async function deleteShiftPattern(
+  options: ChangeOptions & { id: string; expectedVersion: number | undefined },
+): Promise<void> {
+  const { prisma, id } = options;
+  await prisma.$transaction(async (tx) => {
+    const before = await repo.findShiftPattern(tx, id);
+    if (before === null) throw notFound(id);
+    assertVersion(options.expectedVersion, before.version, 'shift pattern');
+    const lines = await repo.linesUsingPattern(tx, id);
+    if (lines.length > 0) {
+      throw new AppError('CONFLICT', 'Shift pattern in use', {
+        detail: `Assigned to line(s) ${lines.map((l) => l.path).join(', ')}: assign them another pattern first.`,
+      });
+    }
+    await repo.deleteShiftPattern(tx, id);
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: 'shift-pattern.deleted',
+      entityType: 'shift-pattern',
+      entityId: id,
+      before: toDto(before),
+      requestId: options.requestId,
+    });
+  });
+}

@@ -1,0 +1,76 @@
+// Data access of OT data sources and their signal mappings.
+import type { Prisma } from '@takt/db';
+import type { TDataSourceKind, TSignalKind } from '@takt/contracts';
+
+export type Db = Prisma.TransactionClient;
+export type DataSourceRow = Prisma.DataSourceGetPayload<object>;
+
+const MAPPING_INCLUDE = { machine: { select: { path: true } } } as const satisfies Prisma.SignalMappingInclude;
+export type SignalMappingRow = Prisma.SignalMappingGetPayload<{ include: typeof MAPPING_INCLUDE }>;
+
+export function listDataSources(db: Db, options: { limit: number; cursor?: string }): Promise<DataSourceRow[]> {
+  return db.dataSource.findMany({
+    orderBy: [{ code: 'asc' }, { id: 'asc' }],
+    take: options.limit + 1,
+    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
+  });
+}
+
+export function findDataSource(db: Db, id: string): Promise<DataSourceRow | null> {
+  return db.dataSource.findUnique({ where: { id } });
+}
+
+export function createDataSource(
+  db: Db,
+  data: { code: string; name: string; kind: TDataSourceKind; config: Prisma.InputJsonObject; isEnabled: boolean },
+): Promise<DataSourceRow> {
+  return db.dataSource.create({ data });
+}
+
+export function updateDataSource(
+  db: Db,
+  id: string,
+  data: { code?: string; name?: string; isEnabled?: boolean; config?: Prisma.InputJsonObject },
+): Promise<DataSourceRow> {
+  return db.dataSource.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+}
+
+export async function deleteDataSource(db: Db, id: string): Promise<void> {
+  await db.dataSource.delete({ where: { id } });
+}
+
+export function listMappings(db: Db, dataSourceId: string): Promise<SignalMappingRow[]> {
+  return db.signalMapping.findMany({
+    where: { dataSourceId },
+    include: MAPPING_INCLUDE,
+    orderBy: [{ address: 'asc' }],
+  });
+}
+
+/** Ids among `ids` that are existing machines. */
+export async function existingMachineIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await db.machine.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}
+
+export type MappingData = {
+  machineId: string;
+  signal: TSignalKind;
+  address: string;
+  valueMap: Prisma.InputJsonObject | null;
+};
+
+/** Replaces every mapping of the source and bumps the source's version. */
+export async function replaceMappings(db: Db, dataSourceId: string, mappings: readonly MappingData[]): Promise<void> {
+  await db.signalMapping.deleteMany({ where: { dataSourceId } });
+  await db.signalMapping.createMany({
+    data: mappings.map((m) => ({
+      dataSourceId,
+      machineId: m.machineId,
+      signal: m.signal,
+      address: m.address,
+      valueMap: m.valueMap ?? undefined,
+    })),
+  });
+  await db.dataSource.update({ where: { id: dataSourceId }, data: { version: { increment: 1 } } });
+}

@@ -1,0 +1,73 @@
+// Data access for ingest API tokens: the only ingest-tokens module that touches Prisma.
+import type { Prisma, PrismaClient } from '@takt/db';
+import type { TIngestToken } from '@takt/contracts';
+
+const TOKEN_SELECT = {
+  id: true,
+  name: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  createdBy: { select: { username: true } },
+} as const;
+
+type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdBy: { username: string } | null;
+};
+
+function toToken(row: TokenRow): TIngestToken {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy?.username ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    isRevoked: row.revokedAt !== null,
+  };
+}
+
+/** One page, newest first; `afterId` is the id of the last row of the previous page. */
+export async function listTokens(
+  prisma: PrismaClient,
+  limit: number,
+  afterId: string | undefined,
+): Promise<TIngestToken[]> {
+  const rows = await prisma.ingestToken.findMany({
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    ...(afterId === undefined ? {} : { cursor: { id: afterId }, skip: 1 }),
+    select: TOKEN_SELECT,
+  });
+  return rows.map(toToken);
+}
+
+export async function tokenExists(prisma: PrismaClient, id: string): Promise<boolean> {
+  return (await prisma.ingestToken.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
+
+export async function insertToken(
+  tx: Prisma.TransactionClient,
+  data: { name: string; tokenHash: string; prefix: string; createdById: string },
+): Promise<TIngestToken> {
+  return toToken(await tx.ingestToken.create({ data, select: TOKEN_SELECT }));
+}
+
+/** Locks the token row so that two revocations serialise. */
+export async function lockToken(tx: Prisma.TransactionClient, id: string): Promise<TIngestToken | null> {
+  await tx.$queryRaw`SELECT id FROM ingest_token WHERE id = ${id}::uuid FOR UPDATE`;
+  const row = await tx.ingestToken.findUnique({ where: { id }, select: TOKEN_SELECT });
+  return row === null ? null : toToken(row);
+}
+
+export async function markRevoked(tx: Prisma.TransactionClient, id: string, at: Date): Promise<TIngestToken> {
+  return toToken(await tx.ingestToken.update({ where: { id }, data: { revokedAt: at }, select: TOKEN_SELECT }));
+}

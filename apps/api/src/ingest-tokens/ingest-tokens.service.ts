@@ -1,0 +1,83 @@
+// Ingest API token use cases (ADMIN): list, create (the secret is returned once, only its SHA-256 is
+// stored), revoke. Audited without the secret.
+import type { PrismaClient } from '@takt/db';
+import type { TCreatedIngestToken, TIngestToken, TIngestTokenList } from '@takt/contracts';
+import { recordAudit, userActor } from '../audit/audit.service.ts';
+import type { AuthContext } from '../auth/auth-context.ts';
+import { AppError } from '../http/app-error.ts';
+import { newIngestToken } from '../ingest-auth/ingest-token.ts';
+import { insertToken, listTokens, lockToken, markRevoked, tokenExists } from './ingest-tokens.repository.ts';
+
+export type Caller = { auth: AuthContext; requestId: string };
+
+function auditView(token: TIngestToken) {
+  const { id, name, prefix, revokedAt } = token;
+  return { id, name, prefix, revokedAt };
+}
+
+export async function listIngestTokens(options: {
+  prisma: PrismaClient;
+  limit: number;
+  cursor?: string;
+}): Promise<TIngestTokenList> {
+  const { prisma, limit, cursor } = options;
+  if (cursor !== undefined && !(/^[0-9a-f-]{36}$/i.test(cursor) && (await tokenExists(prisma, cursor)))) {
+    throw new AppError('BAD_REQUEST', 'Invalid cursor', { detail: 'Use nextCursor as given.' });
+  }
+  const rows = await listTokens(prisma, limit + 1, cursor);
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export async function createIngestToken(options: {
+  prisma: PrismaClient;
+  caller: Caller;
+  name: string;
+}): Promise<TCreatedIngestToken> {
+  const { prisma, caller } = options;
+  const secret = newIngestToken();
+  const created = await prisma.$transaction(async (tx) => {
+    const row = await insertToken(tx, {
+      name: options.name,
+      tokenHash: secret.tokenHash,
+      prefix: secret.prefix,
+      createdById: caller.auth.user.id,
+    });
+    await recordAudit(tx, {
+      actor: userActor(caller.auth),
+      action: 'ingest-token.created',
+      entityType: 'ingest-token',
+      entityId: row.id,
+      after: auditView(row),
+      requestId: caller.requestId,
+    });
+    return row;
+  });
+  return { ...created, token: secret.token };
+}
+
+/** Revokes the token: the next request with it answers 401. Revoking a revoked token changes nothing. */
+export async function revokeIngestToken(options: {
+  prisma: PrismaClient;
+  caller: Caller;
+  id: string;
+}): Promise<TIngestToken> {
+  const { prisma, caller, id } = options;
+  return prisma.$transaction(async (tx) => {
+    const before = await lockToken(tx, id);
+    if (before === null)
+      throw new AppError('NOT_FOUND', 'Ingest token not found', { detail: `No ingest token has the id ${id}.` });
+    if (before.isRevoked) return before;
+    const after = await markRevoked(tx, id, new Date());
+    await recordAudit(tx, {
+      actor: userActor(caller.auth),
+      action: 'ingest-token.revoked',
+      entityType: 'ingest-token',
+      entityId: id,
+      before: auditView(before),
+      after: auditView(after),
+      requestId: caller.requestId,
+    });
+    return after;
+  });
+}

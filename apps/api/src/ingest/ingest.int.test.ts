@@ -1,0 +1,170 @@
+// HTTP ingest end to end: POST /ingest/events with an ingest token into PostgreSQL through the shared
+// @takt/ingest pipeline, per-event results of a mixed batch, dead letters, GET /dead-letters and
+// GET /ingest/status.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_COOKIE, SESSION_COOKIE, type TIngestEventsResponse } from '@takt/contracts';
+import { createIngestTestPlant, type IngestTestPlant } from '@takt/ingest/testing';
+import { newIngestToken } from '../ingest-auth/ingest-token.ts';
+import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+
+let t: TestApp;
+let plant: IngestTestPlant;
+let token: string;
+let adminCookie: string;
+let viewerCookie: string;
+// Five minutes ago on a minute boundary: inside the reorder window, bucketed predictably.
+const T0 = Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000;
+
+async function signIn(username: string, password: string): Promise<string> {
+  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
+  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
+  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+  return [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; ');
+}
+
+const ingest = (body: unknown) =>
+  request(t.app)
+    .post('/api/v1/ingest/events')
+    .set('authorization', `Bearer ${token}`)
+    .send(body as object);
+
+beforeAll(async () => {
+  t = await createTestApp('ingest-http');
+  plant = await createIngestTestPlant(t.db.prisma, { machineCount: 2 });
+  const created = newIngestToken();
+  await t.db.prisma.ingestToken.create({
+    data: { name: 'line-gw', tokenHash: created.tokenHash, prefix: created.prefix },
+  });
+  token = created.token;
+  await createUser(t.db, { username: 'admin', password: 'admin-pass-123', role: 'ADMIN' });
+  await createUser(t.db, { username: 'viewer', password: 'viewer-pass-123', role: 'VIEWER' });
+  adminCookie = await signIn('admin', 'admin-pass-123');
+  viewerCookie = await signIn('viewer', 'viewer-pass-123');
+});
+afterAll(() => t.close());
+
+describe('POST /api/v1/ingest/events', () => {
+  it('requires an ingest token (401 without one, 401 for a user session)', async () => {
+    const body = { events: [{ type: 'count', machinePath: plant.pathOf(0), tsMs: T0, good: 1 }] };
+    const anonymous = await request(t.app).post('/api/v1/ingest/events').send(body);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.type).toBe('application/problem+json');
+    const wrong = await request(t.app)
+      .post('/api/v1/ingest/events')
+      .set('authorization', 'Bearer takt_ing_notarealtokennotarealtoken')
+      .send(body);
+    expect(wrong.status).toBe(401);
+  });
+
+  it('answers 400 only for a malformed body', async () => {
+    expect((await ingest({})).status).toBe(400);
+    expect((await ingest({ events: 'x' })).status).toBe(400);
+    expect((await ingest({ events: [] })).status).toBe(400);
+    const tooMany = { events: Array.from({ length: 5_001 }, () => ({})) };
+    const res = await ingest(tooMany);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('body.events');
+  });
+
+  it('applies a mixed batch and answers per event', async () => {
+    const path = plant.pathOf(0);
+    const events = [
+      { type: 'state', machinePath: path, tsMs: T0, state: 'PRODUCING', productCode: 'P-100', eventId: 'e1' },
+      { type: 'count', machinePath: path, tsMs: T0 + 10_000, good: 5, reject: 1, eventId: 'e2' },
+      { type: 'count', machinePath: path, tsMs: T0 + 10_000, good: 5, reject: 1, eventId: 'e2' }, // duplicate
+      { type: 'state', machinePath: 'plant1/assembly/line1/nosuch', tsMs: T0, state: 'IDLE' },
+      { type: 'state', machinePath: path, tsMs: T0, state: 'RUNNING' },
+      { type: 'count', machinePath: path, tsMs: T0, good: -3 },
+      { type: 'state', machinePath: path, tsMs: Date.now() + 3_600_000, state: 'IDLE' },
+      { type: 'state', machinePath: path, tsMs: T0 + 1, state: 999 },
+      'not an event',
+      { type: 'work-order', machinePath: path, tsMs: T0 + 20_000, workOrderNumber: plant.workOrderNumber },
+      { type: 'counter', machineId: plant.machineIds[0], tsMs: T0 + 30_000, counter: 'good', value: 100 },
+      { type: 'counter', machineId: plant.machineIds[0], tsMs: T0 + 40_000, counter: 'good', value: 104 },
+    ];
+    const res = await ingest({ events });
+    expect(res.status).toBe(200);
+    const body = res.body as TIngestEventsResponse;
+    expect(body.results.map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'duplicate',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    expect(body).toMatchObject({ accepted: 5, duplicates: 1, rejected: 6 });
+    expect(body.results[3]?.reason).toMatch(/^unknown machine/);
+    expect(body.results[4]?.reason).toMatch(/^schema violation: state/);
+    expect(body.results[6]?.reason).toMatch(/in the future/);
+    expect(body.results[7]?.reason).toMatch(/^unknown state code 999/);
+
+    const intervals = await t.db.prisma.machineStateInterval.findMany({
+      where: { machineId: plant.machineIds[0] },
+      orderBy: { startedAt: 'asc' },
+    });
+    expect(intervals.map((i) => [i.state, i.startedAt.getTime() - T0, i.productId, i.workOrderId])).toEqual([
+      ['PRODUCING', 0, plant.productIds[0], null],
+      ['PRODUCING', 20_000, plant.productIds[0], plant.workOrderId],
+    ]);
+    const counts = await t.db.prisma.productionCount.findMany({ where: { machineId: plant.machineIds[0] } });
+    expect(
+      counts
+        .map((c) => [c.goodCount, c.rejectCount, c.workOrderId, c.bucketStart.getTime() - T0])
+        .sort((a, b) => Number(a[0]) - Number(b[0])),
+    ).toEqual([
+      [4, 0, plant.workOrderId, 0], // 104 − 100 (the first reading is the baseline), after the work order began
+      [5, 1, null, 0], // the duplicate count is not added
+    ]);
+
+    // Sending the whole batch again changes nothing: the accepted events come back as duplicates.
+    const again = (await ingest({ events })).body as TIngestEventsResponse;
+    expect(again).toMatchObject({ accepted: 0, rejected: 6 });
+  });
+
+  it('dead-letters rejected events with source HTTP, listed by GET /dead-letters (ADMIN)', async () => {
+    const res = await request(t.app).get('/api/v1/dead-letters?source=HTTP&limit=4').set('cookie', adminCookie);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(4);
+    expect(res.body.items[0]).toMatchObject({ sourceKind: 'HTTP', address: 'POST /api/v1/ingest/events' });
+    expect(res.body.nextCursor).not.toBeNull();
+    const next = await request(t.app)
+      .get(`/api/v1/dead-letters?source=HTTP&limit=100&cursor=${res.body.nextCursor as string}`)
+      .set('cookie', adminCookie);
+    expect(next.body.items.length).toBe(12 - 4);
+    expect(next.body.items.map((d: { reason: string }) => d.reason)).toContain(
+      'schema violation: (root): Invalid input: expected object, received string',
+    );
+    expect(next.body.items.find((d: { payload: string }) => d.payload === '"not an event"')).toBeDefined();
+    expect(next.body.nextCursor).toBeNull();
+    const none = await request(t.app).get('/api/v1/dead-letters?source=MQTT_JSON').set('cookie', adminCookie);
+    expect(none.body.items).toEqual([]);
+    expect((await request(t.app).get('/api/v1/dead-letters?cursor=abc').set('cookie', adminCookie)).status).toBe(400);
+    expect((await request(t.app).get('/api/v1/dead-letters').set('cookie', viewerCookie)).status).toBe(403);
+    expect((await request(t.app).get('/api/v1/dead-letters')).status).toBe(401);
+  });
+
+  it('reports the HTTP source in GET /ingest/status (VIEWER)', async () => {
+    const res = await request(t.app).get('/api/v1/ingest/status').set('cookie', viewerCookie);
+    expect(res.status).toBe(200);
+    const http = res.body.sources.find((s: { sourceCode: string }) => s.sourceCode === 'http');
+    expect(http).toMatchObject({
+      sourceKind: 'HTTP',
+      isConnected: null,
+      messagesTotal: 24,
+      duplicates: 1 + 6,
+      deadLetters: 12,
+      spoolDepth: 0,
+      isStale: false,
+    });
+    expect(http.lagMs).toBeGreaterThan(0);
+    expect((await request(t.app).get('/api/v1/ingest/status')).status).toBe(401);
+  });
+});

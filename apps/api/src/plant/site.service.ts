@@ -1,0 +1,90 @@
+// Sites (ISA-95 site): a globally unique code, an IANA time zone for its shifts, one enterprise.
+// Renaming a site's code rewrites the path of every machine below it in the same transaction.
+import type { TSite, TSiteCreate, TSiteListQuery, TSiteUpdate } from '@takt/contracts';
+import type { PrismaClient } from '@takt/db';
+import { AppError } from '../http/app-error.ts';
+import {
+  blocker,
+  duplicateCode,
+  isoOrNull,
+  keysetOf,
+  recomputePathsBelow,
+  toPage,
+  unknownReference,
+  type Page,
+  type PlantResource,
+} from './plant-resource.service.ts';
+import * as repo from './plant.repository.ts';
+
+export function toSiteDto(row: repo.SiteRow): TSite {
+  return {
+    id: row.id,
+    enterpriseId: row.enterpriseId,
+    code: row.code,
+    name: row.name,
+    timeZone: row.timeZone,
+    archivedAt: isoOrNull(row.archivedAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    version: row.version,
+  };
+}
+
+/** The given enterprise, else the only one (created on first use), else 400: there is a choice to make. */
+async function resolveEnterpriseId(tx: repo.Db, enterpriseId: string | undefined): Promise<string> {
+  if (enterpriseId !== undefined) {
+    if (!(await repo.enterpriseExists(tx, enterpriseId)))
+      throw unknownReference('enterpriseId', 'Enterprise', enterpriseId);
+    return enterpriseId;
+  }
+  const enterprises = await repo.listEnterpriseIds(tx);
+  if (enterprises.length === 0) return repo.createDefaultEnterprise(tx);
+  if (enterprises.length === 1 && enterprises[0] !== undefined) return enterprises[0].id;
+  throw new AppError('BAD_REQUEST', 'Enterprise required', {
+    detail: 'This installation has several enterprises: name the one the site belongs to.',
+    errors: [{ path: 'body.enterpriseId', message: 'Required when there are several enterprises' }],
+  });
+}
+
+async function assertCodeFree(tx: repo.Db, code: string): Promise<void> {
+  if ((await repo.findSiteByCode(tx, code)) !== null) throw duplicateCode('Site', code, 'by another site');
+}
+
+export const siteResource: PlantResource<repo.SiteRow, TSite, TSiteCreate, TSiteUpdate> = {
+  entityType: 'site',
+  label: 'Site',
+  toDto: toSiteDto,
+  find: repo.findSite,
+  async create(tx, input) {
+    await assertCodeFree(tx, input.code);
+    const enterpriseId = await resolveEnterpriseId(tx, input.enterpriseId);
+    return repo.createSite(tx, { enterpriseId, code: input.code, name: input.name, timeZone: input.timeZone });
+  },
+  async update(tx, current, input) {
+    if (input.code !== undefined && input.code !== current.code) await assertCodeFree(tx, input.code);
+    return repo.updateSite(tx, current, input);
+  },
+  afterUpdate: async (tx, before, after) =>
+    before.code === after.code ? [] : recomputePathsBelow(tx, { siteId: after.id }),
+  setArchivedAt: (tx, current, archivedAt) => repo.updateSite(tx, current, { archivedAt }),
+  async deleteBlockers(tx, row) {
+    const counts = await repo.countSiteDependents(tx, row.id);
+    return {
+      children: [
+        ...blocker('areas', counts.areas, 'area'),
+        ...blocker('shiftPatterns', counts.shiftPatterns, 'shift pattern'),
+      ],
+      history: [],
+    };
+  },
+  async remove(tx, row) {
+    await repo.deleteSite(tx, row.id);
+  },
+};
+
+/** A page of sites ordered by code, archived ones only on request. */
+export async function listSites(prisma: PrismaClient, query: TSiteListQuery): Promise<Page<TSite>> {
+  const keyset = keysetOf(query);
+  const rows = await repo.listSites(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
+  return toPage(rows, keyset, toSiteDto);
+}

@@ -1,0 +1,91 @@
+// Turns OPC UA DataValues of mapped nodes into normalized ingest events (pure, no I/O). Values arrive as
+// node-opcua Variants: Int64/UInt64 as a `[high, low]` pair of UInt32 (JavaScript numbers cannot hold every
+// 64-bit integer), Strings, Booleans, and the other numeric types as numbers.
+import type { TIngestEvent, TMachineState } from '@takt/contracts';
+
+export type OpcUaSignal = 'STATE' | 'GOOD_COUNT' | 'REJECT_COUNT' | 'PRODUCT';
+
+/** One monitored node: an admin mapping (signal_mapping row with the node id as address). */
+export type OpcUaNodeMapping = { nodeId: string; machinePath: string; signal: OpcUaSignal };
+
+/** The parts of a node-opcua DataValue the decoder needs (kept structural so it is testable without a server). */
+export type OpcUaSample = {
+  /** Status code name, e.g. `Good`, `BadWaitingForInitialData`, `UncertainLastUsableValue`. */
+  statusName: string;
+  isGood: boolean;
+  /** node-opcua DataType name, e.g. `Int64`, `String`, `Double`. */
+  dataType: string;
+  value: unknown;
+  sourceTimestampMs: number | null;
+  serverTimestampMs: number | null;
+};
+
+export type OpcUaDecodeResult =
+  { ok: true; event: TIngestEvent } | { ok: false; reason: string } | { ok: 'ignore'; why: string };
+
+/** A 64-bit `[high, low]` pair (or a plain number) as a safe integer; null when it is neither or too large. */
+export function int64ToNumber(value: unknown, isSigned: boolean): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
+  if (typeof value === 'bigint')
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : null;
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [high, low] = value as unknown[];
+  if (typeof high !== 'number' || typeof low !== 'number') return null;
+  const signedHigh = isSigned ? high | 0 : high >>> 0;
+  const result = signedHigh * 2 ** 32 + (low >>> 0);
+  return Number.isSafeInteger(result) ? result : null;
+}
+
+function numericValue(sample: OpcUaSample): number | null {
+  if (sample.dataType === 'Int64' || sample.dataType === 'UInt64') {
+    return int64ToNumber(sample.value, sample.dataType === 'Int64');
+  }
+  return typeof sample.value === 'number' && Number.isFinite(sample.value) ? sample.value : null;
+}
+
+/** The ingest event of one sample of a mapped node, a reason to dead-letter it, or a reason to skip it. */
+export function decodeOpcUaSample(
+  mapping: OpcUaNodeMapping,
+  sample: OpcUaSample,
+  receivedAtMs: number,
+): OpcUaDecodeResult {
+  if (sample.statusName === 'BadWaitingForInitialData') return { ok: 'ignore', why: 'no value yet' };
+  if (!sample.isGood) return { ok: false, reason: `bad value: status ${sample.statusName}` };
+  if (sample.value === null || sample.value === undefined) return { ok: 'ignore', why: 'null value' };
+  const tsMs = sample.sourceTimestampMs ?? sample.serverTimestampMs ?? receivedAtMs;
+  const machinePath = mapping.machinePath;
+  switch (mapping.signal) {
+    case 'STATE': {
+      if (typeof sample.value === 'string' && sample.value.trim() !== '') {
+        // Validated (Takt state name) by the pipeline, which dead-letters anything else.
+        return { ok: true, event: { type: 'state', machinePath, tsMs, state: sample.value as TMachineState } };
+      }
+      const code = numericValue(sample);
+      if (code === null || !Number.isInteger(code) || code < 0) {
+        return {
+          ok: false,
+          reason: `type mismatch: a state must be a String or an integer code (got ${sample.dataType})`,
+        };
+      }
+      return { ok: true, event: { type: 'state', machinePath, tsMs, state: code } };
+    }
+    case 'PRODUCT': {
+      if (typeof sample.value !== 'string' || sample.value.trim() === '') {
+        return { ok: false, reason: `type mismatch: a product must be a non-empty String (got ${sample.dataType})` };
+      }
+      return { ok: true, event: { type: 'product', machinePath, tsMs, productCode: sample.value } };
+    }
+    case 'GOOD_COUNT':
+    case 'REJECT_COUNT': {
+      const value = numericValue(sample);
+      if (value === null || !Number.isSafeInteger(value) || value < 0) {
+        return {
+          ok: false,
+          reason: `type mismatch: a counter must be a non-negative integer (got ${sample.dataType} ${JSON.stringify(sample.value)})`,
+        };
+      }
+      const counter = mapping.signal === 'GOOD_COUNT' ? 'good' : 'reject';
+      return { ok: true, event: { type: 'counter', machinePath, tsMs, counter, value } };
+    }
+  }
+}

@@ -1,0 +1,211 @@
+// Sparkplug B 3.0 host application source: subscribes `spBv1.0/{group}/#`, decodes the protobuf payloads,
+// keeps births/aliases/seq per edge node (sparkplug-host.state.ts), asks edge nodes for a rebirth when it lost
+// track, and turns device metrics into state and count events. MQTT session handling follows the UNS JSON
+// source (persistent session, QoS 1, backoff); the Sparkplug rules cite the 3.0 specification.
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { TIngestEvent } from '@takt/contracts';
+import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
+import { createSparkplugHostState, type SparkplugMetricMapping } from './sparkplug-host.state.ts';
+import {
+  decodeSparkplugPayload,
+  encodeSparkplugPayload,
+  parseSparkplugTopic,
+  SPARKPLUG_NAMESPACE,
+  type SparkplugPayload,
+} from './sparkplug.decoder.ts';
+
+export const SPARKPLUG_REBIRTH_METRIC = 'Node Control/Rebirth';
+
+export type SparkplugSourceOptions = {
+  code: string;
+  dataSourceId: string | null;
+  mqttUrl: string;
+  /** Sparkplug group_id subscribed to (`spBv1.0/{groupId}/#`). */
+  groupId: string;
+  /** Only this edge node of the group (`spBv1.0/{groupId}/+/{edgeNodeId}[/+]`); default every one. */
+  edgeNodeId?: string;
+  clientId: string;
+  logger: Logger;
+  mappings?: readonly SparkplugMetricMapping[];
+  protocolVersion?: 4 | 5;
+  sessionExpirySec?: number;
+  reconnectInitialDelayMs?: number;
+  reconnectMaxDelayMs?: number;
+  /** At most one rebirth request per edge node within this time (a burst of gaps must not flood it). */
+  rebirthMinIntervalMs?: number;
+  now?: () => number;
+};
+
+export type SparkplugSourceStatus = SourceStatus & { rebirthRequests: number };
+
+export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Source, 'status'> & {
+  status(): SparkplugSourceStatus;
+} {
+  const {
+    code,
+    dataSourceId,
+    mqttUrl,
+    groupId,
+    clientId,
+    protocolVersion = 4,
+    sessionExpirySec = 3_600,
+    reconnectInitialDelayMs = 500,
+    reconnectMaxDelayMs = 30_000,
+    rebirthMinIntervalMs = 2_000,
+    now = Date.now,
+  } = options;
+  const logger = options.logger.child({ name: 'bridge.source.sparkplug' });
+  const topicFilters =
+    options.edgeNodeId === undefined
+      ? [`${SPARKPLUG_NAMESPACE}/${groupId}/#`]
+      : [
+          `${SPARKPLUG_NAMESPACE}/${groupId}/+/${options.edgeNodeId}`,
+          `${SPARKPLUG_NAMESPACE}/${groupId}/+/${options.edgeNodeId}/+`,
+        ];
+  const host = createSparkplugHostState({ mappings: options.mappings ?? [] });
+  const status: SparkplugSourceStatus = { isConnected: false, connectCount: 0, lastError: null, rebirthRequests: 0 };
+  const lastRebirthAtMs = new Map<string, number>();
+  const info: ConnectorSourceInfo = { code, kind: 'MQTT_SPARKPLUG', dataSourceId };
+  let client: MqttClient | null = null;
+  let hasSubscribed = false;
+  let isStopping = false;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  function subscribe(mqttClient: MqttClient): void {
+    mqttClient.subscribe(topicFilters, { qos: 1 }, (error, granted) => {
+      const failed = granted?.find((grant) => grant.qos >= 0x80);
+      if (error || failed) {
+        status.lastError = error?.message ?? `subscription refused (reason code 0x${failed?.qos.toString(16)})`;
+        logger.error({ topicFilters, error: status.lastError }, 'subscribe failed');
+        return;
+      }
+      hasSubscribed = true;
+      logger.info({ topicFilters }, 'subscribed');
+      markReady();
+    });
+  }
+
+  /** Sparkplug B 3.0 ch. 5 "Rebirth request": NCMD to the edge node with `Node Control/Rebirth` = true. */
+  function requestRebirth(edgeNodeId: string): void {
+    const nowMs = now();
+    const lastMs = lastRebirthAtMs.get(edgeNodeId);
+    if (!client || (lastMs !== undefined && nowMs - lastMs < rebirthMinIntervalMs)) return;
+    lastRebirthAtMs.set(edgeNodeId, nowMs);
+    status.rebirthRequests += 1;
+    const payload = encodeSparkplugPayload({
+      timestampMs: nowMs,
+      metrics: [{ name: SPARKPLUG_REBIRTH_METRIC, type: 'Boolean', value: true }],
+    });
+    // NCMD is published at QoS 0 and not retained (tck-id-topics-ncmd-mqtt).
+    client.publish(`${SPARKPLUG_NAMESPACE}/${groupId}/NCMD/${edgeNodeId}`, Buffer.from(payload), { qos: 0 });
+    logger.info({ edgeNodeId }, 'rebirth requested');
+  }
+
+  function handleMessage(sink: ConnectorSink, topicName: string, bytes: Buffer): void {
+    const receivedAtMs = now();
+    const reject = (reason: string) =>
+      sink.reject([{ address: topicName, payload: bytes, reason, receivedAtMs }], info);
+    const topic = parseSparkplugTopic(topicName);
+    if (!topic) {
+      reject('not a Sparkplug B topic');
+      return;
+    }
+    let payload: SparkplugPayload;
+    try {
+      payload = decodeSparkplugPayload(bytes);
+    } catch (error) {
+      reject(`malformed Sparkplug B payload: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    try {
+      const outcome = host.handle(topic, payload, receivedAtMs);
+      if (outcome.ignoredBecause) logger.debug({ topic: topicName, reason: outcome.ignoredBecause }, 'ignored');
+      if (outcome.isRebirthNeeded) requestRebirth(topic.edgeNodeId);
+      // An NDEATH is usually the MQTT will, registered (and timestamped) when the edge node connected: the
+      // time the broker delivered it is the best estimate of when the node died.
+      const deathTsMs = topic.messageType === 'NDEATH' ? receivedAtMs : (payload.timestampMs ?? receivedAtMs);
+      const events: TIngestEvent[] = [
+        ...outcome.events,
+        ...outcome.offlineMachinePaths.map((machinePath): TIngestEvent => ({
+          type: 'state',
+          machinePath,
+          tsMs: deathTsMs,
+          state: 'OFFLINE',
+        })),
+      ];
+      if (events.length > 0) {
+        const origin = { address: topicName, payload: bytes, receivedAtMs };
+        void sink.submit(
+          events.map((event) => ({ event, origin })),
+          info,
+        );
+      }
+      for (const reason of outcome.problems) reject(reason);
+    } catch (error) {
+      // The host state is total; this only guards the process against a bug in it.
+      reject(`sparkplug host error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  return {
+    code,
+    kind: 'MQTT_SPARKPLUG',
+    ready,
+    start(sink) {
+      if (client) throw new Error(`source ${code} already started`);
+      const clientOptions: IClientOptions = {
+        protocolVersion,
+        clientId,
+        // Persistent session (MQTT 3.1.1 §3.1.2.4, 5.0 §3.1.2.11.2), as the UNS JSON source.
+        clean: false,
+        ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: sessionExpirySec } } : {}),
+        reconnectPeriod: reconnectInitialDelayMs,
+        connectTimeout: 10_000,
+        keepalive: 30,
+        resubscribe: false,
+      };
+      const mqttClient = connect(mqttUrl, clientOptions);
+      client = mqttClient;
+      mqttClient.on('connect', (connack) => {
+        status.isConnected = true;
+        status.connectCount += 1;
+        sink.setSourceStatus?.(info, { isConnected: true });
+        mqttClient.options.reconnectPeriod = reconnectInitialDelayMs;
+        logger.info({ mqttUrl, clientId, groupId, isSessionPresent: connack.sessionPresent }, 'connected');
+        if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+      });
+      mqttClient.on('reconnect', () => {
+        // Exponential backoff with jitter, reset on connect (see uns-json.source.ts for why this works).
+        const previousMs = mqttClient.options.reconnectPeriod ?? reconnectInitialDelayMs;
+        const jitter = 0.8 + Math.random() * 0.4;
+        mqttClient.options.reconnectPeriod = Math.round(Math.min(reconnectMaxDelayMs, previousMs * 2 * jitter));
+      });
+      mqttClient.on('close', () => {
+        if (status.isConnected && !isStopping) logger.warn({ mqttUrl }, 'connection lost');
+        if (status.isConnected) sink.setSourceStatus?.(info, { isConnected: false });
+        status.isConnected = false;
+      });
+      mqttClient.on('error', (error) => {
+        status.lastError = error.message;
+        logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
+      });
+      mqttClient.on('message', (topic, payload) => handleMessage(sink, topic, payload));
+    },
+    async stop() {
+      if (!client) return;
+      const stopping = client;
+      client = null;
+      isStopping = true;
+      await stopping.endAsync(!status.isConnected);
+      status.isConnected = false;
+      logger.info('disconnected');
+    },
+    status() {
+      return { ...status };
+    },
+  };
+}

@@ -1,0 +1,168 @@
+// Store and forward against a real PostgreSQL behind a TCP proxy the test cuts: events keep coming while the
+// database is unreachable, none is lost after it returns, and a spool left by a stopped bridge is replayed by
+// the next one.
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TIngestEvent } from '@takt/contracts';
+import { createPrismaClient, type PrismaClient } from '@takt/db';
+import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
+import { createIngestPipeline } from '@takt/ingest';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectorSourceInfo } from '../sources/source.ts';
+import { createTestPlant, type TestPlant } from '../testing/test-plant.fixture.ts';
+import { openEventSpool } from './event-spool.store.ts';
+import { createSpoolingSink, type SpooledEvent, type SpoolingSink } from './spooling.sink.ts';
+
+const logger = pino({ level: 'silent' });
+const SOURCE: ConnectorSourceInfo = { code: 'spool-test', kind: 'MQTT_SPARKPLUG', dataSourceId: null };
+const T0 = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+
+/** A TCP proxy in front of PostgreSQL that the test can cut (refuse and reset everything) and restore. */
+async function startCuttableProxy(target: { host: string; port: number }) {
+  const sockets = new Set<net.Socket>();
+  let isCut = false;
+  const server = net.createServer((client) => {
+    if (isCut) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    cut() {
+      isCut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      isCut = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('store and forward', { timeout: 20_000 }, () => {
+  let db: TestDatabase;
+  let plant: TestPlant;
+  let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;
+  let proxied: PrismaClient;
+  let dir: string;
+  let sequence = 0;
+
+  const countEvent = (): TIngestEvent => {
+    sequence += 1;
+    return {
+      type: 'count',
+      machinePath: plant.pathOf('press1'),
+      tsMs: T0 + sequence * 100,
+      good: 1,
+      eventId: `e-${sequence}`,
+    };
+  };
+  const storedGood = async () =>
+    (await db.prisma.productionCount.aggregate({ _sum: { goodCount: true } }))._sum.goodCount ?? 0;
+
+  async function startSink(): Promise<{ sink: SpoolingSink; stop: () => Promise<void> }> {
+    const pipeline = createIngestPipeline({
+      prisma: proxied,
+      logger,
+      maxBatchDelayMs: 20,
+      maxTransientAttempts: 2,
+      retryInitialDelayMs: 50,
+      retryMaxDelayMs: 200,
+      statusIntervalMs: null,
+      pruneIntervalMs: null,
+    });
+    const spool = await openEventSpool<SpooledEvent>({ dir, segmentMaxBytes: 16 * 1024 });
+    const sink = createSpoolingSink({
+      pipeline,
+      spool,
+      logger,
+      appendIntervalMs: 10,
+      retryInitialDelayMs: 100,
+      retryMaxDelayMs: 300,
+    });
+    return {
+      sink,
+      async stop() {
+        await sink.stop();
+        await pipeline.stop(2_000);
+      },
+    };
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('bridge_spool');
+    plant = await createTestPlant(db.prisma, { topicPrefix: 'spool', machineCodes: ['press1'] });
+    const url = new URL(db.url);
+    proxy = await startCuttableProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    proxied = createPrismaClient(url.toString(), { maxConnections: 2 });
+    dir = await mkdtemp(path.join(tmpdir(), 'takt-spool-int-'));
+  });
+
+  afterAll(async () => {
+    await proxied?.$disconnect();
+    await proxy?.close();
+    await db?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loses no event when PostgreSQL is cut mid-stream and restored', async () => {
+    const { sink, stop } = await startSink();
+    try {
+      for (let i = 0; i < 300; i += 1) {
+        if (i === 80) proxy.cut();
+        if (i === 240) proxy.restore();
+        void sink.submit([{ event: countEvent() }], SOURCE);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await expect.poll(storedGood, { timeout: 15_000, interval: 100 }).toBe(300);
+      await sink.drained();
+      expect(sink.stats()).toMatchObject({ isSpooling: false, depth: 0, refused: 0 });
+      expect(sink.stats().spooled).toBeGreaterThan(0);
+      expect(sink.stats().replayed).toBe(sink.stats().spooled);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('replays a spool left non-empty by a stopped bridge when the next one starts', async () => {
+    const before = await storedGood();
+    proxy.cut();
+    const first = await startSink();
+    for (let i = 0; i < 50; i += 1) void first.sink.submit([{ event: countEvent() }], SOURCE);
+    await expect.poll(() => first.sink.stats().spooled, { timeout: 10_000, interval: 50 }).toBe(50);
+    await first.stop();
+    expect(await storedGood()).toBe(before);
+
+    proxy.restore();
+    const second = await startSink();
+    try {
+      expect(second.sink.stats()).toMatchObject({ isSpooling: true, depth: 50 });
+      await expect.poll(storedGood, { timeout: 10_000, interval: 100 }).toBe(before + 50);
+      await second.sink.drained();
+      expect(second.sink.stats()).toMatchObject({ isSpooling: false, depth: 0, replayed: 50 });
+    } finally {
+      await second.stop();
+    }
+  });
+});

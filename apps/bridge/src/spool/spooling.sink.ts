@@ -1,0 +1,304 @@
+// Store and forward between the sources and the ingest pipeline (DESIGN.md: "When PostgreSQL is unreachable
+// the bridge keeps events in a bounded on-disk spool and replays them").
+//
+// Direct mode: events go straight to the pipeline. The pipeline (created with `maxTransientAttempts`) answers
+// events it could not write because PostgreSQL is unreachable with `rejected: database unavailable`; those
+// are appended to the spool and the sink switches to spooling mode, where every new event goes to the spool
+// too (so that nothing overtakes what is waiting). A replay loop feeds the spool to the pipeline oldest first,
+// one batch at a time, and commits a batch only after the pipeline has committed it; a batch still failing is
+// retried after a backoff. Once the spool is empty the sink returns to direct mode. A non-empty spool found at
+// start (the bridge stopped during an outage) is replayed the same way.
+//
+// Order: the spool is replayed exactly in the order it was written. Around the switch, events already in
+// flight when the database went away may land in the spool after a few newer ones; the pipeline puts late
+// events in their place (its reorder window), so the stored result is the same.
+// Full spool: new events are refused and counted (policy "reject new"), and once the database is back one dead
+// letter says how many events were lost and between which times.
+import type { TIngestEvent } from '@takt/contracts';
+import type { Logger } from 'pino';
+import type { ConnectorEventOrigin, ConnectorSink, ConnectorSourceInfo } from '../sources/source.ts';
+import { openEventSpool, type EventSpool } from './event-spool.store.ts';
+
+/** The reason @takt/ingest gives events it gave up on because PostgreSQL stayed unreachable. */
+export const DATABASE_UNAVAILABLE_REASON = 'database unavailable';
+
+/** One event as stored in the spool (binary payloads as base64). */
+export type SpooledEvent = {
+  source: ConnectorSourceInfo;
+  event: TIngestEvent;
+  origin?: { address: string; payloadBase64?: string; receivedAtMs?: number; isReplay?: boolean };
+};
+
+type SubmitResults = { results?: readonly { status: string; reason?: string }[] } | undefined;
+
+/** The pipeline as the spooling sink needs it: submit answers per-event results. */
+export type SpoolTarget = Omit<ConnectorSink, 'submit'> & {
+  submit(
+    inputs: readonly { event: TIngestEvent; origin?: ConnectorEventOrigin }[],
+    source: ConnectorSourceInfo,
+  ): Promise<SubmitResults | unknown>;
+};
+
+export type SpoolingSinkOptions = {
+  pipeline: SpoolTarget;
+  spool: EventSpool<SpooledEvent>;
+  logger: Logger;
+  /** Events waiting for the disk are written (one fsync) at most this often. Default 50 ms. */
+  appendIntervalMs?: number;
+  replayBatchSize?: number;
+  retryInitialDelayMs?: number;
+  retryMaxDelayMs?: number;
+  now?: () => number;
+};
+
+export type SpoolingSinkStats = {
+  isSpooling: boolean;
+  depth: number;
+  depthBytes: number;
+  spooled: number;
+  replayed: number;
+  /** Refused because the spool was full (reported as a dead letter once the database is back). */
+  refused: number;
+};
+
+export type SpoolingSink = ConnectorSink & {
+  stats(): SpoolingSinkStats;
+  /** Resolves when nothing is waiting for the disk and, if the database is reachable, the spool is empty. */
+  drained(): Promise<void>;
+  /** Writes what waits for the disk and stops replaying (what is spooled stays for the next start). */
+  stop(): Promise<void>;
+};
+
+function resultsOf(answer: unknown): readonly { status: string; reason?: string }[] {
+  const results = (answer as SubmitResults)?.results;
+  return Array.isArray(results) ? results : [];
+}
+
+const toSpooled = (
+  input: { event: TIngestEvent; origin?: ConnectorEventOrigin },
+  source: ConnectorSourceInfo,
+  nowMs: number,
+): SpooledEvent => ({
+  source,
+  event: input.event,
+  origin: {
+    address: input.origin?.address ?? source.code,
+    ...(input.origin?.payload ? { payloadBase64: Buffer.from(input.origin.payload).toString('base64') } : {}),
+    receivedAtMs: input.origin?.receivedAtMs ?? nowMs,
+    ...(input.origin?.isReplay === undefined ? {} : { isReplay: input.origin.isReplay }),
+  },
+});
+
+const fromSpooled = (record: SpooledEvent): { event: TIngestEvent; origin?: ConnectorEventOrigin } => ({
+  event: record.event,
+  ...(record.origin
+    ? {
+        origin: {
+          address: record.origin.address,
+          ...(record.origin.payloadBase64 ? { payload: Buffer.from(record.origin.payloadBase64, 'base64') } : {}),
+          // The original receipt time: the pipeline judges lateness by when the bridge got the event.
+          ...(record.origin.receivedAtMs === undefined ? {} : { receivedAtMs: record.origin.receivedAtMs }),
+          ...(record.origin.isReplay === undefined ? {} : { isReplay: record.origin.isReplay }),
+        },
+      }
+    : {}),
+});
+
+export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
+  const {
+    pipeline,
+    spool,
+    appendIntervalMs = 50,
+    replayBatchSize = 1_000,
+    retryInitialDelayMs = 500,
+    retryMaxDelayMs = 5_000,
+    now = Date.now,
+  } = options;
+  const logger = options.logger.child({ name: 'bridge.spool' });
+  let waiting: SpooledEvent[] = [];
+  let appendTimer: NodeJS.Timeout | null = null;
+  let isSpooling = spool.depth().records > 0;
+  let isStopped = false;
+  let replaying: Promise<void> | null = null;
+  let spooled = 0;
+  let replayed = 0;
+  let refusedTotal = 0;
+  let refusedRange: { count: number; firstTsMs: number; lastTsMs: number } | null = null;
+  let lastSource: ConnectorSourceInfo | null = null;
+  const idleWaiters: (() => void)[] = [];
+
+  function writeWaiting(): void {
+    if (appendTimer) clearTimeout(appendTimer);
+    appendTimer = null;
+    if (waiting.length === 0) return;
+    const batch = waiting;
+    waiting = [];
+    if (spool.append(batch)) {
+      spooled += batch.length;
+    } else {
+      refusedTotal += batch.length;
+      const times = batch.map((record) => record.event.tsMs);
+      refusedRange = {
+        count: (refusedRange?.count ?? 0) + batch.length,
+        firstTsMs: Math.min(refusedRange?.firstTsMs ?? Infinity, ...times),
+        lastTsMs: Math.max(refusedRange?.lastTsMs ?? -Infinity, ...times),
+      };
+      logger.error({ refused: batch.length, depth: spool.depth() }, 'spool full: events refused');
+    }
+  }
+
+  function toSpool(records: SpooledEvent[]): void {
+    if (records.length === 0) return;
+    waiting.push(...records);
+    if (!isSpooling) {
+      isSpooling = true;
+      logger.warn('database unavailable: spooling events to disk');
+    }
+    appendTimer ??= setTimeout(writeWaiting, appendIntervalMs);
+    startReplay();
+  }
+
+  function notifyIdle(): void {
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  async function replayLoop(): Promise<void> {
+    let delayMs = retryInitialDelayMs;
+    while (!isStopped) {
+      writeWaiting();
+      const entries = await spool.read(replayBatchSize);
+      if (entries.length === 0) {
+        // Nothing on disk and nothing waiting (writeWaiting ran synchronously before): back to direct mode.
+        if (waiting.length === 0) {
+          isSpooling = false;
+          logger.info({ replayed }, 'spool replayed: back to direct ingest');
+          reportRefused();
+          notifyIdle();
+          return;
+        }
+        continue;
+      }
+      // The pipeline takes one source per submit; it keeps submissions in order, so the groups stay in order.
+      const groups: { source: ConnectorSourceInfo; records: SpooledEvent[] }[] = [];
+      for (const { record } of entries) {
+        const last = groups.at(-1);
+        if (last && last.source.code === record.source.code) last.records.push(record);
+        else groups.push({ source: record.source, records: [record] });
+      }
+      const answers = await Promise.all(
+        groups.map((group) => pipeline.submit(group.records.map(fromSpooled), group.source)),
+      );
+      const isUnavailable = answers.some((answer) =>
+        resultsOf(answer).some(
+          (result) => result.status === 'rejected' && result.reason === DATABASE_UNAVAILABLE_REASON,
+        ),
+      );
+      if (isUnavailable) {
+        // Still down. What did get committed of this batch is a duplicate on the next try (de-duplicated).
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+        delayMs = Math.min(retryMaxDelayMs, delayMs * 2);
+        continue;
+      }
+      delayMs = retryInitialDelayMs;
+      const last = entries.at(-1);
+      if (last) await spool.commit(last.position);
+      replayed += entries.length;
+      for (const group of groups) pipeline.setSourceStatus?.(group.source, { spoolDepth: spool.depth().records });
+    }
+  }
+
+  function startReplay(): void {
+    if (replaying || isStopped) return;
+    replaying = replayLoop()
+      .catch((error: unknown) => {
+        logger.error({ error: error instanceof Error ? error.message : String(error) }, 'spool replay failed');
+      })
+      .finally(() => {
+        replaying = null;
+        // Events spooled after the loop decided to end start it again.
+        if (isSpooling && !isStopped) startReplay();
+      });
+  }
+
+  function reportRefused(): void {
+    if (!refusedRange || !lastSource) return;
+    const summary = { ...refusedRange, firstAt: new Date(refusedRange.firstTsMs).toISOString() };
+    pipeline.reject(
+      [
+        {
+          address: 'bridge/spool',
+          payload: new TextEncoder().encode(JSON.stringify(summary)),
+          reason: `spool full: ${refusedRange.count} events between ${new Date(refusedRange.firstTsMs).toISOString()} and ${new Date(refusedRange.lastTsMs).toISOString()} were lost`,
+          receivedAtMs: now(),
+        },
+      ],
+      lastSource,
+    );
+    refusedRange = null;
+  }
+
+  if (isSpooling) {
+    logger.info({ depth: spool.depth() }, 'spool not empty at start: replaying');
+    startReplay();
+  }
+
+  return {
+    async submit(inputs, source) {
+      lastSource = source;
+      if (isStopped || isSpooling) {
+        toSpool(inputs.map((input) => toSpooled(input, source, now())));
+        return undefined;
+      }
+      const answer = await pipeline.submit(inputs, source);
+      const failed = resultsOf(answer).flatMap((result, index) =>
+        result.status === 'rejected' && result.reason === DATABASE_UNAVAILABLE_REASON && inputs[index]
+          ? [toSpooled(inputs[index], source, now())]
+          : [],
+      );
+      toSpool(failed);
+      return answer;
+    },
+    reject(rejections, source) {
+      pipeline.reject(rejections, source);
+    },
+    setSourceStatus(source, status) {
+      pipeline.setSourceStatus?.(source, { ...status, spoolDepth: spool.depth().records });
+    },
+    stats() {
+      const depth = spool.depth();
+      return {
+        isSpooling,
+        depth: depth.records + waiting.length,
+        depthBytes: depth.bytes,
+        spooled,
+        replayed,
+        refused: refusedTotal,
+      };
+    },
+    drained() {
+      if (!isSpooling && waiting.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async stop() {
+      isStopped = true;
+      writeWaiting();
+      await replaying;
+      spool.close();
+      notifyIdle();
+    },
+  };
+}
+
+/** Opens the spool in `dir` (replaying what a previous run left there) and the sink in front of `pipeline`. */
+export async function openSpoolingSink(options: {
+  pipeline: SpoolTarget;
+  dir: string;
+  maxBytes?: number;
+  logger: Logger;
+}): Promise<SpoolingSink> {
+  const spool = await openEventSpool<SpooledEvent>({
+    dir: options.dir,
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+  });
+  return createSpoolingSink({ pipeline: options.pipeline, spool, logger: options.logger });
+}

@@ -1,0 +1,154 @@
+// The simulator's Sparkplug B edge node and OPC UA server against real peers: the embedded aedes broker and
+// Mosquitto (a raw subscriber decodes what it publishes), and a node-opcua client reading its variables.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbeddedBroker, type EmbeddedBroker } from '@takt/bridge';
+import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { AttributeIds, DataType, OPCUAClient } from 'node-opcua';
+import { pino } from 'pino';
+import { get as getSparkplugCodec } from 'sparkplug-payload';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from './simulator.ts';
+import { sparkplugDeviceId } from './sparkplug.publisher.ts';
+import { createDemoPlant } from './testing/demo-plant.fixture.ts';
+
+const logger = pino({ level: 'silent' });
+const codec = getSparkplugCodec('spBv1.0')!;
+const toNumber = (value: unknown) =>
+  typeof value === 'object' && value !== null && 'toNumber' in value
+    ? (value as { toNumber(): number }).toNumber()
+    : value;
+
+type Received = { topic: string; seq: unknown; metrics: { name?: string | null; alias?: unknown; value: unknown }[] };
+
+describe.each([
+  { brokerName: 'embedded aedes', isEmbedded: true },
+  { brokerName: 'Mosquitto', isEmbedded: false },
+])('simulator protocols over $brokerName', { timeout: 20_000 }, ({ isEmbedded }) => {
+  const group = `takt-sim-${randomBytes(4).toString('hex')}`;
+  let db: TestDatabase;
+  let broker: EmbeddedBroker | null = null;
+  let simulator: Simulator;
+  let subscriber: MqttClient;
+  let dataDir: string;
+  const received: Received[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('simulator_protocols');
+    await createDemoPlant(db.prisma);
+    dataDir = await mkdtemp(path.join(tmpdir(), 'takt-sim-'));
+    if (isEmbedded) broker = await startEmbeddedBroker();
+    const mqttUrl = broker?.url ?? 'mqtt://127.0.0.1:1883';
+    subscriber = await connectAsync(mqttUrl, { clientId: `${group}-sub`, clean: true, protocolVersion: 4 });
+    subscriber.on('message', (topic, payload) => {
+      const decoded = codec.decodePayload(payload);
+      received.push({
+        topic,
+        seq: toNumber(decoded.seq),
+        metrics: (decoded.metrics ?? []).map((m) => ({
+          name: m.name,
+          alias: toNumber(m.alias),
+          value: toNumber(m.value),
+        })),
+      });
+    });
+    await subscriber.subscribeAsync(`spBv1.0/${group}/#`, { qos: 1 });
+    simulator = await startSimulator({
+      prisma: db.prisma,
+      mqttUrl,
+      clientId: `${group}-simulator`,
+      seed: 7,
+      speed: 1800,
+      countIntervalMs: 200,
+      tickIntervalMs: 20,
+      protocols: ['sparkplug', 'opcua'],
+      sparkplugGroupId: group,
+      opcuaPort: 0,
+      dataDir,
+      logger,
+    });
+    await simulator.ready;
+  });
+
+  afterAll(async () => {
+    await simulator?.stop();
+    await subscriber?.endAsync();
+    await broker?.stop();
+    await db?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('publishes NBIRTH, a DBIRTH with aliases per machine, then alias-only DDATA with consecutive seq', async () => {
+    await expect
+      .poll(() => received.filter((m) => m.topic.includes('/DDATA/')).length, { timeout: 5_000 })
+      .toBeGreaterThan(20);
+    const fromBirth = received.slice(received.findIndex((m) => m.topic.includes('/NBIRTH/')));
+    expect(fromBirth[0]?.topic).toBe(`spBv1.0/${group}/NBIRTH/takt-simulator`);
+    expect(fromBirth[0]?.metrics.map((m) => m.name)).toEqual(['bdSeq', 'Node Control/Rebirth']);
+    const births = fromBirth.filter((m) => m.topic.includes('/DBIRTH/'));
+    expect(births.map((m) => m.topic.split('/').at(-1))).toEqual(simulator.machinePaths.map(sparkplugDeviceId));
+    expect(births[0]?.metrics.map((m) => [m.name, m.alias])).toEqual([
+      ['State', 1],
+      ['Product', 2],
+      ['GoodCount', 3],
+      ['RejectCount', 4],
+    ]);
+    const data = fromBirth.filter((m) => m.topic.includes('/DDATA/'));
+    expect(data.every((m) => m.metrics.every((metric) => !metric.name && typeof metric.alias === 'number'))).toBe(true);
+    // seq: 0 on NBIRTH, then +1 per message of the edge node, modulo 256.
+    fromBirth.slice(1, 200).forEach((message, index) => expect(message.seq).toBe((index + 1) % 256));
+  });
+
+  it('answers an NCMD Node Control/Rebirth with new births', async () => {
+    const births = simulator.sparkplugBirthCount();
+    const command = codec.encodePayload({
+      timestamp: Date.now(),
+      metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }],
+    });
+    await subscriber.publishAsync(`spBv1.0/${group}/NCMD/takt-simulator`, Buffer.from(command), { qos: 0 });
+    await expect.poll(() => simulator.sparkplugBirthCount(), { timeout: 5_000 }).toBe(births + 1);
+  });
+
+  it.runIf(isEmbedded)('serves every machine as OPC UA variables (State, Product, Int64 counters)', async () => {
+    expect(simulator.opcuaEndpointUrl).toMatch(/^opc\.tcp:\/\/127\.0\.0\.1:\d+\/takt$/);
+    const client = OPCUAClient.create({
+      endpointMustExist: false,
+      connectionStrategy: { maxRetry: 2, initialDelay: 100 },
+    });
+    await client.connect(simulator.opcuaEndpointUrl!);
+    try {
+      const session = await client.createSession();
+      const machinePath = simulator.machinePaths[0]!;
+      await expect
+        .poll(
+          async () => {
+            const [state, product, good] = await session.read(
+              ['State', 'Product', 'GoodCount'].map((name) => ({
+                nodeId: `ns=1;s=${machinePath}.${name}`,
+                attributeId: AttributeIds.Value,
+              })),
+            );
+            return {
+              state: state?.value.value,
+              hasProduct: typeof product?.value.value === 'string',
+              goodType: DataType[good?.value.dataType ?? DataType.Null],
+              isGoodPositive: Array.isArray(good?.value.value) && (good.value.value[1] > 0 || good.value.value[0] > 0),
+            };
+          },
+          { timeout: 5_000, interval: 100 },
+        )
+        .toEqual({
+          state: expect.stringMatching(/^(PRODUCING|IDLE|DOWN|CHANGEOVER)$/),
+          hasProduct: true,
+          goodType: 'Int64',
+          isGoodPositive: true,
+        });
+      await session.close();
+    } finally {
+      await client.disconnect();
+    }
+  });
+});

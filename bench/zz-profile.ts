@@ -1,0 +1,14 @@
+import { createPrismaClient } from '@takt/db';
+import { findScope, listScopeMachines, findScopeShiftPatterns } from '../apps/api/src/kpi/kpi.repository.ts';
+import { getOee } from '../apps/api/src/kpi/oee.service.ts';
+const prisma = createPrismaClient(process.env.U!, { maxConnections: 2 });
+const line = await prisma.line.findFirstOrThrow({ where: { code: 'line1', area: { code: 'area1' } } });
+const t = async (label: string, fn: () => Promise<unknown>) => { for (let i = 0; i < 3; i++) await fn(); const s = performance.now(); for (let i = 0; i < 20; i++) await fn(); console.log(label, ((performance.now() - s) / 20).toFixed(2), 'ms'); };
+await t('select1', () => prisma.$queryRaw`SELECT 1`);
+await t('findScope', () => findScope(prisma, 'line', line.id));
+await t('listScopeMachines', () => listScopeMachines(prisma, 'line', line.id, 0));
+await t('findShiftPatterns', () => findScopeShiftPatterns(prisma, "line", line.id));
+const end = Date.parse('2026-11-20T05:00:00Z');
+await t('getOee line shift', () => getOee({ prisma, query: { scope: 'line', id: line.id, from: new Date(end).toISOString(), to: new Date(end + 8 * 3600e3).toISOString(), bucket: 'shift' } }));
+await t('getOee line day', () => getOee({ prisma, query: { scope: 'line', id: line.id, from: new Date(end).toISOString(), to: new Date(end + 8 * 3600e3).toISOString(), bucket: 'day' } }));
+await prisma.$disconnect();

@@ -1,0 +1,636 @@
+// Writes one ingest batch in one PostgreSQL transaction with multi-row statements (never a round trip per
+// event): de-duplication keys, the timeline log, state intervals (recomputed where late events landed),
+// counter readings turned into deltas, 60 s production_count buckets, counter_state, dead letters, the
+// `takt_events` notification and the live-event outbox. Arrays are passed whole and expanded with unnest(), so a
+// batch of any size is a fixed handful of statements with a fixed number of bind parameters.
+//
+// Concurrency: every machine touched is locked with a transaction-scoped advisory lock (in id order, so that
+// two writers cannot deadlock), so the read-recompute-write of a machine's intervals and counters is atomic
+// across bridge processes and the API's HTTP ingest.
+import { TAKT_EVENTS_CHANNEL, type TMachineState, type TTaktEventsNotification } from '@takt/contracts';
+import { appendLiveEvents, type Prisma, type PrismaClient } from '@takt/db';
+import { planCounterDeltas, type CounterReading } from './counter-delta.planner.ts';
+import { encodeDeadLetterPayload } from './dead-letter-payload.encoder.ts';
+import type { IngestSourceInfo } from './ingest-event.ts';
+import { planTimeline, type IntervalSnapshot, type TimelineEvent } from './timeline.planner.ts';
+
+/** production_count bucket length (schema.prisma ProductionCount, default bucket_sec 60). */
+export const COUNT_BUCKET_SEC = 60;
+
+// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay well below.
+const NOTIFY_PAYLOAD_MAX_BYTES = 7_000;
+const REASON_MAX_CHARS = 2_000;
+// Order of a new (not yet logged) event among logged ones with equal time and seq: after all of them.
+const NEW_EVENT_ORDER_BASE = 2 ** 52;
+
+export type ResolvedBody =
+  | {
+      kind: 'state';
+      state: TMachineState;
+      reasonId: string | null;
+      sourceCode: string | null;
+      hasProduct: boolean;
+      productId: string | null;
+    }
+  | { kind: 'product'; productId: string | null }
+  | { kind: 'work_order'; workOrderId: string | null }
+  | { kind: 'count'; good: number; reject: number }
+  | { kind: 'counter'; counter: 'good' | 'reject'; value: number }
+  | { kind: 'heartbeat' };
+
+/** An event ready to write: validated, machine and codes resolved. */
+export type ResolvedEvent = {
+  /** Index into the batch's caller-side bookkeeping (results). */
+  ticket: number;
+  machineId: string;
+  tsMs: number;
+  seq: number | null;
+  dedupKey: string;
+  sourceCode: string;
+  body: ResolvedBody;
+};
+
+export type DeadLetterInput = {
+  source: IngestSourceInfo;
+  address: string;
+  payload: Uint8Array;
+  reason: string;
+  receivedAtMs: number;
+};
+
+export type IngestBatch = { events: ResolvedEvent[]; deadLetters: DeadLetterInput[] };
+
+export type IngestBatchResult = {
+  /** Tickets of events found to be duplicates (of stored events or of an earlier event in the batch). */
+  duplicateTickets: Set<number>;
+  intervalsWritten: number;
+  countRows: number;
+  notifications: number;
+  committedAtMs: number;
+};
+
+type IntervalRow = {
+  id: bigint;
+  machine_id: string;
+  state: TMachineState;
+  started_at: Date;
+  ended_at: Date | null;
+  reason_id: string | null;
+  product_id: string | null;
+  work_order_id: string | null;
+  source_code: string | null;
+  is_classified: boolean;
+  is_base: boolean;
+};
+
+type LogRow = {
+  id: bigint;
+  machine_id: string;
+  kind: string;
+  ts: Date;
+  seq: bigint | null;
+  state: TMachineState | null;
+  reason_id: string | null;
+  source_code: string | null;
+  has_product: boolean;
+  product_id: string | null;
+  work_order_id: string | null;
+  counter_value: bigint | null;
+};
+
+type CountAdjustment = { machineId: string; tsMs: number; good: number; reject: number };
+
+/** Start of the 60 s bucket holding `tsMs` (floored to the UTC minute). */
+export function countBucketStartMs(tsMs: number): number {
+  return Math.floor(tsMs / (COUNT_BUCKET_SEC * 1000)) * COUNT_BUCKET_SEC * 1000;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+type Sortable = { tsMs: number; seq: number | null; order: number };
+const compareTimeline = (a: Sortable, b: Sortable): number =>
+  a.tsMs - b.tsMs || (a.seq ?? -1) - (b.seq ?? -1) || a.order - b.order;
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Inserts the batch's keys; returns the tickets whose key was already stored or repeated within the batch. */
+async function deduplicate(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<Set<number>> {
+  const duplicates = new Set<number>();
+  const firstByKey = new Map<string, number>();
+  for (const event of events) {
+    // A heartbeat writes nothing: nothing to repeat, no key to keep.
+    if (event.body.kind === 'heartbeat') continue;
+    if (firstByKey.has(event.dedupKey)) duplicates.add(event.ticket);
+    else firstByKey.set(event.dedupKey, event.ticket);
+  }
+  if (firstByKey.size === 0) return duplicates;
+  const inserted = await tx.$queryRaw<{ event_key: string }[]>`
+    INSERT INTO ingest_event_key (event_key)
+    SELECT k FROM unnest(${[...firstByKey.keys()]}::text[]) AS k
+    ON CONFLICT (event_key) DO NOTHING
+    RETURNING event_key`;
+  const isNew = new Set(inserted.map((row) => row.event_key));
+  for (const [key, ticket] of firstByKey) if (!isNew.has(key)) duplicates.add(ticket);
+  return duplicates;
+}
+
+async function lockMachines(tx: Prisma.TransactionClient, machineIds: readonly string[]): Promise<void> {
+  if (machineIds.length === 0) return;
+  const sorted = [...new Set(machineIds)].sort();
+  // The sorted subquery runs before the locks are taken, so every writer locks in the same order.
+  await tx.$queryRaw`
+    SELECT count(*)::int AS locked FROM (
+      SELECT pg_advisory_xact_lock(hashtextextended('takt-ingest:' || s.m, 0))
+      FROM (SELECT m FROM unnest(${sorted}::text[]) AS m ORDER BY m) s
+    ) l`;
+}
+
+function toSnapshot(row: IntervalRow): IntervalSnapshot {
+  return {
+    id: row.id,
+    machineId: row.machine_id,
+    state: row.state,
+    startedAtMs: row.started_at.getTime(),
+    endedAtMs: row.ended_at?.getTime() ?? null,
+    reasonId: row.reason_id,
+    productId: row.product_id,
+    workOrderId: row.work_order_id,
+    sourceCode: row.source_code,
+    isClassified: row.is_classified,
+  };
+}
+
+function toTimelineEvent(row: LogRow): TimelineEvent & Sortable {
+  const common = { tsMs: row.ts.getTime(), seq: row.seq === null ? null : Number(row.seq), order: Number(row.id) };
+  if (row.kind === 'product') return { ...common, kind: 'product', productId: row.product_id };
+  if (row.kind === 'work_order') return { ...common, kind: 'work_order', workOrderId: row.work_order_id };
+  return {
+    ...common,
+    kind: 'state',
+    state: row.state ?? 'OFFLINE',
+    reasonId: row.reason_id,
+    sourceCode: row.source_code,
+    hasProduct: row.has_product,
+    productId: row.product_id,
+  };
+}
+
+type TimelineOutcome = {
+  deletes: bigint[];
+  updates: IntervalSnapshot[];
+  inserts: IntervalSnapshot[];
+  changedCurrent: IntervalSnapshot[];
+};
+
+/** Recomputes the intervals of every machine with new timeline events, from the interval before the earliest one. */
+async function planTimelines(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<TimelineOutcome> {
+  const outcome: TimelineOutcome = { deletes: [], updates: [], inserts: [], changedCurrent: [] };
+  const byMachine = groupBy(events, (event) => event.machineId);
+  if (byMachine.size === 0) return outcome;
+  const machineIds = [...byMachine.keys()];
+  const minTs = machineIds.map((id) => iso(Math.min(...(byMachine.get(id) ?? []).map((e) => e.tsMs))));
+  // The base of each machine: its latest interval starting before the earliest new event. Rows from there on
+  // are the ones the recomputation may change; logged events at or after the earliest new one are replayed.
+  const [intervals, logged] = await Promise.all([
+    tx.$queryRaw<IntervalRow[]>`
+      WITH k AS (SELECT * FROM unnest(${machineIds}::uuid[], ${minTs}::timestamptz[]) AS k(machine_id, min_ts)),
+      base AS (
+        SELECT k.machine_id, b.started_at FROM k
+        LEFT JOIN LATERAL (
+          SELECT started_at FROM machine_state_interval s
+          WHERE s.machine_id = k.machine_id AND s.started_at < k.min_ts ORDER BY s.started_at DESC LIMIT 1
+        ) b ON true
+      )
+      SELECT s.id, s.machine_id::text AS machine_id, s.state::text AS state, s.started_at, s.ended_at,
+             s.reason_id::text AS reason_id, s.product_id::text AS product_id,
+             s.work_order_id::text AS work_order_id, s.source_code, s.classified_at IS NOT NULL AS is_classified,
+             s.started_at = base.started_at AS is_base
+      FROM base JOIN machine_state_interval s
+        ON s.machine_id = base.machine_id AND (base.started_at IS NULL OR s.started_at >= base.started_at)`,
+    tx.$queryRaw<LogRow[]>`
+      WITH k AS (SELECT * FROM unnest(${machineIds}::uuid[], ${minTs}::timestamptz[]) AS k(machine_id, min_ts)),
+      base AS (
+        SELECT k.machine_id, k.min_ts, b.started_at FROM k
+        LEFT JOIN LATERAL (
+          SELECT started_at FROM machine_state_interval s
+          WHERE s.machine_id = k.machine_id AND s.started_at < k.min_ts ORDER BY s.started_at DESC LIMIT 1
+        ) b ON true
+      )
+      SELECT e.id, e.machine_id::text AS machine_id, e.kind, e.ts, e.seq, e.state::text AS state,
+             e.reason_id::text AS reason_id, e.source_code, e.has_product, e.product_id::text AS product_id,
+             e.work_order_id::text AS work_order_id, e.counter_value
+      FROM base JOIN ingest_timeline_event e
+        ON e.machine_id = base.machine_id AND e.kind IN ('state', 'product', 'work_order')
+       AND (base.started_at IS NULL OR e.ts >= base.min_ts)`,
+  ]);
+  const intervalsByMachine = groupBy(intervals, (row) => row.machine_id);
+  const loggedByMachine = groupBy(logged, (row) => row.machine_id);
+  for (const [machineId, newEvents] of byMachine) {
+    const rows = (intervalsByMachine.get(machineId) ?? []).map((row) => ({ row, snapshot: toSnapshot(row) }));
+    const base = rows.find(({ row }) => row.is_base)?.snapshot ?? null;
+    const timeline: (TimelineEvent & Sortable)[] = (loggedByMachine.get(machineId) ?? []).map(toTimelineEvent);
+    newEvents.forEach((event, index) => {
+      const common = { tsMs: event.tsMs, seq: event.seq, order: NEW_EVENT_ORDER_BASE + index };
+      const { body } = event;
+      if (body.kind === 'state') timeline.push({ ...common, ...body });
+      else if (body.kind === 'product') timeline.push({ ...common, kind: 'product', productId: body.productId });
+      else if (body.kind === 'work_order')
+        timeline.push({ ...common, kind: 'work_order', workOrderId: body.workOrderId });
+    });
+    timeline.sort(compareTimeline);
+    const plan = planTimeline(
+      machineId,
+      base,
+      rows.map(({ snapshot }) => snapshot),
+      timeline,
+    );
+    outcome.deletes.push(...plan.deletes);
+    outcome.updates.push(...plan.updates);
+    outcome.inserts.push(...plan.inserts);
+    if (plan.changedCurrent) outcome.changedCurrent.push(plan.changedCurrent);
+  }
+  return outcome;
+}
+
+/** Turns new counter readings into count adjustments (see counter-delta.planner.ts). */
+async function planCounters(
+  tx: Prisma.TransactionClient,
+  events: readonly ResolvedEvent[],
+): Promise<CountAdjustment[]> {
+  const readings = events.flatMap((event) =>
+    event.body.kind === 'counter'
+      ? [{ event, kind: `counter:${event.body.counter}`, value: event.body.value, counter: event.body.counter }]
+      : [],
+  );
+  if (readings.length === 0) return [];
+  const byKey = groupBy(readings, (r) => `${r.event.machineId}|${r.kind}`);
+  const keys = [...byKey.values()].map((list) => ({
+    machineId: list[0]?.event.machineId ?? '',
+    kind: list[0]?.kind ?? '',
+    minTs: iso(Math.min(...list.map((r) => r.event.tsMs))),
+  }));
+  const logged = await tx.$queryRaw<(LogRow & { is_before: boolean })[]>`
+    WITH k AS (
+      SELECT * FROM unnest(${keys.map((k) => k.machineId)}::uuid[], ${keys.map((k) => k.kind)}::text[],
+                           ${keys.map((k) => k.minTs)}::timestamptz[]) AS k(machine_id, kind, min_ts)
+    )
+    SELECT e.id, e.machine_id::text AS machine_id, e.kind, e.ts, e.seq, e.counter_value, e.is_before
+    FROM k CROSS JOIN LATERAL (
+      (SELECT l.*, true AS is_before FROM ingest_timeline_event l
+        WHERE l.machine_id = k.machine_id AND l.kind = k.kind AND l.ts < k.min_ts
+        ORDER BY l.ts DESC, l.seq DESC NULLS LAST, l.id DESC LIMIT 1)
+      UNION ALL
+      (SELECT l.*, false AS is_before FROM ingest_timeline_event l
+        WHERE l.machine_id = k.machine_id AND l.kind = k.kind AND l.ts >= k.min_ts)
+    ) e`;
+  const loggedByKey = groupBy(logged, (row) => `${row.machine_id}|${row.kind}`);
+  const adjustments: CountAdjustment[] = [];
+  for (const [key, list] of byKey) {
+    const rows = loggedByKey.get(key) ?? [];
+    const toReading = (row: LogRow): CounterReading => ({
+      tsMs: row.ts.getTime(),
+      value: Number(row.counter_value ?? 0),
+      seq: row.seq === null ? null : Number(row.seq),
+      order: Number(row.id),
+    });
+    const beforeRow = rows.find((row) => row.is_before);
+    const contributions = planCounterDeltas(
+      beforeRow ? toReading(beforeRow) : null,
+      rows.filter((row) => !row.is_before).map(toReading),
+      list.map((r, index) => ({
+        tsMs: r.event.tsMs,
+        value: r.value,
+        seq: r.event.seq,
+        order: NEW_EVENT_ORDER_BASE + index,
+      })),
+    );
+    const first = list[0];
+    if (!first) continue;
+    for (const { tsMs, delta } of contributions) {
+      adjustments.push({
+        machineId: first.event.machineId,
+        tsMs,
+        good: first.counter === 'good' ? delta : 0,
+        reject: first.counter === 'reject' ? delta : 0,
+      });
+    }
+  }
+  return adjustments;
+}
+
+async function insertTimelineLog(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<void> {
+  const rows = events.flatMap((event) => {
+    const { body } = event;
+    const base = {
+      machineId: event.machineId,
+      ts: iso(event.tsMs),
+      seq: event.seq === null ? null : String(event.seq),
+      state: null as string | null,
+      reasonId: null as string | null,
+      sourceCode: null as string | null,
+      hasProduct: false,
+      productId: null as string | null,
+      workOrderId: null as string | null,
+      counterValue: null as string | null,
+    };
+    switch (body.kind) {
+      case 'state':
+        return [{ ...base, ...body }];
+      case 'product':
+        return [{ ...base, kind: 'product', hasProduct: true, productId: body.productId }];
+      case 'work_order':
+        return [{ ...base, kind: 'work_order', workOrderId: body.workOrderId }];
+      case 'counter':
+        return [{ ...base, kind: `counter:${body.counter}`, counterValue: String(body.value) }];
+      default:
+        return [];
+    }
+  });
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO ingest_timeline_event
+      (machine_id, kind, ts, seq, state, reason_id, source_code, has_product, product_id, work_order_id, counter_value)
+    SELECT u.machine_id, u.kind, u.ts, u.seq, u.state::"MachineState", u.reason_id, u.source_code, u.has_product,
+           u.product_id, u.work_order_id, u.counter_value
+    FROM unnest(${rows.map((r) => r.machineId)}::uuid[], ${rows.map((r) => r.kind)}::text[],
+                ${rows.map((r) => r.ts)}::timestamptz[], ${rows.map((r) => r.seq)}::bigint[],
+                ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reasonId)}::uuid[],
+                ${rows.map((r) => r.sourceCode)}::text[], ${rows.map((r) => r.hasProduct)}::boolean[],
+                ${rows.map((r) => r.productId)}::uuid[], ${rows.map((r) => r.workOrderId)}::uuid[],
+                ${rows.map((r) => r.counterValue)}::bigint[])
+         WITH ORDINALITY AS u(machine_id, kind, ts, seq, state, reason_id, source_code, has_product, product_id,
+                              work_order_id, counter_value, ord)
+    ORDER BY u.ord`;
+}
+
+async function writeIntervals(tx: Prisma.TransactionClient, outcome: TimelineOutcome): Promise<void> {
+  if (outcome.deletes.length > 0) {
+    await tx.$executeRaw`
+      DELETE FROM machine_state_interval WHERE id = ANY(${outcome.deletes.map(String)}::bigint[])`;
+  }
+  // Closed rows first, the (at most one per machine) open row after: the partial unique index allows one open
+  // interval per machine at every moment, and non-deferred unique indexes are checked row by row.
+  const closed = outcome.updates.filter((row) => row.endedAtMs !== null);
+  const open = outcome.updates.filter((row) => row.endedAtMs === null);
+  for (const rows of [closed, open]) {
+    if (rows.length === 0) continue;
+    await tx.$executeRaw`
+      UPDATE machine_state_interval AS s
+      SET state = u.state::"MachineState", ended_at = u.ended_at, reason_id = u.reason_id,
+          product_id = u.product_id, work_order_id = u.work_order_id, source_code = u.source_code
+      FROM unnest(${rows.map((r) => String(r.id))}::bigint[], ${rows.map((r) => r.state)}::text[],
+                  ${rows.map((r) => iso(r.endedAtMs))}::timestamptz[], ${rows.map((r) => r.reasonId)}::uuid[],
+                  ${rows.map((r) => r.productId)}::uuid[], ${rows.map((r) => r.workOrderId)}::uuid[],
+                  ${rows.map((r) => r.sourceCode)}::text[])
+           AS u(id, state, ended_at, reason_id, product_id, work_order_id, source_code)
+      WHERE s.id = u.id`;
+  }
+  const rows = outcome.inserts;
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO machine_state_interval
+      (machine_id, state, started_at, ended_at, reason_id, product_id, work_order_id, source_code)
+    SELECT u.machine_id, u.state::"MachineState", u.started_at, u.ended_at, u.reason_id, u.product_id,
+           u.work_order_id, u.source_code
+    FROM unnest(${rows.map((r) => r.machineId)}::uuid[], ${rows.map((r) => r.state)}::text[],
+                ${rows.map((r) => iso(r.startedAtMs))}::timestamptz[], ${rows.map((r) => iso(r.endedAtMs))}::timestamptz[],
+                ${rows.map((r) => r.reasonId)}::uuid[], ${rows.map((r) => r.productId)}::uuid[],
+                ${rows.map((r) => r.workOrderId)}::uuid[], ${rows.map((r) => r.sourceCode)}::text[])
+         AS u(machine_id, state, started_at, ended_at, reason_id, product_id, work_order_id, source_code)`;
+}
+
+/**
+ * Adds count adjustments to their buckets: keyed by machine, minute, and the product and work order of the state
+ * interval covering the count's time (after this batch's interval writes). One upsert on the bucket key.
+ * Adjustments may be negative (a late counter reading moves parts between buckets); a bucket never goes below 0.
+ */
+async function addCounts(tx: Prisma.TransactionClient, counts: readonly CountAdjustment[]): Promise<number> {
+  if (counts.length === 0) return 0;
+  const rows = await tx.$queryRaw<{ id: bigint }[]>`
+    WITH raw AS (
+      SELECT * FROM unnest(${counts.map((c) => c.machineId)}::uuid[], ${counts.map((c) => iso(c.tsMs))}::timestamptz[],
+                           ${counts.map((c) => iso(countBucketStartMs(c.tsMs)))}::timestamptz[],
+                           ${counts.map((c) => c.good)}::int[], ${counts.map((c) => c.reject)}::int[])
+             AS r(machine_id, ts, bucket_start, good, reject)
+    ), resolved AS (
+      SELECT r.machine_id, r.bucket_start, r.good, r.reject, s.product_id, s.work_order_id
+      FROM raw r
+      LEFT JOIN LATERAL (
+        SELECT product_id, work_order_id FROM machine_state_interval s
+        WHERE s.machine_id = r.machine_id AND s.started_at <= r.ts ORDER BY s.started_at DESC LIMIT 1
+      ) s ON true
+    ), grouped AS (
+      SELECT machine_id, bucket_start, product_id, work_order_id, SUM(good)::int AS good, SUM(reject)::int AS reject
+      FROM resolved GROUP BY machine_id, bucket_start, product_id, work_order_id
+    ), lowered AS (
+      -- Net-negative sums only ever lower an existing bucket (the CHECK forbids inserting them).
+      UPDATE production_count p
+      SET good_count = GREATEST(0, p.good_count + g.good), reject_count = GREATEST(0, p.reject_count + g.reject)
+      FROM grouped g
+      WHERE (g.good < 0 OR g.reject < 0) AND p.machine_id = g.machine_id AND p.bucket_start = g.bucket_start
+        AND p.bucket_sec = ${COUNT_BUCKET_SEC} AND p.product_id IS NOT DISTINCT FROM g.product_id
+        AND p.work_order_id IS NOT DISTINCT FROM g.work_order_id
+      RETURNING p.id
+    ), raised AS (
+      INSERT INTO production_count AS p
+        (machine_id, bucket_start, bucket_sec, product_id, work_order_id, good_count, reject_count)
+      SELECT machine_id, bucket_start, ${COUNT_BUCKET_SEC}, product_id, work_order_id, good, reject
+      FROM grouped WHERE good >= 0 AND reject >= 0
+      ON CONFLICT (machine_id, bucket_start, bucket_sec, product_id, work_order_id) DO UPDATE
+      SET good_count = p.good_count + EXCLUDED.good_count, reject_count = p.reject_count + EXCLUDED.reject_count
+      RETURNING p.id
+    )
+    SELECT id FROM lowered UNION ALL SELECT id FROM raised`;
+  if (counts.some((count) => count.good < 0 || count.reject < 0)) {
+    // Parts moved away can leave a bucket empty: remove it, as if they had never been there.
+    await tx.$executeRaw`
+      DELETE FROM production_count
+      WHERE id = ANY(${rows.map((row) => String(row.id))}::bigint[]) AND good_count = 0 AND reject_count = 0`;
+  }
+  return rows.length;
+}
+
+function withoutZeros(counts: readonly CountAdjustment[]): CountAdjustment[] {
+  return counts.filter((count) => count.good !== 0 || count.reject !== 0);
+}
+
+async function updateCounterState(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<void> {
+  const latest = new Map<string, { machineId: string; signal: string; value: number; tsMs: number }>();
+  for (const event of events) {
+    if (event.body.kind !== 'counter') continue;
+    const signal = event.body.counter === 'good' ? 'GOOD_COUNT' : 'REJECT_COUNT';
+    const key = `${event.machineId}|${signal}`;
+    const previous = latest.get(key);
+    if (!previous || previous.tsMs <= event.tsMs)
+      latest.set(key, { machineId: event.machineId, signal, value: event.body.value, tsMs: event.tsMs });
+  }
+  const rows = [...latest.values()];
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO counter_state AS c (machine_id, signal, last_value, last_ts)
+    SELECT u.machine_id, u.signal::"SignalKind", u.value, u.ts
+    FROM unnest(${rows.map((r) => r.machineId)}::uuid[], ${rows.map((r) => r.signal)}::text[],
+                ${rows.map((r) => String(r.value))}::bigint[], ${rows.map((r) => iso(r.tsMs))}::timestamptz[])
+         AS u(machine_id, signal, value, ts)
+    ON CONFLICT (machine_id, signal) DO UPDATE
+    SET last_value = EXCLUDED.last_value, last_ts = EXCLUDED.last_ts
+    WHERE c.last_ts <= EXCLUDED.last_ts`;
+}
+
+async function insertDeadLetters(tx: Prisma.TransactionClient, deadLetters: readonly DeadLetterInput[]): Promise<void> {
+  if (deadLetters.length === 0) return;
+  const rows = deadLetters.map((deadLetter) => {
+    const encoded = encodeDeadLetterPayload(deadLetter.payload);
+    const reason =
+      encoded.encoding === 'base64' ? `${deadLetter.reason} (payload stored as base64)` : deadLetter.reason;
+    return { ...deadLetter, encoded, reason: reason.slice(0, REASON_MAX_CHARS) };
+  });
+  await tx.$executeRaw`
+    INSERT INTO dead_letter (received_at, data_source_id, source_kind, address, payload, payload_truncated, reason)
+    SELECT * FROM unnest(${rows.map((r) => iso(r.receivedAtMs))}::timestamptz[],
+                         ${rows.map((r) => r.source.dataSourceId)}::uuid[],
+                         ${rows.map((r) => r.source.kind)}::text[]::"DataSourceKind"[],
+                         ${rows.map((r) => r.address)}::text[], ${rows.map((r) => r.encoded.payload)}::text[],
+                         ${rows.map((r) => r.encoded.isTruncated)}::boolean[], ${rows.map((r) => r.reason)}::text[])`;
+}
+
+type NotificationState = TTaktEventsNotification['states'][number];
+type NotificationCount = TTaktEventsNotification['counts'][number];
+
+/** Splits the batch's news into notification payloads that each stay below PostgreSQL's limit. */
+export function buildNotificationPayloads(states: NotificationState[], counts: NotificationCount[]): string[] {
+  const payloads: string[] = [];
+  let chunk: TTaktEventsNotification = { v: 1, states: [], counts: [] };
+  const flushChunk = () => {
+    if (chunk.states.length + chunk.counts.length > 0) payloads.push(JSON.stringify(chunk));
+    chunk = { v: 1, states: [], counts: [] };
+  };
+  let sizeBytes = JSON.stringify(chunk).length;
+  const add = (item: NotificationState | NotificationCount, push: () => void) => {
+    const itemBytes = JSON.stringify(item).length + 1; // ids and codes are ASCII, so chars = bytes
+    if (sizeBytes + itemBytes > NOTIFY_PAYLOAD_MAX_BYTES) {
+      flushChunk();
+      sizeBytes = JSON.stringify(chunk).length;
+    }
+    push();
+    sizeBytes += itemBytes;
+  };
+  for (const state of states) add(state, () => chunk.states.push(state));
+  for (const count of counts) add(count, () => chunk.counts.push(count));
+  flushChunk();
+  return payloads;
+}
+
+/** Count news per machine and bucket; only additions (a late counter reading that moves parts is not news). */
+function summariseCounts(counts: readonly CountAdjustment[]): NotificationCount[] {
+  const byBucket = new Map<string, NotificationCount>();
+  for (const count of counts) {
+    const bucketStartMs = countBucketStartMs(count.tsMs);
+    const key = `${count.machineId}/${bucketStartMs}`;
+    const entry = byBucket.get(key) ?? { machineId: count.machineId, bucketStartMs, goodDelta: 0, rejectDelta: 0 };
+    entry.goodDelta += count.good;
+    entry.rejectDelta += count.reject;
+    byBucket.set(key, entry);
+  }
+  return [...byBucket.values()].filter(
+    (c) => c.goodDelta >= 0 && c.rejectDelta >= 0 && c.goodDelta + c.rejectDelta > 0,
+  );
+}
+
+/** Applies `batch` in one transaction; on commit, `takt_events` listeners and the live-event outbox hear of it. */
+export async function writeIngestBatch(
+  prisma: PrismaClient,
+  batch: IngestBatch,
+  now: () => number = Date.now,
+): Promise<IngestBatchResult> {
+  const result = await prisma.$transaction(
+    async (tx) => {
+      await lockMachines(
+        tx,
+        batch.events.map((event) => event.machineId),
+      );
+      const duplicateTickets = await deduplicate(tx, batch.events);
+      const fresh = batch.events.filter((event) => !duplicateTickets.has(event.ticket));
+      const timelineEvents = fresh.filter((e) => ['state', 'product', 'work_order'].includes(e.body.kind));
+
+      const [timeline, counterAdjustments] = await Promise.all([
+        planTimelines(tx, timelineEvents),
+        planCounters(tx, fresh),
+      ]);
+      await insertTimelineLog(tx, fresh);
+      await writeIntervals(tx, timeline);
+
+      const counts: CountAdjustment[] = [
+        ...fresh.flatMap((event) =>
+          event.body.kind === 'count' && event.body.good + event.body.reject > 0
+            ? [{ machineId: event.machineId, tsMs: event.tsMs, good: event.body.good, reject: event.body.reject }]
+            : [],
+        ),
+        ...withoutZeros(counterAdjustments),
+      ];
+      const countRows = await addCounts(tx, counts);
+      await updateCounterState(tx, fresh);
+      await insertDeadLetters(tx, batch.deadLetters);
+
+      const changedStates: NotificationState[] = timeline.changedCurrent.map((row) => ({
+        machineId: row.machineId,
+        state: row.state,
+        startedAtMs: row.startedAtMs,
+        reasonId: row.reasonId,
+        productId: row.productId,
+      }));
+      const countNews = summariseCounts(counts);
+      // NOTIFY and the outbox inside the transaction: delivered exactly on commit, dropped on rollback, so that
+      // listeners never hear of data that is not there.
+      const payloads = buildNotificationPayloads(changedStates, countNews);
+      if (payloads.length > 0) {
+        await tx.$executeRaw`SELECT pg_notify(${TAKT_EVENTS_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`;
+      }
+      await appendLiveEvents(tx, [
+        ...changedStates.map((payload) => ({ type: 'machine-state' as const, machineId: payload.machineId, payload })),
+        ...countNews.map((payload) => ({ type: 'count' as const, machineId: payload.machineId, payload })),
+      ]);
+      return {
+        duplicateTickets,
+        intervalsWritten: timeline.inserts.length + timeline.updates.length + timeline.deletes.length,
+        countRows,
+        notifications: payloads.length,
+      };
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
+  return { ...result, committedAtMs: now() };
+}
+
+/** Writes dead letters alone: the fallback for a batch that cannot be applied however often it is retried. */
+export async function writeDeadLetters(prisma: PrismaClient, deadLetters: readonly DeadLetterInput[]): Promise<void> {
+  await prisma.$transaction(async (tx) => insertDeadLetters(tx, deadLetters));
+}
+
+/**
+ * Forgets what the reorder window no longer needs: de-duplication keys and timeline events older than `cutoffMs`
+ * (events that old are rejected as too late), keeping each counter's last reading before the cutoff (the
+ * baseline of the next one).
+ */
+export async function pruneIngestHistory(prisma: PrismaClient, cutoffMs: number): Promise<void> {
+  const cutoff = iso(cutoffMs);
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`DELETE FROM ingest_event_key WHERE received_at < ${cutoff}::timestamptz`;
+    await tx.$executeRaw`
+      DELETE FROM ingest_timeline_event e
+      WHERE e.ts < ${cutoff}::timestamptz
+        AND (e.kind NOT LIKE 'counter:%' OR EXISTS (
+          SELECT 1 FROM ingest_timeline_event n
+          WHERE n.machine_id = e.machine_id AND n.kind = e.kind AND n.ts < ${cutoff}::timestamptz
+            AND (n.ts, n.id) > (e.ts, e.id)))`;
+  });
+}

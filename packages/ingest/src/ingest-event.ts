@@ -1,0 +1,89 @@
+// The input and output types of the one ingest pipeline (DESIGN.md "OT ingest contracts": every source feeds
+// it). A source decodes its protocol into normalized events (`TIngestEvent`, @takt/contracts ingest.contract.ts)
+// and submits them together with where they came from; what it cannot decode it rejects, so that the raw
+// message still reaches dead_letter.
+import type { TIngestEvent, TIngestEventResult, TIngestEventStatus } from '@takt/contracts';
+import type { DataSourceKind } from '@takt/db';
+
+export type { TIngestEvent, TIngestEventResult, TIngestEventStatus };
+
+/** The connection events arrive by: keys the per-source counters and the de-duplication keys. */
+export type IngestSourceInfo = {
+  /** data_source code, or a name made up from the connection (`uns-json:takt`, `http`). */
+  code: string;
+  kind: DataSourceKind;
+  /** The data_source row, when there is one: dead letters point at it and signal events resolve through its mappings. */
+  dataSourceId: string | null;
+};
+
+/** How one event was received, kept so that an event the pipeline cannot apply is dead-lettered as received. */
+export type IngestEventOrigin = {
+  /** MQTT topic, OPC UA node id or HTTP route. */
+  address: string;
+  /** The raw message; default: the event as JSON. */
+  payload?: Uint8Array;
+  /** Default: when submit() was called. */
+  receivedAtMs?: number;
+  /**
+   * A replay of history rather than news (MQTT retained message, an event the bridge made up itself): counted
+   * apart, never dead-lettered as "too late".
+   */
+  isReplay?: boolean;
+};
+
+/** One event handed to submit(): the normalized event (validated again by the pipeline) and its origin. */
+export type IngestInput = { event: TIngestEvent | unknown; origin?: IngestEventOrigin };
+
+/** A message a source could not decode: it goes to dead_letter with the reason. */
+export type IngestRejection = { address: string; payload: Uint8Array; reason: string; receivedAtMs?: number };
+
+export type IngestSubmitResult = {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** One per submitted event, in submission order. */
+  results: TIngestEventResult[];
+};
+
+/** Per-source counters since the pipeline started. */
+export type IngestSourceCounters = {
+  kind: DataSourceKind;
+  messages: number;
+  duplicates: number;
+  deadLetters: number;
+  lastMessageAtMs: number | null;
+  /** Event time → commit of the last batch holding an event of this source. */
+  lagMs: number | null;
+  isConnected: boolean | null;
+  spoolDepth: number;
+};
+
+export type IngestStats = {
+  sources: Record<string, IngestSourceCounters>;
+  batches: number;
+  failedAttempts: number;
+  intervalsWritten: number;
+  countEvents: number;
+  staleReplays: number;
+  pending: number;
+  dropped: number;
+};
+
+export type IngestPipeline = {
+  /**
+   * Queues `inputs` for the next batch. The promise resolves once they are committed (or dead-lettered) with one
+   * result per input; a source that does not need the answer may ignore it (it never rejects).
+   */
+  submit(inputs: readonly IngestInput[], source: IngestSourceInfo): Promise<IngestSubmitResult>;
+  /** Dead-letters messages the source could not decode (counted per source like events). */
+  reject(rejections: readonly IngestRejection[], source: IngestSourceInfo): void;
+  /** Connection state and spool depth reported by the source, shown by GET /api/v1/ingest/status. */
+  setSourceStatus(source: IngestSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+  /** Resolves when everything queued so far is written (or given up on). */
+  flush(): Promise<void>;
+  /** Writes the per-source counters to ingest_source_status now (the timer does it every `statusIntervalMs`). */
+  reportStatus(): Promise<void>;
+  /** Stops timers and flushes, waiting at most `timeoutMs` (the database may be gone). */
+  stop(timeoutMs?: number): Promise<void>;
+  stats(): IngestStats;
+};
