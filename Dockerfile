@@ -26,6 +26,7 @@ COPY packages/auth/package.json packages/auth/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/
 COPY packages/kpi/package.json packages/kpi/
+COPY packages/kpi-sql/package.json packages/kpi-sql/
 COPY packages/ingest/package.json packages/ingest/
 COPY packages/runtime/package.json packages/runtime/
 

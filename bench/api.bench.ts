@@ -68,7 +68,12 @@ async function buildPlant(db: TestDatabase): Promise<{ lineId: string }> {
     });
   }
   await prisma.user.create({
-    data: { username: 'viewer', displayName: 'Bench viewer', role: 'VIEWER', passwordHash: await hashPassword('bench-viewer') },
+    data: {
+      username: 'viewer',
+      displayName: 'Bench viewer',
+      role: 'VIEWER',
+      passwordHash: await hashPassword('bench-viewer'),
+    },
   });
   return { lineId: firstLineId };
 }
@@ -76,7 +81,14 @@ async function buildPlant(db: TestDatabase): Promise<{ lineId: string }> {
 async function startApi(databaseUrl: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/api/src/main.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_URL: 'mqtt://127.0.0.1:1883', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      MQTT_URL: 'mqtt://127.0.0.1:1883',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 30_000;
@@ -173,7 +185,12 @@ export async function runApiBenchmark(): Promise<ApiBenchResult> {
 export async function main(): Promise<void> {
   const result = await runApiBenchmark();
   console.table({
-    'GET /machines/status': { 'req/s': result.overviewRps, 'p50 ms': result.overviewP50Ms, 'p99 ms': result.overviewP99Ms, target: '≥ 2000 req/s, p99 ≤ 50 ms' },
+    'GET /machines/status': {
+      'req/s': result.overviewRps,
+      'p50 ms': result.overviewP50Ms,
+      'p99 ms': result.overviewP99Ms,
+      target: '≥ 2000 req/s, p99 ≤ 50 ms',
+    },
     ...(result.kpiRoute === null ? {} : { [result.kpiRoute]: { 'req/s': result.kpiRps, 'p99 ms': result.kpiP99Ms } }),
   });
   await mkdir(path.join(REPO_ROOT, 'bench/results'), { recursive: true });

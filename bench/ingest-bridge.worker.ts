@@ -75,7 +75,8 @@ if (mode === 'bare') {
   });
   const measuring: ConnectorSink = {
     async submit(inputs, source) {
-      received += 1;
+      // One event per DDATA here (one metric per message): events received = messages received.
+      received += inputs.length;
       const answer = await pipeline.submit(inputs, source);
       const nowMs = Date.now();
       for (const input of inputs) {

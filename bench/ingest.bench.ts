@@ -32,7 +32,7 @@ const LATENCY_DURATION_SEC = 10;
 const SATURATION_DURATION_SEC = 20;
 // Mosquitto drops QoS 1 messages beyond `max_queued_messages` (default 1,000) queued for a slow subscriber:
 // the publisher keeps at most this many messages published but not yet received by the subscriber.
-const MAX_UNDELIVERED = 900;
+const MAX_UNDELIVERED = 500;
 const DRAIN_TIMEOUT_MS = 30_000;
 
 const codec = getSparkplugCodec('spBv1.0')!;
@@ -181,9 +181,16 @@ async function publishFlat(
   worker: Worker,
   until: () => boolean,
 ): Promise<void> {
-  const publishedAtStart = edge.published();
-  const receivedAtStart = worker.latest()?.received ?? 0;
+  let publishedAtStart = edge.published();
+  let receivedAtStart = worker.latest()?.received ?? 0;
+  let rebirths = edge.rebirths();
   while (!until()) {
+    if (edge.rebirths() !== rebirths) {
+      // Messages lost by the broker never arrive: after a rebirth, count the window afresh.
+      rebirths = edge.rebirths();
+      publishedAtStart = edge.published();
+      receivedAtStart = worker.latest()?.received ?? 0;
+    }
     const undelivered = edge.published() - publishedAtStart - ((worker.latest()?.received ?? 0) - receivedAtStart);
     const room = MAX_UNDELIVERED - undelivered;
     for (let i = 0; i < room; i += 1) edge.publishData();

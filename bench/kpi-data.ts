@@ -87,7 +87,9 @@ async function createPlant(prisma: PrismaClient): Promise<TPlant> {
             startMinute: s.startMinute,
             durationMin: s.durationMin,
             weekdays: [...s.weekdays],
-            breaks: { create: s.breaks.map((b) => ({ name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })) },
+            breaks: {
+              create: s.breaks.map((b) => ({ name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })),
+            },
           })),
         },
       },
@@ -95,7 +97,8 @@ async function createPlant(prisma: PrismaClient): Promise<TPlant> {
     patterns.set(code, pattern.id);
   }
   const productIds: string[] = [];
-  for (const code of PRODUCTS) productIds.push((await prisma.product.create({ data: { code, name: `Product ${code}` } })).id);
+  for (const code of PRODUCTS)
+    productIds.push((await prisma.product.create({ data: { code, name: `Product ${code}` } })).id);
   const unplannedReasonIds: string[] = [];
   const plannedReasonIds: string[] = [];
   for (const category of REASON_CATEGORIES) {
@@ -125,11 +128,19 @@ async function createPlant(prisma: PrismaClient): Promise<TPlant> {
       });
       // Ideal cycle times per line (20 to 60 s); the last product has none (performance leaves it out).
       await prisma.idealCycleTime.createMany({
-        data: productIds.slice(0, -1).map((productId, k) => ({ lineId: line.id, productId, idealCycleTimeSec: 20 + ((k * 7 + lineIndex) % 41) })),
+        data: productIds
+          .slice(0, -1)
+          .map((productId, k) => ({ lineId: line.id, productId, idealCycleTimeSec: 20 + ((k * 7 + lineIndex) % 41) })),
       });
       for (let m = 1; m <= MACHINES_PER_LINE && machineIds.length < BENCH_MACHINES; m++) {
         const machine = await prisma.machine.create({
-          data: { lineId: line.id, code: `m${m}`, path: `${BENCH_SITE_CODE}/area${a}/line${l}/m${m}`, name: `M${a}.${l}.${m}`, sequence: m },
+          data: {
+            lineId: line.id,
+            code: `m${m}`,
+            path: `${BENCH_SITE_CODE}/area${a}/line${l}/m${m}`,
+            name: `M${a}.${l}.${m}`,
+            sequence: m,
+          },
         });
         machineIds.push(machine.id);
       }
@@ -202,7 +213,11 @@ async function write(stream: Writable, chunk: string): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain');
 }
 
-async function copyHistory(plant: TPlant, fromMs: number, toMs: number): Promise<{ intervals: number; counts: number }> {
+async function copyHistory(
+  plant: TPlant,
+  fromMs: number,
+  toMs: number,
+): Promise<{ intervals: number; counts: number }> {
   const intervalClient = new pg.Client({ connectionString: BENCH_DATABASE_URL });
   const countClient = new pg.Client({ connectionString: BENCH_DATABASE_URL });
   await Promise.all([intervalClient.connect(), countClient.connect()]);
@@ -300,13 +315,16 @@ async function main(): Promise<void> {
     const queue = [...plant.machineIds];
     const worker = async () => {
       for (let machineId = queue.shift(); machineId !== undefined; machineId = queue.shift()) {
-        hours += await refreshRollups({ prisma, machineId, fromMs, toMs: fromMs + 1, nowMs: endMs });
+        const written = await refreshRollups({ prisma, machineId, fromMs, toMs: fromMs + 1, nowMs: endMs });
+        hours += written;
       }
     };
     await Promise.all([worker(), worker()]);
     await prisma.$executeRawUnsafe('ANALYZE kpi_rollup_hour, kpi_downtime_hour, kpi_rollup_coverage');
     log(`rollups: ${hours} machine-hours in ${seconds(rollupStartedMs)}`);
-    log(`done in ${seconds(startedMs)} (load ${((loadedMs - startedMs) / 1000).toFixed(1)} s); data ends ${new Date(endMs).toISOString()}`);
+    log(
+      `done in ${seconds(startedMs)} (load ${((loadedMs - startedMs) / 1000).toFixed(1)} s); data ends ${new Date(endMs).toISOString()}`,
+    );
   } finally {
     await prisma.$disconnect();
   }

@@ -4,7 +4,7 @@ type BenchModule = { main(): Promise<void> };
 
 const BENCHMARKS: Record<string, () => Promise<BenchModule>> = {
   ingest: () => import('./ingest.bench.ts'),
-  kpi: () => import('./kpi.bench.ts' as string) as Promise<BenchModule>,
+  kpi: () => import('./kpi.bench.ts'),
   api: () => import('./api.bench.ts'),
 };
 

@@ -1,10 +1,11 @@
 // The simulator's Sparkplug B edge node and OPC UA server against real peers: the embedded aedes broker and
-// Mosquitto (a raw subscriber decodes what it publishes), and a node-opcua client reading its variables.
+// Mosquitto (a raw subscriber decodes what it publishes), a node-opcua client reading its variables, and the
+// bridge ingesting the Sparkplug B output through a configured data source.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedBroker, type EmbeddedBroker } from '@takt/bridge';
+import { startBridge, startEmbeddedBroker, type Bridge, type EmbeddedBroker } from '@takt/bridge';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { AttributeIds, DataType, OPCUAClient } from 'node-opcua';
@@ -112,43 +113,216 @@ describe.each([
     await expect.poll(() => simulator.sparkplugBirthCount(), { timeout: 5_000 }).toBe(births + 1);
   });
 
-  it.runIf(isEmbedded)('serves every machine as OPC UA variables (State, Product, Int64 counters)', async () => {
-    expect(simulator.opcuaEndpointUrl).toMatch(/^opc\.tcp:\/\/127\.0\.0\.1:\d+\/takt$/);
-    const client = OPCUAClient.create({
-      endpointMustExist: false,
-      connectionStrategy: { maxRetry: 2, initialDelay: 100 },
+  // OPC UA does not go through the MQTT broker: one run of the suite checks it.
+  if (isEmbedded) {
+    it('serves every machine as OPC UA variables (State, Product, Int64 counters)', async () => {
+      expect(simulator.opcuaEndpointUrl).toMatch(/^opc\.tcp:\/\/127\.0\.0\.1:\d+\/takt$/);
+      const client = OPCUAClient.create({
+        endpointMustExist: false,
+        connectionStrategy: { maxRetry: 2, initialDelay: 100 },
+      });
+      await client.connect(simulator.opcuaEndpointUrl!);
+      try {
+        const session = await client.createSession();
+        const machinePath = simulator.machinePaths[0]!;
+        await expect
+          .poll(
+            async () => {
+              const [state, product, good] = await session.read(
+                ['State', 'Product', 'GoodCount'].map((name) => ({
+                  nodeId: `ns=1;s=${machinePath}.${name}`,
+                  attributeId: AttributeIds.Value,
+                })),
+              );
+              return {
+                state: state?.value.value,
+                hasProduct: typeof product?.value.value === 'string',
+                goodType: DataType[good?.value.dataType ?? DataType.Null],
+                isGoodPositive:
+                  Array.isArray(good?.value.value) && (good.value.value[1] > 0 || good.value.value[0] > 0),
+              };
+            },
+            { timeout: 5_000, interval: 100 },
+          )
+          .toEqual({
+            state: expect.stringMatching(/^(PRODUCING|IDLE|DOWN|CHANGEOVER)$/),
+            hasProduct: true,
+            goodType: 'Int64',
+            isGoodPositive: true,
+          });
+        await session.close();
+      } finally {
+        await client.disconnect();
+      }
     });
-    await client.connect(simulator.opcuaEndpointUrl!);
-    try {
-      const session = await client.createSession();
-      const machinePath = simulator.machinePaths[0]!;
+  }
+});
+
+describe(
+  'simulator (Sparkplug B) → Mosquitto → bridge (configured data source) → PostgreSQL',
+  { timeout: 30_000 },
+  () => {
+    const group = `takt-sim-sp-${randomBytes(4).toString('hex')}`;
+    let db: TestDatabase;
+    let bridge: Bridge;
+    let simulator: Simulator;
+
+    beforeAll(async () => {
+      db = await createTestDatabase('simulator_sparkplug');
+      await createDemoPlant(db.prisma);
+      await db.prisma.dataSource.create({
+        data: { code: 'sim-sparkplug', name: 'Simulator', kind: 'MQTT_SPARKPLUG', config: { groupId: group } },
+      });
+      bridge = await startBridge({
+        prisma: db.prisma,
+        mqttUrl: 'mqtt://127.0.0.1:1883',
+        topicPrefix: `${group}-uns-unused`,
+        clientId: `${group}-bridge`,
+        offlineAfterSec: null,
+        maxBatchDelayMs: 50,
+        logger,
+      });
+      await bridge.ready;
+      // The Sparkplug source subscribes in the background; give it the moment the UNS source already had.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      simulator = await startSimulator({
+        prisma: db.prisma,
+        mqttUrl: 'mqtt://127.0.0.1:1883',
+        clientId: `${group}-simulator`,
+        seed: 11,
+        speed: 1800,
+        countIntervalMs: 200,
+        tickIntervalMs: 20,
+        protocols: ['sparkplug'],
+        sparkplugGroupId: group,
+        logger,
+      });
+      await simulator.ready;
+    });
+
+    afterAll(async () => {
+      await simulator?.stop();
+      await bridge?.stop();
+      await db?.drop();
+    });
+
+    it('ingests every machine by the default device/metric convention, counters as deltas, without dead letters', async () => {
+      const machines = await db.prisma.machine.findMany({ select: { id: true, path: true } });
       await expect
         .poll(
           async () => {
-            const [state, product, good] = await session.read(
-              ['State', 'Product', 'GoodCount'].map((name) => ({
-                nodeId: `ns=1;s=${machinePath}.${name}`,
-                attributeId: AttributeIds.Value,
+            const progress = await Promise.all(
+              machines.map(async (machine) => ({
+                intervals: await db.prisma.machineStateInterval.count({ where: { machineId: machine.id } }),
+                good:
+                  (
+                    await db.prisma.productionCount.aggregate({
+                      where: { machineId: machine.id },
+                      _sum: { goodCount: true },
+                    })
+                  )._sum.goodCount ?? 0,
               })),
             );
-            return {
-              state: state?.value.value,
-              hasProduct: typeof product?.value.value === 'string',
-              goodType: DataType[good?.value.dataType ?? DataType.Null],
-              isGoodPositive: Array.isArray(good?.value.value) && (good.value.value[1] > 0 || good.value.value[0] > 0),
-            };
+            return progress.every((p) => p.intervals >= 2 && p.good > 0);
           },
-          { timeout: 5_000, interval: 100 },
+          { timeout: 15_000, interval: 100 },
         )
-        .toEqual({
-          state: expect.stringMatching(/^(PRODUCING|IDLE|DOWN|CHANGEOVER)$/),
-          hasProduct: true,
-          goodType: 'Int64',
-          isGoodPositive: true,
-        });
-      await session.close();
-    } finally {
-      await client.disconnect();
-    }
+        .toBe(true);
+      expect(await db.prisma.deadLetter.findMany({ select: { address: true, reason: true } })).toEqual([]);
+      expect(bridge.stats().sources['sim-sparkplug']).toMatchObject({ isConnected: true });
+    });
+  },
+);
+
+describe('simulator (OPC UA server) → bridge (configured OPC UA data source) → PostgreSQL', { timeout: 30_000 }, () => {
+  let db: TestDatabase;
+  let bridge: Bridge;
+  let simulator: Simulator;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('simulator_opcua');
+    await createDemoPlant(db.prisma);
+    dataDir = await mkdtemp(path.join(tmpdir(), 'takt-sim-opcua-'));
+    simulator = await startSimulator({
+      prisma: db.prisma,
+      mqttUrl: 'mqtt://127.0.0.1:1883',
+      seed: 5,
+      speed: 1800,
+      countIntervalMs: 200,
+      tickIntervalMs: 20,
+      protocols: ['opcua'],
+      opcuaPort: 0,
+      dataDir,
+      logger,
+    });
+    await simulator.ready;
+    const machines = await db.prisma.machine.findMany({ select: { id: true, path: true } });
+    const signals = [
+      ['State', 'STATE'],
+      ['Product', 'PRODUCT'],
+      ['GoodCount', 'GOOD_COUNT'],
+      ['RejectCount', 'REJECT_COUNT'],
+    ] as const;
+    await db.prisma.dataSource.create({
+      data: {
+        code: 'sim-opcua',
+        name: 'Simulator OPC UA',
+        kind: 'OPCUA',
+        config: { endpointUrl: simulator.opcuaEndpointUrl!, securityMode: 'None', samplingIntervalMs: 50 },
+        mappings: {
+          create: machines.flatMap((machine) =>
+            signals.map(([name, signal]) => ({
+              machineId: machine.id,
+              signal,
+              address: `ns=1;s=${machine.path}.${name}`,
+            })),
+          ),
+        },
+      },
+    });
+    bridge = await startBridge({
+      prisma: db.prisma,
+      mqttUrl: 'mqtt://127.0.0.1:1883',
+      topicPrefix: `takt-sim-opcua-${randomBytes(4).toString('hex')}`,
+      offlineAfterSec: null,
+      maxBatchDelayMs: 50,
+      dataDir,
+      logger,
+    });
+    await bridge.ready;
+  });
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await simulator?.stop();
+    await db?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('ingests states, products and Int64 counters of every machine from monitored items', async () => {
+    const machines = await db.prisma.machine.findMany({ select: { id: true } });
+    await expect
+      .poll(
+        async () => {
+          const progress = await Promise.all(
+            machines.map(async (machine) => ({
+              intervals: await db.prisma.machineStateInterval.count({ where: { machineId: machine.id } }),
+              good:
+                (
+                  await db.prisma.productionCount.aggregate({
+                    where: { machineId: machine.id },
+                    _sum: { goodCount: true },
+                  })
+                )._sum.goodCount ?? 0,
+            })),
+          );
+          return progress.every((p) => p.intervals >= 2 && p.good > 0);
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe(true);
+    expect(await db.prisma.deadLetter.findMany({ select: { address: true, reason: true } })).toEqual([]);
+    expect(bridge.stats().sources['sim-opcua']).toMatchObject({ isConnected: true });
   });
 });

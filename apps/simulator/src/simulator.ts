@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createMachineModel, type MachineModel, type MachineModelParams } from './machine-model.ts';
 import { loadSimulatedPlant } from './plant.loader.ts';
 import { deriveSeed } from './seeded.prng.ts';
-import { startOpcUaServer, type SimulatorOpcUaServer } from './opcua.server.ts';
+import type { SimulatorOpcUaServer } from './opcua.server.ts';
 import { createSparkplugPublisher, type SparkplugPublisher } from './sparkplug.publisher.ts';
 import { createUnsJsonPublisher, type UnsJsonPublisher } from './uns-json.publisher.ts';
 import { SIMULATOR_PROTOCOLS, type SimulatorProtocol } from './env.ts';
@@ -151,6 +151,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   let opcua: SimulatorOpcUaServer | null = null;
   if (protocols.has('opcua')) {
     const port = options.opcuaPort ?? 4841;
+    // Loaded only when wanted: node-opcua takes about a second to import.
+    const { startOpcUaServer } = await import('./opcua.server.ts');
     // A port in use (a second simulator, another OPC UA server) must not take MQTT down with it.
     opcua = await startOpcUaServer({
       port,

@@ -141,7 +141,12 @@ const ZLossWaterfallSteps = z.object({
 /** Planned → run → net run → fully productive time, in seconds and in parts (@takt/kpi TLossWaterfall). */
 export const ZLossWaterfall = z.object({
   seconds: ZLossWaterfallSteps,
-  availabilityLossSec: z.object({ downSec: z.number(), idleSec: z.number(), setupSec: z.number(), offlineSec: z.number() }),
+  availabilityLossSec: z.object({
+    downSec: z.number(),
+    idleSec: z.number(),
+    setupSec: z.number(),
+    offlineSec: z.number(),
+  }),
   weightedIdealCycleTimeSec: z.number().nullable(),
   parts: ZLossWaterfallSteps.nullable(),
 });
@@ -204,8 +209,8 @@ export const ZKpiOeeResponse = z.object({
   series: z.array(ZKpiSeriesPoint),
   /** One entry per child: areas of a site, lines of an area, machines of a line; none for a machine. */
   children: z.array(ZKpiChild),
-  /** How the figures were made: machine-hours read from rollups, and cells computed from raw data. */
-  computation: z.object({ rollupMachineHours: z.number(), exactCells: z.number(), durationMs: z.number() }),
+  /** How the figures were made: rollup rows read (machine-days and machine-hours), cells computed from raw data. */
+  computation: z.object({ rollupRows: z.number(), exactCells: z.number(), durationMs: z.number() }),
 });
 export type TKpiOeeResponse = z.infer<typeof ZKpiOeeResponse>;
 
@@ -295,7 +300,11 @@ export const ZKpiExplainMachine = ZKpiFigures.extend({
   stateIntervals: z.array(ZExplainInterval),
   counts: z.array(ZExplainCount),
   plannedDowntime: z.array(
-    ZExplainWindow.extend({ scope: z.enum(['LINE', 'MACHINE']), reasonCode: z.string().nullable(), note: z.string().nullable() }),
+    ZExplainWindow.extend({
+      scope: z.enum(['LINE', 'MACHINE']),
+      reasonCode: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
   ),
   idealCycleTimes: z.array(
     z.object({
@@ -315,7 +324,11 @@ export const ZKpiExplainResponse = z.object({
       lineCode: z.string(),
       shiftPattern: z.object({ id: z.uuid(), code: z.string() }).nullable(),
       shiftWindows: z.array(
-        ZExplainWindow.extend({ shiftCode: z.string(), shiftDate: z.string(), breaks: z.array(ZExplainWindow.extend({ name: z.string() })) }),
+        ZExplainWindow.extend({
+          shiftCode: z.string(),
+          shiftDate: z.string(),
+          breaks: z.array(ZExplainWindow.extend({ name: z.string() })),
+        }),
       ),
     }),
   ),

@@ -1,7 +1,12 @@
 // Turns component rows of the KPI SQL (integer milliseconds, bigint sums, jsonb lists) into @takt/kpi's
 // `TKpiComponents` (seconds), so that everything downstream adds and derives with the pure engine's functions.
 import { MACHINE_STATES, type TMachineState } from '@takt/contracts';
-import { emptyComponents, mergeMissingIdealCycleTimes, type TKpiComponents, type TMissingIdealCycleTime } from '@takt/kpi';
+import {
+  emptyComponents,
+  mergeMissingIdealCycleTimes,
+  type TKpiComponents,
+  type TMissingIdealCycleTime,
+} from '@takt/kpi';
 import type { TDowntimeEntry } from './kpi-sql.types.ts';
 
 /** Numeric columns as PostgreSQL returns them through Prisma: int8 and numeric sums arrive as bigint or string. */

@@ -50,7 +50,12 @@ export type TMachineKpiInputs = {
   idealCycleTimes: TIdealCycleTimeEntry[];
 };
 
-export type TLoadKpiInputsOptions = { prisma: TKpiSqlClient; machineIds: readonly string[]; fromMs: number; toMs: number };
+export type TLoadKpiInputsOptions = {
+  prisma: TKpiSqlClient;
+  machineIds: readonly string[];
+  fromMs: number;
+  toMs: number;
+};
 
 /** Everything the pure engine needs for each machine over `[fromMs, toMs)`, in the order of `machineIds`. */
 export async function loadMachineKpiInputs(options: TLoadKpiInputsOptions): Promise<TMachineKpiInputs[]> {
@@ -148,7 +153,13 @@ export async function loadMachineKpiInputs(options: TLoadKpiInputsOptions): Prom
       WHERE m.id = ANY(${machineIds}::uuid[]) AND pd.starts_at < ${to}::timestamptz AND pd.ends_at > ${from}::timestamptz
       ORDER BY pd.starts_at`,
     prisma.$queryRaw<
-      { machine_id: string; product_id: string; product_code: string; ideal_cycle_time_sec: number; is_machine: boolean }[]
+      {
+        machine_id: string;
+        product_id: string;
+        product_code: string;
+        ideal_cycle_time_sec: number;
+        is_machine: boolean;
+      }[]
     >`
       SELECT DISTINCT ON (m.id, i.product_id) m.id::text AS machine_id, i.product_id::text AS product_id,
              p.code AS product_code, i.ideal_cycle_time_sec, i.machine_id IS NOT NULL AS is_machine
@@ -164,7 +175,13 @@ export async function loadMachineKpiInputs(options: TLoadKpiInputsOptions): Prom
     const list = patterns.get(row.pattern_id) ?? [];
     let shift = list.find((s) => s.code === row.code);
     if (shift === undefined) {
-      shift = { code: row.code, startMinute: row.start_minute, durationMin: row.duration_min, weekdays: row.weekdays, breaks: [] };
+      shift = {
+        code: row.code,
+        startMinute: row.start_minute,
+        durationMin: row.duration_min,
+        weekdays: row.weekdays,
+        breaks: [],
+      };
       list.push(shift);
       patterns.set(row.pattern_id, list);
     }

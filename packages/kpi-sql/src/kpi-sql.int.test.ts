@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 import {
   buildMachineTimeline,
   computeMachineComponents,
+  expandLocalDays,
   expandShiftCalendar,
   NUMERIC_COMPONENTS,
   type TCountBucket,
@@ -118,9 +119,12 @@ const shiftsArb = fc.array(
     startMinute: fc.integer({ min: 0, max: 1439 }),
     durationMin: fc.oneof(fc.integer({ min: 1, max: 1440 }), fc.constantFrom(480, 510, 720)),
     weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
-    breaks: fc.array(fc.record({ offsetMin: fc.integer({ min: 0, max: 600 }), durationMin: fc.integer({ min: 1, max: 90 }) }), {
-      maxLength: 2,
-    }),
+    breaks: fc.array(
+      fc.record({ offsetMin: fc.integer({ min: 0, max: 600 }), durationMin: fc.integer({ min: 1, max: 90 }) }),
+      {
+        maxLength: 2,
+      },
+    ),
   }),
   { maxLength: 3 },
 );
@@ -146,7 +150,10 @@ const scenarioArb = fc.record({
     { maxLength: 40 },
   ),
   ranges: fc.array(
-    fc.tuple(fc.integer({ min: 0, max: HORIZON_MS }), fc.oneof(fc.integer({ min: 0, max: 3 * HOUR_MS }), fc.integer({ min: 0, max: HORIZON_MS }))),
+    fc.tuple(
+      fc.integer({ min: 0, max: HORIZON_MS }),
+      fc.oneof(fc.integer({ min: 0, max: 3 * HOUR_MS }), fc.integer({ min: 0, max: HORIZON_MS })),
+    ),
     { minLength: 1, maxLength: 4 },
   ),
 });
@@ -197,6 +204,7 @@ async function writeScenario(s: TScenario): Promise<TWritten> {
     p.plannedDowntime.deleteMany({}),
     p.shift.deleteMany({ where: { patternId: line.patternId } }),
     p.kpiRollupHour.deleteMany({}),
+    p.kpiRollupDay.deleteMany({}),
     p.kpiDowntimeHour.deleteMany({}),
     p.kpiRollupCoverage.deleteMany({}),
     p.machine.updateMany({ where: { id: { in: machineIds } }, data: { lineId: line.lineId } }),
@@ -246,7 +254,12 @@ async function writeScenario(s: TScenario): Promise<TWritten> {
         rejectCount: c.rejectCount,
       })),
       // The other machine's parts must never show up in this machine's figures.
-      { machineId: plant.otherMachineId, bucketStart: new Date(baseMs + HOUR_MS), productId: plant.products.A, goodCount: 999 },
+      {
+        machineId: plant.otherMachineId,
+        bucketStart: new Date(baseMs + HOUR_MS),
+        productId: plant.products.A,
+        goodCount: 999,
+      },
     ],
   });
 
@@ -266,7 +279,9 @@ async function writeScenario(s: TScenario): Promise<TWritten> {
         startMinute: sh.startMinute,
         durationMin: sh.durationMin,
         weekdays: [...sh.weekdays],
-        breaks: { create: sh.breaks.map((b) => ({ name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })) },
+        breaks: {
+          create: sh.breaks.map((b) => ({ name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })),
+        },
       },
     });
   }
@@ -376,6 +391,8 @@ describe('kpi_cell_components agrees with computeMachineComponents', () => {
 
 describe('rollups and range queries agree with computeMachineComponents', () => {
   it('whatever the coverage and wherever the cut points fall (hours, shifts, days, milliseconds)', async () => {
+    let runs = 0;
+    let dayRowsRead = 0;
     await fc.assert(
       fc.asyncProperty(
         scenarioArb,
@@ -384,10 +401,17 @@ describe('rollups and range queries agree with computeMachineComponents', () => 
         fc.array(fc.integer({ min: 0, max: 48 }), { maxLength: 4 }),
         fc.boolean(),
         async (s, nowOffsetMs, rawCuts, hourCuts, isArchivedEarly) => {
+          runs++;
           const w = await writeScenario(s);
           const nowMs = w.baseMs + nowOffsetMs;
           // Rollups of everything complete at `nowMs`, then a query over the whole horizon.
-          await refreshRollups({ prisma: db.prisma, machineId: plant.machineId, fromMs: w.baseMs - HOUR_MS, toMs: nowMs, nowMs });
+          await refreshRollups({
+            prisma: db.prisma,
+            machineId: plant.machineId,
+            fromMs: w.baseMs - HOUR_MS,
+            toMs: nowMs,
+            nowMs,
+          });
           const row = await db.prisma.kpiRollupCoverage.findUnique({ where: { machineId: plant.machineId } });
           const coverage = row === null ? null : { fromMs: row.fromHour.getTime(), toMs: row.toHour.getTime() };
           const fromMs = w.baseMs;
@@ -408,8 +432,11 @@ describe('rollups and range queries agree with computeMachineComponents', () => 
               prisma: db.prisma,
               machines: [{ machineId: plant.machineId, groupNo: 7, toMs: machineToMs, coverage }],
               cutsMs,
+              // Whole local days come from day rollups (when no cut point lies inside them).
+              localDays: expandLocalDays({ timeZone: w.timeZone, fromMs, toMs }),
               useRollups,
             });
+            if (useRollups) dayRowsRead += result.stats.rollupRows;
             const label = `useRollups=${useRollups} ${w.timeZone}`;
             expectSameComponents(
               result.byMachine.get(plant.machineId) ?? ({} as TKpiComponents),
@@ -442,5 +469,9 @@ describe('rollups and range queries agree with computeMachineComponents', () => 
       ),
       { numRuns: 40 },
     );
+    // Rollup rows were really read, not only exact cells.
+    expect(dayRowsRead).toBeGreaterThan(runs);
+    const dayRows = await db.prisma.kpiRollupDay.count();
+    expect(dayRows + (await db.prisma.kpiRollupHour.count())).toBeGreaterThan(0);
   });
 });

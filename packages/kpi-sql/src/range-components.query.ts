@@ -2,7 +2,7 @@
 // computation of the rest (range-plan.ts). One SQL statement sums the rollups with GROUPING SETS, one computes the
 // exact cells; both run concurrently. With `useRollups: false` everything is computed from the raw tables (the
 // benchmark's baseline, and a cross-check).
-import { addComponents, emptyComponents, type TKpiComponents } from '@takt/kpi';
+import { addComponents, emptyComponents, type TKpiComponents, type TTimeWindow } from '@takt/kpi';
 import { computeCellComponents } from './cell-components.query.ts';
 import { componentsFromRow, mergeDowntime, sqlNumber, type TComponentsRow } from './components-row.mapper.ts';
 import type { TDowntimeEntry, TKpiSqlClient, TRollupCoverage } from './kpi-sql.types.ts';
@@ -22,6 +22,8 @@ export type TRangeComponentsOptions = {
   machines: readonly TRangeMachine[];
   /** Sorted, distinct epoch-ms cut points; the first and last are the range's ends. */
   cutsMs: readonly number[];
+  /** Local days of the machines' site around the range: whole days are read from day rollups. */
+  localDays?: readonly TTimeWindow[];
   /** Default true; false computes everything from the raw tables. */
   useRollups?: boolean;
 };
@@ -30,8 +32,8 @@ export type TRangeComponents = {
   byMachine: Map<string, TKpiComponents>;
   /** Key `${groupNo}:${pieceIndex}`, piece i being `[cuts[i], cuts[i + 1])`. */
   byGroupPiece: Map<string, TKpiComponents>;
-  /** How the figures were made: machine-hours read from rollups, and exact cells computed. */
-  stats: { rollupMachineHours: number; exactCells: number };
+  /** How the figures were made: rollup rows read (days and hours), and exact cells computed. */
+  stats: { rollupRows: number; exactCells: number };
 };
 
 type TPlannedMachine = TRangeMachine & { plan: TMachineRangePlan };
@@ -40,7 +42,7 @@ type TPlannedMachine = TRangeMachine & { plan: TMachineRangePlan };
 export async function computeRangeComponents(options: TRangeComponentsOptions): Promise<TRangeComponents> {
   const { prisma, cutsMs } = options;
   const planned = planAll(options);
-  const [rollupRows, exact] = await Promise.all([
+  const [sums, exact] = await Promise.all([
     sumRollups(prisma, planned, cutsMs),
     computeCellComponents({ prisma, cells: exactCellsOf(planned) }),
   ]);
@@ -50,13 +52,13 @@ export async function computeRangeComponents(options: TRangeComponentsOptions): 
   const addTo = (map: Map<string, TKpiComponents>, key: string, c: TKpiComponents) =>
     map.set(key, addComponents(map.get(key) ?? emptyComponents(), c));
 
-  let rollupMachineHours = 0;
-  for (const row of rollupRows) {
+  let rollupRows = 0;
+  for (const row of sums) {
     const components = componentsFromRow(row);
     if (row.machine_no !== null) {
       const machine = planned[sqlNumber(row.machine_no)];
       if (machine !== undefined) addTo(byMachine, machine.machineId, components);
-      rollupMachineHours += sqlNumber(row.hour_count);
+      rollupRows += sqlNumber(row.row_count);
     } else {
       addTo(byGroupPiece, `${sqlNumber(row.group_no)}:${sqlNumber(row.piece_no) - 1}`, components);
     }
@@ -68,29 +70,30 @@ export async function computeRangeComponents(options: TRangeComponentsOptions): 
     addTo(byMachine, cell.machineId, cell.components);
     addTo(byGroupPiece, `${owner.groupNo}:${owner.pieceIndex}`, cell.components);
   });
-  return { byMachine, byGroupPiece, stats: { rollupMachineHours, exactCells: exact.length } };
+  return { byMachine, byGroupPiece, stats: { rollupRows, exactCells: exact.length } };
 }
 
-export type TRangeDowntimeOptions = Omit<TRangeComponentsOptions, 'cutsMs'> & { fromMs: number; toMs: number };
+export type TRangeDowntimeOptions = Omit<TRangeComponentsOptions, 'cutsMs' | 'localDays'> & {
+  fromMs: number;
+  toMs: number;
+};
 
 /** Unplanned down time per state and reason over `[fromMs, toMs)` of the machines (the Pareto's raw material). */
 export async function computeRangeDowntime(options: TRangeDowntimeOptions): Promise<TDowntimeEntry[]> {
   const { prisma } = options;
   const cutsMs = [options.fromMs, options.toMs];
+  // Downtime has hour rollups only: plan without local days.
   const planned = planAll({ ...options, cutsMs });
-  const withRollups = planned.filter((m) => m.plan.rollupHours !== null);
+  const spans = planned.flatMap((m) => m.plan.rollupSpans.map((span) => ({ machineId: m.machineId, ...span })));
   const [rollupRows, exact] = await Promise.all([
-    withRollups.length === 0
+    spans.length === 0
       ? Promise.resolve([])
-      : prisma.$queryRaw<{ state: TDowntimeEntry['state']; reason_id: string | null; duration_ms: bigint; events: bigint }[]>`
-          SELECT d.state::text AS state, d.reason_id::text AS reason_id, sum(d.duration_ms)::bigint AS duration_ms,
-                 sum(d.event_count)::bigint AS events
-          FROM unnest(${withRollups.map((m) => m.machineId)}::uuid[],
-                      ${withRollups.map((m) => m.plan.rollupHours?.startMs ?? 0)}::bigint[],
-                      ${withRollups.map((m) => m.plan.rollupHours?.endMs ?? 0)}::bigint[]) AS m(machine_id, from_ms, to_ms)
-          JOIN kpi_downtime_hour d ON d.machine_id = m.machine_id
-               AND d.hour_start >= kpi_ms_ts(m.from_ms) AND d.hour_start < kpi_ms_ts(m.to_ms)
-          GROUP BY d.state, d.reason_id`,
+      : prisma.$queryRaw<
+          { state: TDowntimeEntry['state']; reason_id: string | null; duration_ms: bigint; events: bigint }[]
+        >`
+          SELECT state::text AS state, reason_id::text AS reason_id, duration_ms, event_count AS events
+          FROM kpi_downtime_sums(${spans.map((s) => s.machineId)}::uuid[], ${spans.map((s) => s.startMs)}::bigint[],
+                                 ${spans.map((s) => s.endMs)}::bigint[])`,
     computeCellComponents({ prisma, cells: exactCellsOf(planned) }),
   ]);
   return mergeDowntime([
@@ -112,6 +115,7 @@ function planAll(options: TRangeComponentsOptions): TPlannedMachine[] {
       toMs: machine.toMs,
       coverage: machine.coverage,
       useRollups: options.useRollups ?? true,
+      localDays: options.localDays,
     }),
   }));
 }
@@ -130,45 +134,23 @@ type TRollupSumRow = TComponentsRow & {
   machine_no: number | null;
   group_no: number | null;
   piece_no: number | null;
-  hour_count: bigint;
+  row_count: bigint;
 };
 
-// Sums of the rollup hours per machine and per (group, piece) in one scan. An hour with a cut point inside is
-// skipped here (its start and its last millisecond fall in different pieces); the plan computes it exactly.
+// Sums of the rollup rows per machine and per (group, piece), in one statement (kpi_rollup_sums).
 async function sumRollups(
   prisma: TKpiSqlClient,
   planned: readonly TPlannedMachine[],
   cutsMs: readonly number[],
 ): Promise<TRollupSumRow[]> {
-  const machines = planned
-    .map((m, machineNo) => ({ ...m, machineNo }))
-    .filter((m): m is typeof m & { plan: { rollupHours: NonNullable<TMachineRangePlan['rollupHours']> } } =>
-      m.plan.rollupHours !== null,
-    );
-  if (machines.length === 0) return [];
-  const cuts = cutsMs.map((ms) => new Date(ms).toISOString());
+  const spans = planned.flatMap((m, machineNo) =>
+    m.plan.rollupSpans.map((span) => ({ ...span, machineId: m.machineId, machineNo, groupNo: m.groupNo })),
+  );
+  if (spans.length === 0) return [];
   return prisma.$queryRaw<TRollupSumRow[]>`
-    WITH hour AS (
-      SELECT m.machine_no, m.group_no, width_bucket(r.hour_start, ${cuts}::timestamptz[]) AS piece_no, r.*
-      FROM unnest(${machines.map((m) => m.machineId)}::uuid[], ${machines.map((m) => m.machineNo)}::int[],
-                  ${machines.map((m) => m.groupNo)}::int[], ${machines.map((m) => m.plan.rollupHours.startMs)}::bigint[],
-                  ${machines.map((m) => m.plan.rollupHours.endMs)}::bigint[])
-           AS m(machine_id, machine_no, group_no, from_ms, to_ms)
-      JOIN kpi_rollup_hour r ON r.machine_id = m.machine_id
-           AND r.hour_start >= kpi_ms_ts(m.from_ms) AND r.hour_start < kpi_ms_ts(m.to_ms)
-      WHERE width_bucket(r.hour_start, ${cuts}::timestamptz[])
-            = width_bucket(r.hour_start + interval '3599.999 seconds', ${cuts}::timestamptz[])
-    )
-    SELECT machine_no, group_no, piece_no, count(*) AS hour_count,
-           sum(calendar_ms) AS calendar_ms, sum(shift_ms) AS shift_ms, sum(planned_shutdown_ms) AS planned_shutdown_ms,
-           sum(run_ms) AS run_ms, sum(down_ms) AS down_ms, sum(idle_ms) AS idle_ms, sum(setup_ms) AS setup_ms,
-           sum(offline_ms) AS offline_ms, sum(unclassified_ms) AS unclassified_ms,
-           sum(down_event_count) AS down_event_count, sum(good_count) AS good_count, sum(reject_count) AS reject_count,
-           sum(count_with_ideal_cycle_time) AS count_with_ideal_cycle_time,
-           sum(count_outside_planned_busy_time) AS count_outside_planned_busy_time,
-           sum(ideal_production_time_sec) AS ideal_production_time_sec, sum(good_ideal_time_sec) AS good_ideal_time_sec,
-           jsonb_agg(missing_ideal_cycle_time) FILTER (WHERE missing_ideal_cycle_time IS NOT NULL)
-               AS missing_ideal_cycle_time
-    FROM hour
-    GROUP BY GROUPING SETS ((machine_no), (group_no, piece_no))`;
+    SELECT * FROM kpi_rollup_sums(${spans.map((s) => s.machineId)}::uuid[], ${spans.map((s) => s.machineNo)}::int[],
+                                  ${spans.map((s) => s.groupNo)}::int[],
+                                  ${spans.map((s) => (s.level === 'DAY' ? 1 : 0))}::int[],
+                                  ${spans.map((s) => s.startMs)}::bigint[], ${spans.map((s) => s.endMs)}::bigint[],
+                                  ${cutsMs.map((ms) => new Date(ms).toISOString())}::timestamptz[])`;
 }

@@ -1,21 +1,21 @@
-// How a range query splits a machine's time between hour rollups and exact computation (pure, no I/O).
+// How a range query splits a machine's time between rollups and exact computation (pure, no I/O).
 //
-// The caller cuts the range into pieces (its cut points: the range ends and every bucket boundary), and wants
-// components per machine and per piece. A rollup hour can be used when it is complete, covered by the machine's
-// rollups, and inside one piece. Everything else is computed exactly, in cells that never cross a cut point: the
-// partial hours at the ends, hours with a bucket boundary inside (a shift starting at 06:30, local midnight in a
-// UTC+05:30 zone), and hours outside the coverage (never rolled up, or the running hour).
+// The caller cuts the range into pieces (its cut points: the range ends and every bucket boundary) and wants
+// components per machine and per piece. Rollup rows can be used inside the machine's coverage when no cut point lies
+// inside them: day rows (local days of the site that start and end on UTC hours) first, hour rows for the rest.
+// Everything else is computed exactly, in cells that never cross a cut point: the partial hours at the ends, hours
+// with a bucket boundary inside (a shift starting at 06:30, local midnight in a UTC+05:30 zone), and time outside
+// the coverage (never rolled up, or the running hour).
+import { normalizeWindows, subtractWindows, type TTimeWindow } from '@takt/kpi';
 import { ceilHourMs, floorHourMs, HOUR_MS, type TRollupCoverage } from './kpi-sql.types.ts';
-import type { TTimeWindow } from '@takt/kpi';
 
-/** Exact computation of `[fromMs, toMs)`, which lies in piece `pieceIndex` (`[cuts[i], cuts[i + 1])`). */
+/** Exact computation of `[startMs, endMs)`, which lies in piece `pieceIndex` (`[cuts[i], cuts[i + 1])`). */
 export type TExactCell = TTimeWindow & { pieceIndex: number };
 
-export type TMachineRangePlan = {
-  /** Rollup hours `[fromMs, toMs)` to read (only those inside one piece), or null. */
-  rollupHours: TTimeWindow | null;
-  exactCells: TExactCell[];
-};
+/** Rollup rows to read: whole days (kpi_rollup_day) or whole hours (kpi_rollup_hour) in `[startMs, endMs)`. */
+export type TRollupSpan = TTimeWindow & { level: 'DAY' | 'HOUR' };
+
+export type TMachineRangePlan = { rollupSpans: TRollupSpan[]; exactCells: TExactCell[] };
 
 export type TPlanMachineRangeInput = {
   /** Sorted, distinct cut points; the first and last are the range's ends. */
@@ -24,50 +24,66 @@ export type TPlanMachineRangeInput = {
   toMs: number;
   coverage: TRollupCoverage | null;
   useRollups: boolean;
+  /** Local days of the machine's site around the range (expandLocalDays); without them only hour rows are read. */
+  localDays?: readonly TTimeWindow[];
 };
 
-/** Which hours of one machine come from rollups and which cells are computed exactly. */
+/** Which days and hours of one machine come from rollups and which cells are computed exactly. */
 export function planMachineRange(input: TPlanMachineRangeInput): TMachineRangePlan {
   const { cutsMs, coverage } = input;
   const fromMs = cutsMs[0];
-  if (fromMs === undefined) return { rollupHours: null, exactCells: [] };
+  if (fromMs === undefined) return { rollupSpans: [], exactCells: [] };
   const toMs = Math.min(input.toMs, cutsMs[cutsMs.length - 1] ?? fromMs);
-  if (toMs <= fromMs) return { rollupHours: null, exactCells: [] };
+  if (toMs <= fromMs) return { rollupSpans: [], exactCells: [] };
+  const whole: TTimeWindow = { startMs: fromMs, endMs: toMs };
+  if (!input.useRollups || coverage === null) return { rollupSpans: [], exactCells: splitAtCuts([whole], cutsMs) };
 
-  let rollupHours: TTimeWindow | null = null;
-  if (input.useRollups && coverage !== null) {
-    const startMs = Math.max(ceilHourMs(fromMs), coverage.fromMs);
-    const endMs = Math.min(floorHourMs(toMs), coverage.toMs);
-    if (endMs > startMs) rollupHours = { startMs, endMs };
-  }
+  const usable = { startMs: Math.max(fromMs, coverage.fromMs), endMs: Math.min(toMs, coverage.toMs) };
+  const hasCutInside = (w: TTimeWindow) => cutsMs.some((c) => c > w.startMs && c < w.endMs);
+  const days = normalizeWindows(
+    (input.localDays ?? []).filter(
+      (d) =>
+        d.startMs >= usable.startMs &&
+        d.endMs <= usable.endMs &&
+        d.startMs % HOUR_MS === 0 &&
+        d.endMs % HOUR_MS === 0 &&
+        !hasCutInside(d),
+    ),
+  );
+  const hourRange = { startMs: ceilHourMs(usable.startMs), endMs: floorHourMs(usable.endMs) };
+  const hours = hourRange.endMs > hourRange.startMs ? subtractWindows([hourRange], days) : [];
 
-  const exact: TTimeWindow[] = [];
-  if (rollupHours === null) exact.push({ startMs: fromMs, endMs: toMs });
-  else {
-    if (fromMs < rollupHours.startMs) exact.push({ startMs: fromMs, endMs: rollupHours.startMs });
-    // Hours of the rollup range with a cut point inside: the SQL skips them, so they are computed here.
-    for (const cutMs of cutsMs) {
-      if (cutMs % HOUR_MS === 0 || cutMs <= rollupHours.startMs || cutMs >= rollupHours.endMs) continue;
-      const hourMs = floorHourMs(cutMs);
-      const last = exact[exact.length - 1];
-      if (last !== undefined && last.endMs >= hourMs) last.endMs = Math.max(last.endMs, hourMs + HOUR_MS);
-      else exact.push({ startMs: hourMs, endMs: hourMs + HOUR_MS });
-    }
-    if (rollupHours.endMs < toMs) exact.push({ startMs: rollupHours.endMs, endMs: toMs });
+  // Hours with a cut point inside: the SQL skips them (their start and last millisecond fall in different
+  // pieces), so they are computed here.
+  const straddling: TTimeWindow[] = [];
+  for (const cutMs of cutsMs) {
+    if (cutMs % HOUR_MS === 0) continue;
+    const hourMs = floorHourMs(cutMs);
+    if (hours.some((h) => hourMs >= h.startMs && hourMs < h.endMs))
+      straddling.push({ startMs: hourMs, endMs: hourMs + HOUR_MS });
   }
-  return { rollupHours, exactCells: exact.flatMap((w) => splitAtCuts(w, cutsMs)) };
+  const exact = normalizeWindows([...subtractWindows([whole], [...days, ...hours]), ...straddling]);
+  return {
+    rollupSpans: [
+      ...days.map((w): TRollupSpan => ({ ...w, level: 'DAY' })),
+      ...hours.map((w): TRollupSpan => ({ ...w, level: 'HOUR' })),
+    ],
+    exactCells: splitAtCuts(exact, cutsMs),
+  };
 }
 
-// Splits a window at the cut points inside it; each part is labelled with the piece it lies in.
-function splitAtCuts(window: TTimeWindow, cutsMs: readonly number[]): TExactCell[] {
+// Splits windows at the cut points inside them; each part is labelled with the piece it lies in.
+function splitAtCuts(windows: readonly TTimeWindow[], cutsMs: readonly number[]): TExactCell[] {
   const cells: TExactCell[] = [];
-  let pieceIndex = pieceIndexOf(window.startMs, cutsMs);
-  let startMs = window.startMs;
-  while (startMs < window.endMs && pieceIndex >= 0 && pieceIndex < cutsMs.length - 1) {
-    const endMs = Math.min(window.endMs, cutsMs[pieceIndex + 1] ?? window.endMs);
-    if (endMs > startMs) cells.push({ startMs, endMs, pieceIndex });
-    startMs = endMs;
-    pieceIndex++;
+  for (const window of windows) {
+    let pieceIndex = pieceIndexOf(window.startMs, cutsMs);
+    let startMs = window.startMs;
+    while (startMs < window.endMs && pieceIndex >= 0 && pieceIndex < cutsMs.length - 1) {
+      const endMs = Math.min(window.endMs, cutsMs[pieceIndex + 1] ?? window.endMs);
+      if (endMs > startMs) cells.push({ startMs, endMs, pieceIndex });
+      startMs = endMs;
+      pieceIndex++;
+    }
   }
   return cells;
 }

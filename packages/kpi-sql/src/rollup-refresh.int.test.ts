@@ -25,7 +25,9 @@ beforeAll(async () => {
       siteId: site.id,
       code: '24x7',
       name: 'Around the clock',
-      shifts: { create: [{ code: 'day', name: 'Day', startMinute: 0, durationMin: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7] }] },
+      shifts: {
+        create: [{ code: 'day', name: 'Day', startMinute: 0, durationMin: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7] }],
+      },
     },
   });
   const area = await p.area.create({ data: { siteId: site.id, code: 'a', name: 'A' } });
@@ -40,6 +42,7 @@ beforeEach(async () => {
   await p.$transaction([
     p.machineStateInterval.deleteMany({}),
     p.kpiRollupHour.deleteMany({}),
+    p.kpiRollupDay.deleteMany({}),
     p.kpiDowntimeHour.deleteMany({}),
     p.kpiRollupCoverage.deleteMany({}),
   ]);
@@ -73,7 +76,9 @@ describe('refreshRollups', () => {
       expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: nowMs - 1000, toMs: nowMs, nowMs })).toBe(0);
     }
     // The first batch after 04:00 rolls hour 3 up.
-    expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(4.01), toMs: h(4.02), nowMs: h(4.02) })).toBe(1);
+    expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(4.01), toMs: h(4.02), nowMs: h(4.02) })).toBe(
+      1,
+    );
     expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(4) });
     expect(await rollupRunMs(h(3))).toBe(HOUR_MS);
   });
@@ -96,17 +101,26 @@ describe('refreshRollups', () => {
     await insertInterval('DOWN', h(2.25), h(2.75));
     await insertInterval('PRODUCING', h(2.75), null);
     expect(await rollupRunMs(h(2))).toBe(HOUR_MS); // stale until refreshed
-    const written = await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(2.25), toMs: h(2.75), nowMs: h(5.1) });
+    const written = await refreshRollups({
+      prisma: db.prisma,
+      machineId,
+      fromMs: h(2.25),
+      toMs: h(2.75),
+      nowMs: h(5.1),
+    });
     expect(written).toBe(1);
     expect(await rollupRunMs(h(2))).toBe(HOUR_MS / 2);
 
-    const [exact] = await computeCellComponents({ prisma: db.prisma, cells: [{ machineId, fromMs: h(0), toMs: h(5) }] });
+    const [exact] = await computeCellComponents({
+      prisma: db.prisma,
+      cells: [{ machineId, fromMs: h(0), toMs: h(5) }],
+    });
     const viaRollups = await computeRangeComponents({
       prisma: db.prisma,
       machines: [{ machineId, groupNo: 0, toMs: h(5), coverage: await coverage() }],
       cutsMs: [h(0), h(5)],
     });
-    expect(viaRollups.stats).toEqual({ rollupMachineHours: 5, exactCells: 0 });
+    expect(viaRollups.stats).toEqual({ rollupRows: 5, exactCells: 0 });
     expect(viaRollups.byMachine.get(machineId)).toEqual(exact?.components);
     const downtime = await db.prisma.kpiDowntimeHour.findMany({ where: { machineId } });
     expect(downtime.map((d) => [d.state, d.durationMs, d.eventCount])).toEqual([['DOWN', HOUR_MS / 2, 1]]);
@@ -134,6 +148,32 @@ describe('refreshRollups', () => {
     });
     expect(written).toBe(3 + 2);
     expect(await coverage(otherMachineId)).toEqual({ fromMs: h(2), toMs: h(4) });
+  });
+});
+
+describe('day rollups', () => {
+  it('hold the sum of the hours of each complete local day, and follow corrections', async () => {
+    // 02:00 Berlin on a Monday in June (UTC+2): local days run 22:00 to 22:00 UTC.
+    await insertInterval('PRODUCING', h(-30), null);
+    await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(-30), toMs: h(-29), nowMs: h(47.5) });
+    const days = await db.prisma.kpiRollupDay.findMany({ where: { machineId }, orderBy: { dayStart: 'asc' } });
+    // Coverage [h(-30), h(47)): local days [-26, -2) and [-2, 22) are complete; [22, 46) too; [46, 70) is not.
+    expect(days.map((d) => [(d.dayStart.getTime() - T0) / HOUR_MS, (d.dayEnd.getTime() - T0) / HOUR_MS])).toEqual([
+      [-26, -2],
+      [-2, 22],
+      [22, 46],
+    ]);
+    expect(days.every((d) => d.runMs === 24 * HOUR_MS && d.shiftMs === 24 * HOUR_MS)).toBe(true);
+
+    // A stop at 10:00 UTC corrects the hour and the day holding it.
+    await db.prisma.machineStateInterval.updateMany({ where: { machineId }, data: { endedAt: new Date(h(10)) } });
+    await insertInterval('DOWN', h(10), h(11));
+    await insertInterval('PRODUCING', h(11), null);
+    await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(10), toMs: h(11), nowMs: h(47.6) });
+    const day = await db.prisma.kpiRollupDay.findUnique({
+      where: { machineId_dayStart: { machineId, dayStart: new Date(h(-2)) } },
+    });
+    expect([day?.runMs, day?.downMs, day?.downEventCount]).toEqual([23 * HOUR_MS, HOUR_MS, 1]);
   });
 });
 

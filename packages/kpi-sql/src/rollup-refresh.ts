@@ -7,7 +7,7 @@
 // interval it closes or cuts (from the cut onwards), a count's bucket start, a reclassified stop's whole interval.
 // Changes of configuration (shift patterns, planned downtime, ideal cycle times) call it for the affected
 // machines and range too; until then the rollups keep the figures as they were computed.
-import type { TKpiSqlClient } from './kpi-sql.types.ts';
+import { floorHourMs, type TKpiSqlClient } from './kpi-sql.types.ts';
 
 export type TTouchedRange = { machineId: string; fromMs: number; toMs: number };
 
@@ -29,17 +29,28 @@ export async function refreshRollups(options: TRefreshRollupsOptions): Promise<n
   return refreshRollupsMany({ prisma, touched: [touched], nowMs });
 }
 
+// Per client, a lower bound of each machine's coverage end learnt from earlier calls (after any call, a touched
+// machine's coverage reaches at least the present hour, and coverage never shrinks). A batch that only touches the
+// running hour of machines known to be current needs no round trip at all: the common case of ingest.
+const knownCoverageEndMs = new WeakMap<object, Map<string, number>>();
+
 /** `refreshRollups` for many machines and ranges in one statement (one round trip per ingest batch). */
 export async function refreshRollupsMany(options: TRefreshRollupsManyOptions): Promise<number> {
   const { prisma, touched } = options;
   if (touched.length === 0) return 0;
   const nowMs = Math.round(options.nowMs ?? Date.now());
+  const nowHourMs = floorHourMs(nowMs);
+  const known = knownCoverageEndMs.get(prisma) ?? new Map<string, number>();
+  knownCoverageEndMs.set(prisma, known);
+  if (touched.every((t) => t.fromMs >= nowHourMs && (known.get(t.machineId) ?? -Infinity) >= nowHourMs)) return 0;
+
   // An instant (a count's bucket start, a zero-length correction) touches the hour it lies in.
   const fromMs = touched.map((t) => Math.round(t.fromMs));
   const toMs = touched.map((t, i) => Math.max(Math.round(t.toMs), (fromMs[i] ?? 0) + 1));
   const rows = await prisma.$queryRaw<{ hours: number }[]>`
     SELECT kpi_refresh_rollups(${touched.map((t) => t.machineId)}::uuid[], ${fromMs}::bigint[], ${toMs}::bigint[],
                                ${nowMs}::bigint) AS hours`;
+  for (const t of touched) known.set(t.machineId, Math.max(known.get(t.machineId) ?? -Infinity, nowHourMs));
   return Number(rows[0]?.hours ?? 0);
 }
 

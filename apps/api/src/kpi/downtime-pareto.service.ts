@@ -36,7 +36,9 @@ export async function getDowntimePareto(options: TGetDowntimeParetoOptions): Pro
     toMs: resolved.evaluatedToMs,
     useRollups: options.useRollups,
   });
-  const reasons = await findReasons(prisma, [...new Set(entries.flatMap((e) => (e.reasonId === null ? [] : [e.reasonId])))]);
+  const reasons = await findReasons(prisma, [
+    ...new Set(entries.flatMap((e) => (e.reasonId === null ? [] : [e.reasonId]))),
+  ]);
 
   const bars = new Map<string, Omit<TKpiParetoBar, 'share' | 'cumulativeShare'> & { durationMs: number }>();
   const add = (key: string, entry: TDowntimeEntry, bar: () => Omit<TKpiParetoBar, 'share' | 'cumulativeShare'>) => {

@@ -3,19 +3,25 @@
 // (DESIGN.md "KPIs": add components, divide once). Shared by the OEE, MTBF/MTTR and explanation endpoints.
 import type { TKpiBucket, TKpiScopeKind } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import { emptyComponents, sumComponents, type TKpiComponents, type TShiftDefinition } from '@takt/kpi';
+import { emptyComponents, expandLocalDays, sumComponents, type TKpiComponents, type TShiftDefinition } from '@takt/kpi';
 import { planBuckets, type TSeriesBucket } from './kpi-buckets.ts';
 import { readRangeComponents, type TScopeMachine } from './kpi.repository.ts';
 import { machineEndMs, type TResolvedScope } from './kpi-scope.service.ts';
 
-export type TChildComponents = { kind: TKpiScopeKind; id: string; code: string; name: string; components: TKpiComponents };
+export type TChildComponents = {
+  kind: TKpiScopeKind;
+  id: string;
+  code: string;
+  name: string;
+  components: TKpiComponents;
+};
 
 export type TScopeComponents = {
   totals: TKpiComponents;
   byMachine: Map<string, TKpiComponents>;
   series: (TSeriesBucket & { components: TKpiComponents })[];
   children: TChildComponents[];
-  stats: { rollupMachineHours: number; exactCells: number };
+  stats: { rollupRows: number; exactCells: number };
 };
 
 export type TComputeScopeComponentsOptions = {
@@ -42,7 +48,11 @@ export async function computeScopeComponents(options: TComputeScopeComponentsOpt
     timeZone: resolved.scope.timeZone,
     lines: lineIds.map((lineId) => {
       const patternId = resolved.machines.find((m) => m.lineId === lineId)?.shiftPatternId ?? null;
-      return { groupNo: groupOfLine.get(lineId) ?? 0, patternId, shifts: patternId === null ? [] : (patterns.get(patternId) ?? []) };
+      return {
+        groupNo: groupOfLine.get(lineId) ?? 0,
+        patternId,
+        shifts: patternId === null ? [] : (patterns.get(patternId) ?? []),
+      };
     }),
   });
   const range = await readRangeComponents(prisma, {
@@ -53,12 +63,19 @@ export async function computeScopeComponents(options: TComputeScopeComponentsOpt
       coverage: m.coverage,
     })),
     cutsMs: plan.cutsMs,
+    localDays: expandLocalDays({
+      timeZone: resolved.scope.timeZone,
+      fromMs: resolved.fromMs,
+      toMs: resolved.evaluatedToMs,
+    }),
     useRollups: options.useRollups ?? true,
   });
 
   const series = plan.buckets.map((b) => ({
     ...b,
-    components: sumComponents(b.parts.map((p) => range.byGroupPiece.get(`${p.groupNo}:${p.pieceIndex}`) ?? emptyComponents())),
+    components: sumComponents(
+      b.parts.map((p) => range.byGroupPiece.get(`${p.groupNo}:${p.pieceIndex}`) ?? emptyComponents()),
+    ),
   }));
   const byMachine = range.byMachine;
   return {

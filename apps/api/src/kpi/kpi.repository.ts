@@ -171,7 +171,9 @@ export async function findReasons(prisma: PrismaClient, ids: readonly string[]):
     where: { id: { in: [...ids] } },
     select: { id: true, code: true, name: true, kind: true, parent: { select: { id: true, code: true, name: true } } },
   });
-  return new Map(reasons.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, kind: r.kind, category: r.parent }]));
+  return new Map(
+    reasons.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, kind: r.kind, category: r.parent }]),
+  );
 }
 
 /** Intervals plus count buckets of the machines in the range: how much an explanation would list. */

@@ -27,7 +27,8 @@ export function kpiRoutes(options: KpiRoutesOptions): RouteDefinition[] {
       method: 'get',
       path: '/kpi/oee',
       access: 'VIEWER',
-      summary: 'OEE of a site, area, line or machine: totals with loss waterfall, losses, a series and a breakdown per child.',
+      summary:
+        'OEE of a site, area, line or machine: totals with loss waterfall, losses, a series and a breakdown per child.',
       tags: ['kpi'],
       schemas: { query: ZKpiOeeQuery, response: ZKpiOeeResponse },
       handler: ({ query }) => getOee({ prisma, query }),

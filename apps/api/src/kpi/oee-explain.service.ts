@@ -53,9 +53,9 @@ export async function explainOee(options: TExplainOeeOptions): Promise<TKpiExpla
           state: i.state,
           startedAt: iso(i.startMs),
           endedAt: i.endMs === null ? null : iso(i.endMs),
-          reason:
-            i.reasonId === null ? null : { id: i.reasonId, code: i.reasonCode ?? '', name: i.reasonName ?? '' },
-          product: i.productId === null || i.productId === undefined ? null : { id: i.productId, code: i.productCode ?? '' },
+          reason: i.reasonId === null ? null : { id: i.reasonId, code: i.reasonCode ?? '', name: i.reasonName ?? '' },
+          product:
+            i.productId === null || i.productId === undefined ? null : { id: i.productId, code: i.productCode ?? '' },
           sourceCode: i.sourceCode,
         })),
         counts: input.counts

@@ -19,7 +19,9 @@ beforeAll(async () => {
   const site = await p.site.create({ data: { enterpriseId: enterprise.id, code: 'p1', name: 'P1', timeZone: 'UTC' } });
   const area = await p.area.create({ data: { siteId: site.id, code: 'a', name: 'A' } });
   const line = await p.line.create({ data: { areaId: area.id, code: 'l', name: 'L' } });
-  machineId = (await p.machine.create({ data: { lineId: line.id, code: 'press', path: 'p1/a/l/press', name: 'Press' } })).id;
+  machineId = (
+    await p.machine.create({ data: { lineId: line.id, code: 'press', path: 'p1/a/l/press', name: 'Press' } })
+  ).id;
   const product = await p.product.create({ data: { code: 'BRK-1', name: 'Brake' } });
   reasonId = (await p.downtimeReason.create({ data: { code: 'JAM', name: 'Jam', kind: 'UNPLANNED' } })).id;
   await p.machineStateInterval.createMany({
@@ -34,13 +36,17 @@ beforeAll(async () => {
     ],
   });
   await createUser(t.db, { username: 'viewer', password: 'viewer-password', role: 'VIEWER' });
-  const login = await request(t.app).post('/api/v1/auth/login').send({ username: 'viewer', password: 'viewer-password' });
+  const login = await request(t.app)
+    .post('/api/v1/auth/login')
+    .send({ username: 'viewer', password: 'viewer-password' });
   cookie = ((login.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).join('; ');
 });
 afterAll(() => t.close());
 
 const timeline = (id: string, params: Record<string, string>) =>
-  request(t.app).get(`/api/v1/machines/${id}/timeline?${new URLSearchParams(params)}`).set('cookie', cookie);
+  request(t.app)
+    .get(`/api/v1/machines/${id}/timeline?${new URLSearchParams(params)}`)
+    .set('cookie', cookie);
 
 const span = (item: TMachineTimelineItem) => [item.state, item.from, item.to];
 
@@ -58,7 +64,10 @@ describe('GET /api/v1/machines/:id/timeline', () => {
       ['CHANGEOVER', min(50).toISOString(), min(60).toISOString()],
     ]);
     expect(body.items[0]?.product).toMatchObject({ code: 'BRK-1', name: 'Brake' });
-    expect(body.items[1]).toMatchObject({ reason: { id: reasonId, code: 'JAM', kind: 'UNPLANNED' }, sourceCode: 'packml:11' });
+    expect(body.items[1]).toMatchObject({
+      reason: { id: reasonId, code: 'JAM', kind: 'UNPLANNED' },
+      sourceCode: 'packml:11',
+    });
     expect(body.items.map((i) => i.isOpen)).toEqual([false, false, false, false, true]);
     expect(body.nextCursor).toBeNull();
   });

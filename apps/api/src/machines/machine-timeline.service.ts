@@ -19,7 +19,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export async function getMachineTimeline(options: TGetMachineTimelineOptions): Promise<TMachineTimelineResponse> {
   const { prisma, machineId, query } = options;
   const machine = await findTimelineMachine(prisma, machineId);
-  if (machine === null) throw new AppError('NOT_FOUND', 'Machine not found', { detail: `No machine with id ${machineId}.` });
+  if (machine === null)
+    throw new AppError('NOT_FOUND', 'Machine not found', { detail: `No machine with id ${machineId}.` });
 
   const fromMs = Date.parse(query.from);
   const toMs = Date.parse(query.to);
@@ -40,12 +41,13 @@ export async function getMachineTimeline(options: TGetMachineTimelineOptions): P
   });
 
   // Every row but the last read is on this page; the one after it (if read) is the next page's first.
-  const pageSize = cursorMs === null && rows[0] !== undefined && rows[0].started_at.getTime() < fromMs ? query.limit + 1 : query.limit;
+  const pageSize =
+    cursorMs === null && rows[0] !== undefined && rows[0].started_at.getTime() < fromMs ? query.limit + 1 : query.limit;
   const page = rows.slice(0, pageSize);
   const next = rows[pageSize];
   const visibleToMs = Math.min(toMs, options.nowMs ?? Date.now());
   const items = page.flatMap((row, index) => {
-    const nextStartMs = (rows[index + 1]?.started_at.getTime() ?? Infinity);
+    const nextStartMs = rows[index + 1]?.started_at.getTime() ?? Infinity;
     const endMs = Math.min(row.ended_at?.getTime() ?? Infinity, nextStartMs);
     const startMs = Math.max(row.started_at.getTime(), fromMs);
     const clippedEndMs = Math.min(endMs, visibleToMs);
@@ -59,9 +61,16 @@ export async function getMachineTimeline(options: TGetMachineTimelineOptions): P
         reason:
           row.reason_id === null
             ? null
-            : { id: row.reason_id, code: row.reason_code ?? '', name: row.reason_name ?? '', kind: row.reason_kind ?? 'UNPLANNED' },
+            : {
+                id: row.reason_id,
+                code: row.reason_code ?? '',
+                name: row.reason_name ?? '',
+                kind: row.reason_kind ?? 'UNPLANNED',
+              },
         product:
-          row.product_id === null ? null : { id: row.product_id, code: row.product_code ?? '', name: row.product_name ?? '' },
+          row.product_id === null
+            ? null
+            : { id: row.product_id, code: row.product_code ?? '', name: row.product_name ?? '' },
         sourceCode: row.source_code,
       },
     ];

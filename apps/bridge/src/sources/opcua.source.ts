@@ -12,6 +12,7 @@
 // certificate is created on first run under `{pkiDir}` (TAKT_DATA_DIR/pki/bridge-opcua).
 // node-opcua is loaded on first start only: it takes about a second to import and warns about Node 20's RSA
 // PKCS#1 v1.5 on load, neither of which a bridge without OPC UA sources should pay for.
+import type * as NodeOpcUaModule from 'node-opcua';
 import type { ClientSession, ClientSubscription, DataValue, OPCUAClient } from 'node-opcua';
 import type { Logger } from 'pino';
 import { decodeOpcUaSample, type OpcUaNodeMapping } from './opcua.decoder.ts';
@@ -43,7 +44,7 @@ export type OpcUaSourceOptions = {
 
 export type OpcUaSourceStatus = SourceStatus & { sessionsCreated: number; monitoredItems: number };
 
-type NodeOpcUa = typeof import('node-opcua');
+type NodeOpcUa = typeof NodeOpcUaModule;
 
 export function createOpcUaSource(
   options: OpcUaSourceOptions,
