@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { hashPassword } from '@takt/auth';
 import { MACHINE_STATES } from '@takt/contracts';
+import { appendLiveEvents } from '@takt/db';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +19,9 @@ const MACHINES = 200;
 const LINES = 20;
 const DURATION_SEC = 10;
 const CONNECTIONS = 50;
+const SSE_CLIENTS = 200;
+const SSE_EVENTS_PER_SEC = 1_000;
+const SSE_DURATION_SEC = 5;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -28,7 +32,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A 200-machine plant: 20 lines of 10, each machine in some state with an hour of minute counts. */
-async function buildPlant(db: TestDatabase): Promise<{ lineId: string }> {
+async function buildPlant(db: TestDatabase): Promise<{ lineId: string; machineIds: string[] }> {
   const { prisma } = db;
   const enterprise = await prisma.enterprise.create({ data: { code: 'bench', name: 'Bench' } });
   const site = await prisma.site.create({
@@ -37,6 +41,7 @@ async function buildPlant(db: TestDatabase): Promise<{ lineId: string }> {
   const area = await prisma.area.create({ data: { siteId: site.id, code: 'area', name: 'Area' } });
   const nowMs = Date.now();
   let firstLineId = '';
+  const machineIds: string[] = [];
   for (let l = 0; l < LINES; l += 1) {
     const line = await prisma.line.create({ data: { areaId: area.id, code: `line${l}`, name: `Line ${l}` } });
     firstLineId ||= line.id;
@@ -49,6 +54,7 @@ async function buildPlant(db: TestDatabase): Promise<{ lineId: string }> {
       sequence: m,
     }));
     await prisma.machine.createMany({ data: machines });
+    machineIds.push(...machines.map((machine) => machine.id));
     await prisma.machineStateInterval.createMany({
       data: machines.map((machine, i) => ({
         machineId: machine.id,
@@ -75,7 +81,7 @@ async function buildPlant(db: TestDatabase): Promise<{ lineId: string }> {
       passwordHash: await hashPassword('bench-viewer'),
     },
   });
-  return { lineId: firstLineId };
+  return { lineId: firstLineId, machineIds };
 }
 
 async function startApi(databaseUrl: string, port: number): Promise<ChildProcess> {
@@ -117,6 +123,75 @@ async function signIn(baseUrl: string): Promise<string> {
     .join('; ');
 }
 
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * SSE fan-out: SSE_CLIENTS streams open on /stream while count events are appended to the outbox at
+ * SSE_EVENTS_PER_SEC (10 per transaction every 10 ms, as the bridge's batches would). Each event carries
+ * its append time in `bucketStartMs`; a client's delivery latency is its receive time minus that.
+ */
+async function measureSseFanOut(db: TestDatabase, baseUrl: string, cookie: string, machineIds: string[]) {
+  const latenciesMs: number[] = [];
+  const controller = new AbortController();
+  const streams = await Promise.all(
+    Array.from({ length: SSE_CLIENTS }, async () => {
+      const res = await fetch(`${baseUrl}/api/v1/stream`, { headers: { cookie }, signal: controller.signal });
+      if (!res.ok || res.body === null) throw new Error(`stream answered ${res.status}`);
+      return res.body.getReader();
+    }),
+  );
+  const decoder = new TextDecoder();
+  const readers = streams.map(async (reader) => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        const receivedMs = Date.now();
+        // A regex over the chunk, not JSON.parse: the 200 clients share this process with the publisher.
+        for (const match of decoder.decode(value, { stream: true }).matchAll(/"bucketStartMs":\s*(\d+)/g)) {
+          latenciesMs.push(receivedMs - Number(match[1]));
+        }
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const perTick = SSE_EVENTS_PER_SEC / 100;
+  const ticks = SSE_DURATION_SEC * 100;
+  const startedMs = Date.now();
+  for (let tick = 0; tick < ticks; tick += 1) {
+    const nowMs = Date.now();
+    const events = Array.from({ length: perTick }, (_, i) => ({
+      type: 'count' as const,
+      machineId: machineIds[(tick * perTick + i) % machineIds.length]!,
+      payload: {
+        machineId: machineIds[(tick * perTick + i) % machineIds.length]!,
+        bucketStartMs: nowMs,
+        goodDelta: 1,
+        rejectDelta: 0,
+      },
+    }));
+    await db.prisma.$transaction((tx) => appendLiveEvents(tx, events));
+    const nextMs = startedMs + (tick + 1) * 10;
+    const waitMs = nextMs - Date.now();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  controller.abort();
+  await Promise.all(readers);
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return {
+    deliveries: sorted.length,
+    expectedDeliveries: SSE_CLIENTS * ticks * perTick,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+  };
+}
+
 type LoadResult = { rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number };
 
 async function load(url: string, cookie: string): Promise<LoadResult> {
@@ -143,13 +218,20 @@ export type ApiBenchResult = {
   kpiRoute: string | null;
   kpiRps: number | null;
   kpiP99Ms: number | null;
+  sseClients: number;
+  sseEventsPerSec: number;
+  sseDeliveries: number;
+  sseExpectedDeliveries: number;
+  sseP50Ms: number;
+  sseP95Ms: number;
+  sseP99Ms: number;
 };
 
 export async function runApiBenchmark(): Promise<ApiBenchResult> {
   const db = await createTestDatabase('bench_api');
   let api: ChildProcess | undefined;
   try {
-    const { lineId } = await buildPlant(db);
+    const { lineId, machineIds } = await buildPlant(db);
     const port = await freePort();
     api = await startApi(db.url, port);
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -161,6 +243,7 @@ export async function runApiBenchmark(): Promise<ApiBenchResult> {
     const kpiPath = `/api/v1/kpi/oee?scope=line&id=${lineId}&from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`;
     const isKpiAvailable = (await fetch(`${baseUrl}${kpiPath}`, { headers: { cookie } })).ok;
     const kpi = isKpiAvailable ? await load(`${baseUrl}${kpiPath}`, cookie) : null;
+    const sse = await measureSseFanOut(db, baseUrl, cookie, machineIds);
 
     return {
       machines: MACHINES,
@@ -173,6 +256,13 @@ export async function runApiBenchmark(): Promise<ApiBenchResult> {
       kpiRoute: isKpiAvailable ? 'GET /api/v1/kpi/oee (one line, 8 h, hourly series)' : null,
       kpiRps: kpi?.rps ?? null,
       kpiP99Ms: kpi?.p99Ms ?? null,
+      sseClients: SSE_CLIENTS,
+      sseEventsPerSec: SSE_EVENTS_PER_SEC,
+      sseDeliveries: sse.deliveries,
+      sseExpectedDeliveries: sse.expectedDeliveries,
+      sseP50Ms: sse.p50Ms,
+      sseP95Ms: sse.p95Ms,
+      sseP99Ms: sse.p99Ms,
     };
   } finally {
     api?.kill('SIGTERM');
@@ -192,6 +282,12 @@ export async function main(): Promise<void> {
       target: '≥ 2000 req/s, p99 ≤ 50 ms',
     },
     ...(result.kpiRoute === null ? {} : { [result.kpiRoute]: { 'req/s': result.kpiRps, 'p99 ms': result.kpiP99Ms } }),
+    [`SSE ${result.sseEventsPerSec} events/s to ${result.sseClients} clients`]: {
+      'p50 ms': result.sseP50Ms,
+      'p95 ms': result.sseP95Ms,
+      'p99 ms': result.sseP99Ms,
+      target: `p95 ≤ 100 ms (${result.sseDeliveries}/${result.sseExpectedDeliveries} delivered)`,
+    },
   });
   await mkdir(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   await writeFile(path.join(REPO_ROOT, 'bench/results/api.json'), `${JSON.stringify(result, null, 2)}\n`);

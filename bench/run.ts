@@ -1,5 +1,6 @@
-// `npm run bench -- <name>`: runs one benchmark (not a timed test) and writes bench/results/<name>.json.
-// Each case is loaded only when chosen, so that one benchmark's dependencies never slow down another.
+// `npm run bench [-- <name>]`: runs one benchmark, or all of them in turn (never a timed test); each
+// prints a table and writes bench/results/<name>.json. A case is loaded only when chosen, so that one
+// benchmark's dependencies never slow down another.
 type BenchModule = { main(): Promise<void> };
 
 const BENCHMARKS: Record<string, () => Promise<BenchModule>> = {
@@ -9,10 +10,14 @@ const BENCHMARKS: Record<string, () => Promise<BenchModule>> = {
 };
 
 const name = process.argv[2];
-const load = name === undefined ? undefined : BENCHMARKS[name];
-if (!load) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}>`);
-  process.exit(2);
+const chosen = name === undefined ? Object.keys(BENCHMARKS) : [name];
+for (const benchmark of chosen) {
+  const load = BENCHMARKS[benchmark];
+  if (load === undefined) {
+    console.error(`usage: npm run bench [-- <${Object.keys(BENCHMARKS).join('|')}>]`);
+    process.exit(2);
+  }
+  console.log(`\n== ${benchmark}`);
+  await (await load()).main();
 }
-await (await load()).main();
 process.exit(0);
