@@ -9,6 +9,7 @@
 // across bridge processes and the API's HTTP ingest.
 import { TAKT_EVENTS_CHANNEL, type TMachineState, type TTaktEventsNotification } from '@takt/contracts';
 import { appendLiveEvents, type Prisma, type PrismaClient } from '@takt/db';
+import { refreshRollupsMany } from '@takt/kpi-sql';
 import { planCounterDeltas, type CounterReading } from './counter-delta.planner.ts';
 import { encodeDeadLetterPayload } from './dead-letter-payload.encoder.ts';
 import type { IngestSourceInfo } from './ingest-event.ts';
@@ -609,6 +610,24 @@ export async function writeIngestBatch(
     { maxWait: 10_000, timeout: 30_000 },
   );
   return { ...result, committedAtMs: now() };
+}
+
+/**
+ * Keeps the KPI rollups current after a committed batch (issue: rollups "maintained incrementally as
+ * events arrive, with late-event correction"): each machine's complete hours from its earliest event in
+ * the batch are recomputed. For events inside the running hour this is a no-op without a round trip.
+ */
+export async function refreshRollupsAfterBatch(
+  prisma: PrismaClient,
+  events: readonly { machineId: string; tsMs: number }[],
+  nowMs: number,
+): Promise<void> {
+  const earliestByMachine = new Map<string, number>();
+  for (const event of events) {
+    earliestByMachine.set(event.machineId, Math.min(earliestByMachine.get(event.machineId) ?? event.tsMs, event.tsMs));
+  }
+  const touched = [...earliestByMachine].map(([machineId, fromMs]) => ({ machineId, fromMs, toMs: nowMs }));
+  await refreshRollupsMany({ prisma, touched, nowMs });
 }
 
 /** Writes dead letters alone: the fallback for a batch that cannot be applied however often it is retried. */

@@ -125,6 +125,27 @@ describe('ingest pipeline', () => {
     expect(pipeline.stats().sources['test-http']).toMatchObject({ messages: 7, duplicates: 3 });
   });
 
+  it('keeps the KPI rollups of the complete hours a batch touched current, late events included', async () => {
+    const pipeline = newPipeline();
+    const machine = await db.prisma.machine.findUniqueOrThrow({ where: { path: path() } });
+    const hourGood = async (tsMs: number) => {
+      const rows = await db.prisma.$queryRaw<{ good: number | null }[]>`
+        SELECT good_count AS good FROM kpi_rollup_hour
+         WHERE machine_id = ${machine.id}::uuid AND hour_start = date_trunc('hour', ${new Date(tsMs)}::timestamptz)`;
+      return rows[0]?.good ?? null;
+    };
+    const twoHoursAgo = T0 - 3_600_000;
+    await pipeline.submit([{ event: { type: 'count', machinePath: path(), tsMs: twoHoursAgo, good: 5 } }], HTTP);
+    expect(await hourGood(twoHoursAgo)).toBe(5);
+    // A late count for the same, already rolled-up hour corrects it.
+    await pipeline.submit(
+      [{ event: { type: 'count', machinePath: path(), tsMs: twoHoursAgo + 60_000, good: 3 } }],
+      HTTP,
+    );
+    expect(await hourGood(twoHoursAgo)).toBe(8);
+    await pipeline.stop();
+  });
+
   it('applies a late state event where it belongs and re-merges when it is overruled', async () => {
     await apply([
       [

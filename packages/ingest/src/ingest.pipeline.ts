@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import {
   pruneIngestHistory,
   writeDeadLetters,
+  refreshRollupsAfterBatch,
   writeIngestBatch,
   type DeadLetterInput,
   type ResolvedBody,
@@ -568,6 +569,11 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
           now,
         );
         recordDeadLetters(prepared.deadLetters);
+        // The batch is committed; a rollup that fails to refresh is recomputed by the next batch touching
+        // that machine-hour (or explain shows it stale), so it must not fail or retry the batch.
+        await refreshRollupsAfterBatch(prisma, prepared.events, result.committedAtMs).catch((error: unknown) =>
+          logger.warn({ err: error }, 'KPI rollups not refreshed after a batch'),
+        );
         totals.batches += 1;
         totals.intervalsWritten += result.intervalsWritten;
         totals.countEvents += prepared.events.filter((e) => e.body.kind === 'count').length;
