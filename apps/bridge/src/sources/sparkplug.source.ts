@@ -2,9 +2,10 @@
 // keeps births/aliases/seq per edge node (sparkplug-host.state.ts), asks edge nodes for a rebirth when it lost
 // track, and turns device metrics into state and count events. MQTT session handling follows the UNS JSON
 // source (persistent session, QoS 1, backoff); the Sparkplug rules cite the 3.0 specification.
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { TIngestEvent } from '@takt/contracts';
+import { openMqttSession } from './mqtt-session.ts';
 import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
 import { createSparkplugHostState, type SparkplugMetricMapping } from './sparkplug-host.state.ts';
 import {
@@ -164,43 +165,23 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     ready,
     start(sink) {
       if (client) throw new Error(`source ${code} already started`);
-      const clientOptions: IClientOptions = {
-        protocolVersion,
+      client = openMqttSession({
+        mqttUrl,
         clientId,
-        // Persistent session (MQTT 3.1.1 §3.1.2.4, 5.0 §3.1.2.11.2), as the UNS JSON source.
-        clean: false,
-        ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: sessionExpirySec } } : {}),
-        reconnectPeriod: reconnectInitialDelayMs,
-        connectTimeout: 10_000,
-        keepalive: 30,
-        resubscribe: false,
-      };
-      const mqttClient = connect(mqttUrl, clientOptions);
-      client = mqttClient;
-      mqttClient.on('connect', (connack) => {
-        status.isConnected = true;
-        status.connectCount += 1;
-        sink.setSourceStatus?.(info, { isConnected: true });
-        mqttClient.options.reconnectPeriod = reconnectInitialDelayMs;
-        logger.info({ mqttUrl, clientId, groupId, isSessionPresent: connack.sessionPresent }, 'connected');
-        if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+        protocolVersion,
+        sessionExpirySec,
+        reconnectInitialDelayMs,
+        reconnectMaxDelayMs,
+        logger,
+        status,
+        isStopping: () => isStopping,
+        logContext: { groupId },
+        onConnected: (mqttClient, connack) => {
+          if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+        },
+        onConnectionChange: (isConnected) => sink.setSourceStatus?.(info, { isConnected }),
+        onMessage: (topic, payload) => handleMessage(sink, topic, payload),
       });
-      mqttClient.on('reconnect', () => {
-        // Exponential backoff with jitter, reset on connect (see uns-json.source.ts for why this works).
-        const previousMs = mqttClient.options.reconnectPeriod ?? reconnectInitialDelayMs;
-        const jitter = 0.8 + Math.random() * 0.4;
-        mqttClient.options.reconnectPeriod = Math.round(Math.min(reconnectMaxDelayMs, previousMs * 2 * jitter));
-      });
-      mqttClient.on('close', () => {
-        if (status.isConnected && !isStopping) logger.warn({ mqttUrl }, 'connection lost');
-        if (status.isConnected) sink.setSourceStatus?.(info, { isConnected: false });
-        status.isConnected = false;
-      });
-      mqttClient.on('error', (error) => {
-        status.lastError = error.message;
-        logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
-      });
-      mqttClient.on('message', (topic, payload) => handleMessage(sink, topic, payload));
     },
     async stop() {
       if (!client) return;

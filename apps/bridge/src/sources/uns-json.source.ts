@@ -5,9 +5,10 @@
 // Protocol: MQTT 3.1.1 by default, because every broker speaks it, the embedded aedes 1.x only speaks
 // 3.1.x, and Sparkplug B 3.0 is specified on it; MQTT 5.0 on request. Spec references: MQTT 3.1.1 (OASIS
 // Standard, 29 October 2014) and MQTT 5.0 (OASIS Standard, 7 March 2019).
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
+import { openMqttSession } from './mqtt-session.ts';
 import { decodeUnsMessage } from './uns-json.decoder.ts';
 
 export type UnsJsonSourceOptions = {
@@ -93,52 +94,24 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
     ready,
     start(sink) {
       if (client) throw new Error(`source ${code} already started`);
-      const clientOptions: IClientOptions = {
-        protocolVersion,
+      client = openMqttSession({
+        mqttUrl,
         clientId,
-        // CleanSession = 0 makes the session persistent (3.1.1 §3.1.2.4): the broker keeps our subscription
-        // and queues QoS 1 messages while we are away. MQTT 5 also needs a Session Expiry Interval > 0,
-        // else the session ends with the connection (5.0 §3.1.2.11.2).
-        clean: false,
-        ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: sessionExpirySec } } : {}),
-        reconnectPeriod: reconnectInitialDelayMs,
-        connectTimeout: 10_000,
-        keepalive: 30,
-        // We resubscribe ourselves, only when the broker has lost the session (3.1.1 §3.2.2.2 Session Present).
-        resubscribe: false,
-      };
-      const mqttClient = connect(mqttUrl, clientOptions);
-      client = mqttClient;
-
-      mqttClient.on('connect', (connack) => {
-        status.isConnected = true;
-        sink.setSourceStatus?.(info, { isConnected: true });
-        status.connectCount += 1;
-        mqttClient.options.reconnectPeriod = reconnectInitialDelayMs;
-        logger.info({ mqttUrl, clientId, isSessionPresent: connack.sessionPresent }, 'connected');
+        protocolVersion,
+        sessionExpirySec,
+        reconnectInitialDelayMs,
+        reconnectMaxDelayMs,
+        logger,
+        status,
+        isStopping: () => isStopping,
         // Subscribe on the first connection of this process even when the broker kept the session (the
         // filter may have changed), and whenever the session is gone.
-        if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+        onConnected: (mqttClient, connack) => {
+          if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+        },
+        onConnectionChange: (isConnected) => sink.setSourceStatus?.(info, { isConnected }),
+        onMessage: (topic, payload, packet) => handleMessage(sink, topic, payload, packet.retain),
       });
-      mqttClient.on('reconnect', () => {
-        // mqtt.js re-arms its reconnect timer from options.reconnectPeriod after each failed attempt, so
-        // growing it here gives exponential backoff with jitter, reset on the next successful connect.
-        const previousMs = mqttClient.options.reconnectPeriod ?? reconnectInitialDelayMs;
-        const jitter = 0.8 + Math.random() * 0.4;
-        mqttClient.options.reconnectPeriod = Math.round(Math.min(reconnectMaxDelayMs, previousMs * 2 * jitter));
-        logger.debug({ nextDelayMs: mqttClient.options.reconnectPeriod }, 'reconnecting');
-      });
-      mqttClient.on('close', () => {
-        if (status.isConnected && !isStopping) logger.warn({ mqttUrl }, 'connection lost');
-        status.isConnected = false;
-        sink.setSourceStatus?.(info, { isConnected: false });
-      });
-      mqttClient.on('error', (error) => {
-        // Without an 'error' listener the EventEmitter would throw and end the process.
-        status.lastError = error.message;
-        logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
-      });
-      mqttClient.on('message', (topic, payload, packet) => handleMessage(sink, topic, payload, packet.retain));
     },
     async stop() {
       if (!client) return;

@@ -1,0 +1,71 @@
+// The persistent MQTT session every MQTT source runs on (UNS JSON, Sparkplug B): connection options,
+// exponential reconnect backoff and the bookkeeping of the source's status, in one place.
+import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { SourceStatus } from './source.ts';
+
+export type MqttSessionOptions = {
+  mqttUrl: string;
+  clientId: string;
+  protocolVersion: 4 | 5;
+  sessionExpirySec: number;
+  reconnectInitialDelayMs: number;
+  reconnectMaxDelayMs: number;
+  logger: Logger;
+  /** Mutated as the connection comes and goes. */
+  status: SourceStatus;
+  isStopping(): boolean;
+  /** Extra fields for the "connected" log line. */
+  logContext?: Record<string, unknown>;
+  onConnected(client: MqttClient, connack: IConnackPacket): void;
+  onConnectionChange(isConnected: boolean): void;
+  onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void;
+};
+
+/** Connects and keeps reconnecting until the client is ended; subscribing is left to `onConnected`. */
+export function openMqttSession(options: MqttSessionOptions): MqttClient {
+  const { mqttUrl, clientId, protocolVersion, reconnectInitialDelayMs, reconnectMaxDelayMs, logger, status } = options;
+  const clientOptions: IClientOptions = {
+    protocolVersion,
+    clientId,
+    // CleanSession = 0 makes the session persistent (3.1.1 §3.1.2.4): the broker keeps our subscription
+    // and queues QoS 1 messages while we are away. MQTT 5 also needs a Session Expiry Interval > 0,
+    // else the session ends with the connection (5.0 §3.1.2.11.2).
+    clean: false,
+    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: options.sessionExpirySec } } : {}),
+    reconnectPeriod: reconnectInitialDelayMs,
+    connectTimeout: 10_000,
+    keepalive: 30,
+    // Sources resubscribe themselves, only when the broker has lost the session (3.1.1 §3.2.2.2 Session Present).
+    resubscribe: false,
+  };
+  const client = connect(mqttUrl, clientOptions);
+  client.on('connect', (connack) => {
+    status.isConnected = true;
+    status.connectCount += 1;
+    options.onConnectionChange(true);
+    client.options.reconnectPeriod = reconnectInitialDelayMs;
+    logger.info({ mqttUrl, clientId, ...options.logContext, isSessionPresent: connack.sessionPresent }, 'connected');
+    options.onConnected(client, connack);
+  });
+  client.on('reconnect', () => {
+    // mqtt.js re-arms its reconnect timer from options.reconnectPeriod after each failed attempt, so
+    // growing it here gives exponential backoff with jitter, reset on the next successful connect.
+    const previousMs = client.options.reconnectPeriod ?? reconnectInitialDelayMs;
+    const jitter = 0.8 + Math.random() * 0.4;
+    client.options.reconnectPeriod = Math.round(Math.min(reconnectMaxDelayMs, previousMs * 2 * jitter));
+    logger.debug({ nextDelayMs: client.options.reconnectPeriod }, 'reconnecting');
+  });
+  client.on('close', () => {
+    if (status.isConnected && !options.isStopping()) logger.warn({ mqttUrl }, 'connection lost');
+    if (status.isConnected) options.onConnectionChange(false);
+    status.isConnected = false;
+  });
+  client.on('error', (error) => {
+    // Without an 'error' listener the EventEmitter would throw and end the process.
+    status.lastError = error.message;
+    logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
+  });
+  client.on('message', options.onMessage);
+  return client;
+}
