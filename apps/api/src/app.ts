@@ -5,6 +5,7 @@ import type { PrismaClient } from '@takt/db';
 import { authRoutes, type LoginRateLimits } from './auth/auth.routes.ts';
 import type { SessionPolicy } from './auth/auth.service.ts';
 import { sessionMiddleware } from './auth/session.middleware.ts';
+import { createSessionCache } from './auth/session.cache.ts';
 import { ingestTokenMiddleware } from './ingest-auth/ingest-token.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { apiNotFound, errorMiddleware } from './http/error.middleware.ts';
@@ -29,6 +30,8 @@ import { kpiRoutes } from './kpi/kpi.routes.ts';
 import { machinesRoutes } from './machines/machines.routes.ts';
 import { ingestRoutes } from './ingest/ingest.routes.ts';
 import { deadLetterRoutes } from './dead-letters/dead-letter.routes.ts';
+import { workOrderRoutes } from './work-orders/work-order.routes.ts';
+import { downtimeRoutes } from './downtime/downtime.routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -79,6 +82,8 @@ export function apiRoutes(options: AppOptions): RouteDefinition[] {
     ...machinesRoutes({ prisma: options.prisma }),
     ...ingestRoutes({ prisma: options.prisma, logger: options.logger }),
     ...deadLetterRoutes({ prisma: options.prisma }),
+    ...workOrderRoutes({ prisma: options.prisma }),
+    ...downtimeRoutes({ prisma: options.prisma }),
   ];
   let document: OpenApiDocument | undefined;
   const getDocument = (): OpenApiDocument => (document ??= buildOpenApiDocument(routes, API_VERSION));
@@ -90,7 +95,7 @@ export function apiRoutes(options: AppOptions): RouteDefinition[] {
 export function buildApiRouter(options: AppOptions, routes: readonly RouteDefinition[]): Router {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use(sessionMiddleware(options.prisma, options.sessionPolicy));
+  api.use(sessionMiddleware(options.prisma, options.sessionPolicy, createSessionCache()));
   api.use(ingestTokenMiddleware(options.prisma));
   mountRoutes(api, routes);
   api.use(apiNotFound);

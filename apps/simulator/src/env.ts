@@ -8,13 +8,13 @@ export const SIMULATOR_PROTOCOLS = ['uns', 'sparkplug', 'opcua'] as const;
 export type SimulatorProtocol = (typeof SIMULATOR_PROTOCOLS)[number];
 
 export const ZSimulatorEnv = z.object({
-  /** The simulator reads the plant (machines, products, reasons) from this database at start. */
+  /** The simulator reads the plant (machines, products, reasons, shift calendars) from this database at start. */
   DATABASE_URL: ZPostgresUrl,
   MQTT_URL: ZMqttUrl,
   MQTT_UNS_PREFIX: ZUnsTopicPrefix.default('takt'),
   /** Same seed + same plant = same behaviour. */
   SIMULATOR_SEED: z.coerce.number().int().default(42),
-  /** How many times faster than real time stops and runs pass (cycle times stay real). */
+  /** How many times faster than real time stops and runs pass (cycle times and shifts stay real). */
   SIMULATOR_SPEED: z.coerce.number().positive().max(100_000).default(1),
   LOG_LEVEL: ZLogLevel.default('info'),
   /** Comma-separated subset of `uns,sparkplug,opcua`. */

@@ -1,12 +1,14 @@
-// Runs the demo plant: one deterministic machine model per machine of the database, advanced on a timer in
-// real time and published, from the same model, on the UNS JSON topics, as a Sparkplug B edge node and as an
-// OPC UA server (SIMULATOR_PROTOCOLS). Runs in-process under the launcher (`npm start`) or as its
-// own process (main.ts). The plant is read once at start; restart the simulator after changing it.
+// Runs the demo plant: one deterministic machine model per machine of the database, following its line's shift
+// calendar, advanced on a timer by the simulator's clock (real time unless a test sets it) and published, from
+// the same model, on the UNS JSON topics, as a Sparkplug B edge node and as an OPC UA server
+// (SIMULATOR_PROTOCOLS). Runs in-process under the launcher (`npm start`) or as its own process (main.ts). The
+// plant is read once at start; restart the simulator after changing it.
 import { hostname } from 'node:os';
 import { createPrismaClient, type PrismaClient } from '@takt/db';
 import { pino, type Logger } from 'pino';
 import path from 'node:path';
 import { createMachineModel, type MachineModel, type MachineModelParams } from './machine-model.ts';
+import { createMachineSchedule } from './machine-schedule.ts';
 import { loadSimulatedPlant } from './plant.loader.ts';
 import { deriveSeed } from './seeded.prng.ts';
 import type { SimulatorOpcUaServer } from './opcua.server.ts';
@@ -22,8 +24,12 @@ export type StartSimulatorOptions = (
   topicPrefix?: string;
   /** SIMULATOR_SEED, default 42. */
   seed?: number;
-  /** SIMULATOR_SPEED: stops and runs pass this many times faster, default 1. */
+  /** SIMULATOR_SPEED: stops and runs pass this many times faster (shifts do not), default 1. */
   speed?: number;
+  /** The simulator's clock in epoch ms, default Date.now; timestamps and shift boundaries follow it. */
+  clock?: () => number;
+  /** Reason reported during shift breaks when the plant has it as a planned reason; default `PLN-BREAK`. */
+  breakReasonCode?: string;
   /** How often count deltas are published (each one also a heartbeat), default 5 s. */
   countIntervalMs?: number;
   /** How often the models are advanced and state changes published, default 250 ms. */
@@ -56,6 +62,9 @@ export type Simulator = {
   stop(): Promise<void>;
 };
 
+/** The demo plant's reason for breaks (prisma/seed history plan). */
+const DEFAULT_BREAK_REASON_CODE = 'PLN-BREAK';
+
 type SimulatedMachineRuntime = {
   path: string;
   model: MachineModel;
@@ -74,14 +83,16 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const speed = options.speed ?? 1;
   const countIntervalMs = options.countIntervalMs ?? 5_000;
   const tickIntervalMs = options.tickIntervalMs ?? 250;
+  const clock = options.clock ?? Date.now;
 
+  const startMs = clock();
   const prisma = options.prisma ?? createPrismaClient(options.databaseUrl, { maxConnections: 2 });
-  const plant = await loadSimulatedPlant(prisma).finally(async () => {
+  const plant = await loadSimulatedPlant({ prisma, fromMs: startMs }).finally(async () => {
     // The simulator needs the database only to read the plant.
     if (options.prisma === undefined) await prisma.$disconnect();
   });
 
-  const startMs = Date.now();
+  const breakReasonCode = options.breakReasonCode ?? DEFAULT_BREAK_REASON_CODE;
   const machines: SimulatedMachineRuntime[] = plant.machines.map((machine) => ({
     path: machine.path,
     model: createMachineModel({
@@ -90,6 +101,12 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       products: machine.products,
       downReasonCodes: plant.downReasonCodes,
       timeScale: speed,
+      schedule: createMachineSchedule({
+        calendar: machine.calendar,
+        plannedDowntime: machine.plannedDowntime,
+        // An unknown code would only earn the bridge a warning per break: report none instead.
+        breakReasonCode: plant.plannedReasonCodes.includes(breakReasonCode) ? breakReasonCode : null,
+      }),
       ...(options.modelParams === undefined ? {} : { params: options.modelParams }),
     }),
     pendingGood: 0,
@@ -174,7 +191,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const ready = Promise.all(readiness).then(() => undefined);
 
   function tick(): void {
-    const nowMs = Date.now();
+    const nowMs = clock();
     for (const machine of machines) {
       const advance = machine.model.advanceTo(nowMs);
       for (const change of advance.stateChanges) {
@@ -191,7 +208,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
 
   function publishCounts(): void {
     tick();
-    const nowMs = Date.now();
+    const nowMs = clock();
     for (const machine of machines) {
       // Sent even when zero: the count is also the machine's heartbeat (the bridge puts silent machines OFFLINE).
       uns?.publishCount(machine.path, nowMs, machine.pendingGood, machine.pendingReject);
@@ -207,6 +224,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   logger.info(
     {
       machines: machines.length,
+      machinesOnShiftCalendar: plant.machines.filter((m) => m.calendar !== null).length,
       products: new Set(plant.machines.flatMap((m) => m.products.map((p) => p.code))).size,
       seed,
       speed,
@@ -228,7 +246,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         clearInterval(tickTimer);
         clearInterval(countTimer);
         publishCounts();
-        const nowMs = Date.now();
+        const nowMs = clock();
         for (const machine of machines) {
           uns?.publishState(machine.path, { tsMs: nowMs, state: 'OFFLINE', reasonCode: null, productCode: null });
         }

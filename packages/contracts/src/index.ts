@@ -19,3 +19,5 @@ export * from './data-source.contract.ts';
 export * from './config-csv.contract.ts';
 export * from './ingest.contract.ts';
 export * from './kpi.contract.ts';
+export * from './downtime.contract.ts';
+export * from './work-order.contract.ts';

@@ -24,14 +24,14 @@ export const KPI_MAX_TIMELINE_RANGE_DAYS = 31;
 
 const DAY_MS = 86_400_000;
 
-const ZInstant = z.iso
+export const ZInstant = z.iso
   .datetime({ offset: true })
   .meta({ description: 'An instant, ISO 8601 with a time zone offset, e.g. `2025-03-03T06:00:00+01:00` or `…Z`.' });
 
 type TRangeFields = { from: string; to: string };
 
 /** Rejects from ≥ to and ranges longer than `maxDays`, as field errors on `to`. */
-function checkRange(maxDays: number) {
+export function checkRange(maxDays: number) {
   return (value: TRangeFields, ctx: z.RefinementCtx) => {
     const fromMs = Date.parse(value.from);
     const toMs = Date.parse(value.to);
@@ -42,7 +42,7 @@ function checkRange(maxDays: number) {
   };
 }
 
-const ZKpiScopeFields = {
+export const ZKpiScopeFields = {
   scope: ZKpiScopeKind.meta({ description: 'What `id` names: a site, an area, a line or a machine.' }),
   id: z.uuid(),
   from: ZInstant.meta({ description: 'Start of the range (inclusive).' }),

@@ -44,11 +44,26 @@ export const ZWorkOrderLiveEvent = z.object({
   }),
 });
 
+/** A supervisor classified or split a stop (a state interval): downtime figures of its range changed. */
+export const ZDowntimeClassifiedLiveEvent = z.object({
+  type: z.literal('downtime-classified'),
+  machineId: z.uuid(),
+  payload: z.object({
+    machineId: z.uuid(),
+    intervalId: z.string(),
+    state: ZMachineState,
+    startedAtMs: z.number().int(),
+    endedAtMs: z.number().int().nullable(),
+    reasonId: z.uuid().nullable(),
+  }),
+});
+
 /** What a writer appends to the outbox; the scope ids above the given one are filled in on append. */
 export const ZLiveEventInput = z.discriminatedUnion('type', [
   ZMachineStateLiveEvent,
   ZCountLiveEvent,
   ZWorkOrderLiveEvent,
+  ZDowntimeClassifiedLiveEvent,
 ]);
 export type TLiveEventInput = z.infer<typeof ZLiveEventInput>;
 
@@ -70,7 +85,14 @@ export type TKpiTickPayload = z.infer<typeof ZKpiTickPayload>;
  */
 export const ZReloadPayload = z.object({ reason: z.string() });
 
-export const LIVE_EVENT_TYPES = ['machine-state', 'count', 'work-order', 'kpi-tick', 'reload'] as const;
+export const LIVE_EVENT_TYPES = [
+  'machine-state',
+  'count',
+  'work-order',
+  'downtime-classified',
+  'kpi-tick',
+  'reload',
+] as const;
 export const ZLiveEventType = z.enum(LIVE_EVENT_TYPES);
 export type TLiveEventType = z.infer<typeof ZLiveEventType>;
 

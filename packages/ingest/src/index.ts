@@ -27,3 +27,4 @@ export { encodeDeadLetterPayload, DEAD_LETTER_PAYLOAD_MAX_BYTES } from './dead-l
 export { SILENCE_SOURCE_CODE } from './machine-liveness.watchdog.ts';
 export { COUNT_BUCKET_SEC, countBucketStartMs } from './ingest-batch.writer.ts';
 export { counterDeltaOf, COUNTER_ROLLOVER_MODULI } from './counter-delta.planner.ts';
+export { lockMachineTimelines } from './machine-timeline.lock.ts';

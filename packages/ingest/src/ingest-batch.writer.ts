@@ -174,6 +174,7 @@ function toTimelineEvent(row: LogRow): TimelineEvent & Sortable {
   const common = { tsMs: row.ts.getTime(), seq: row.seq === null ? null : Number(row.seq), order: Number(row.id) };
   if (row.kind === 'product') return { ...common, kind: 'product', productId: row.product_id };
   if (row.kind === 'work_order') return { ...common, kind: 'work_order', workOrderId: row.work_order_id };
+  if (row.kind === 'split') return { ...common, kind: 'split' };
   return {
     ...common,
     kind: 'state',
@@ -230,7 +231,7 @@ async function planTimelines(tx: Prisma.TransactionClient, events: readonly Reso
              e.reason_id::text AS reason_id, e.source_code, e.has_product, e.product_id::text AS product_id,
              e.work_order_id::text AS work_order_id, e.counter_value
       FROM base JOIN ingest_timeline_event e
-        ON e.machine_id = base.machine_id AND e.kind IN ('state', 'product', 'work_order')
+        ON e.machine_id = base.machine_id AND e.kind IN ('state', 'product', 'work_order', 'split')
        AND (base.started_at IS NULL OR e.ts >= base.min_ts)`,
   ]);
   const intervalsByMachine = groupBy(intervals, (row) => row.machine_id);

@@ -63,6 +63,44 @@ describe('replayTimeline', () => {
   });
 });
 
+describe('replayTimeline with a supervisor split', () => {
+  const split = (tsMs: number): TimelineEvent => ({ kind: 'split', tsMs });
+
+  it('keeps the split boundary although the state does not change there', () => {
+    expect(summary(replayTimeline(null, [state(1, 'DOWN'), split(5), state(6, 'DOWN'), state(9, 'IDLE')]))).toEqual([
+      [1, 'DOWN', null],
+      [5, 'DOWN', null],
+      [9, 'IDLE', null],
+    ]);
+  });
+
+  it('gives the second part the state a late event brought in before the split', () => {
+    expect(summary(replayTimeline(null, [state(1, 'DOWN'), state(3, 'IDLE'), split(5)]))).toEqual([
+      [1, 'DOWN', null],
+      [3, 'IDLE', null],
+      [5, 'IDLE', null],
+    ]);
+  });
+
+  it('is not undone by events at the same instant, and is ignored before the first state or on a boundary', () => {
+    expect(summary(replayTimeline(null, [split(0), state(1, 'DOWN'), split(1), split(5), state(5, 'IDLE')]))).toEqual([
+      [1, 'DOWN', null],
+      [5, 'IDLE', null],
+    ]);
+    expect(summary(replayTimeline(null, [state(1, 'DOWN'), split(5), state(5, 'IDLE'), state(5, 'DOWN')]))).toEqual([
+      [1, 'DOWN', null],
+      [5, 'DOWN', null],
+    ]);
+  });
+
+  it('keeps the classified reason of the second part when the timeline is recomputed', () => {
+    const base = stored(1, 1, 5, 'DOWN');
+    const after: IntervalSnapshot = { ...stored(2, 5, null, 'DOWN'), reasonId: 'jam', isClassified: true };
+    const plan = planTimeline('m', base, [base, after], [split(5), state(8, 'DOWN')]);
+    expect(plan).toEqual({ deletes: [], updates: [], inserts: [], changedCurrent: null });
+  });
+});
+
 describe('planTimeline', () => {
   it('splits the interval that contains a late event and keeps the ones after it', () => {
     const base = stored(1, 0, 10, 'PRODUCING');

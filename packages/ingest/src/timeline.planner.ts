@@ -9,6 +9,10 @@
 // state event. Events with equal timestamps are ordered by `seq`, then by arrival (the only order-dependent
 // case; senders that may emit two events in the same millisecond should send `seq`).
 //
+// A supervisor's split of a stop (apps/api downtime classification) is logged as a `split` event: a boundary
+// that the replay keeps although the tuple does not change there, so a later recomputation does not merge the
+// two parts again.
+//
 // Recomputing from the start of the interval that precedes the earliest new event (the "base", which no new
 // event can change) is enough: everything before it is untouched.
 import type { TMachineState } from '@takt/contracts';
@@ -43,7 +47,8 @@ export type TimelineEvent =
       productId: string | null;
     }
   | { kind: 'product'; tsMs: number; productId: string | null }
-  | { kind: 'work_order'; tsMs: number; workOrderId: string | null };
+  | { kind: 'work_order'; tsMs: number; workOrderId: string | null }
+  | { kind: 'split'; tsMs: number };
 
 export type TimelinePlan = {
   /** Stored rows (started at or after the base) that no longer exist. */
@@ -55,7 +60,8 @@ export type TimelinePlan = {
   changedCurrent: IntervalSnapshot | null;
 };
 
-type Segment = { startedAtMs: number; tuple: IntervalTuple };
+/** `isSplit`: the segment starts at a supervisor's split, a boundary that stays even without a change. */
+type Segment = { startedAtMs: number; tuple: IntervalTuple; isSplit?: boolean };
 
 function isSameTuple(a: IntervalTuple, b: IntervalTuple): boolean {
   return (
@@ -90,6 +96,13 @@ export function replayTimeline(base: IntervalSnapshot | null, events: readonly T
   let workOrderId = base?.workOrderId ?? null;
   const baseCount = segments.length;
   for (const event of events) {
+    if (event.kind === 'split') {
+      const last = segments.at(-1);
+      if (last !== undefined && last.startedAtMs < event.tsMs) {
+        segments.push({ startedAtMs: event.tsMs, tuple: last.tuple, isSplit: true });
+      }
+      continue;
+    }
     if (event.kind === 'state') {
       status = { state: event.state, reasonId: event.reasonId, sourceCode: event.sourceCode };
       if (event.hasProduct) productId = event.productId;
@@ -104,10 +117,12 @@ export function replayTimeline(base: IntervalSnapshot | null, events: readonly T
     const last = segments.at(-1);
     if (last && isSameTuple(last.tuple, tuple)) continue;
     if (last && last.startedAtMs === event.tsMs && segments.length > baseCount) {
-      // Several events at one instant: the last one wins; it may undo the boundary altogether.
+      // Several events at one instant: the last one wins; it may undo the boundary altogether (not a split).
       segments.pop();
       const previous = segments.at(-1);
-      if (previous && isSameTuple(previous.tuple, tuple)) continue;
+      if (!last.isSplit && previous && isSameTuple(previous.tuple, tuple)) continue;
+      segments.push({ startedAtMs: event.tsMs, tuple, isSplit: last.isSplit });
+      continue;
     }
     segments.push({ startedAtMs: event.tsMs, tuple });
   }

@@ -35,17 +35,24 @@ function actorColumns(actor: AuditActor): { actorId: string | null; actorLabel: 
   }
 }
 
+function auditRow(entry: AuditEntry) {
+  return {
+    ...actorColumns(entry.actor),
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: entry.before ?? undefined,
+    after: entry.after ?? undefined,
+    requestId: entry.requestId,
+  };
+}
+
 /** Appends one entry; pass the transaction client of the change so both commit or neither does. */
 export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
-  await tx.auditLog.create({
-    data: {
-      ...actorColumns(entry.actor),
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      before: entry.before ?? undefined,
-      after: entry.after ?? undefined,
-      requestId: entry.requestId,
-    },
-  });
+  await tx.auditLog.create({ data: auditRow(entry) });
+}
+
+/** Appends several entries in one statement (a bulk change audits each entity it changed). */
+export async function recordAudits(tx: Prisma.TransactionClient, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length > 0) await tx.auditLog.createMany({ data: entries.map(auditRow) });
 }

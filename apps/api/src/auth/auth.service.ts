@@ -6,6 +6,7 @@ import type { TUser } from '@takt/contracts';
 import { AppError } from '../http/app-error.ts';
 import type { AuthContext } from './auth-context.ts';
 import type { LoginRateLimiter } from './login-rate-limiter.ts';
+import type { SessionCache } from './session.cache.ts';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import {
   deleteSession,
@@ -95,19 +96,32 @@ export async function logout(options: { prisma: PrismaClient; sessionId: string 
   await deleteSession(options.prisma, options.sessionId);
 }
 
-export type ResolveSessionOptions = { prisma: PrismaClient; policy: SessionPolicy; token: string; now: Date };
+export type ResolveSessionOptions = {
+  prisma: PrismaClient;
+  policy: SessionPolicy;
+  token: string;
+  now: Date;
+  /** Short-lived cache of session rows (see session.cache.ts); none: every call reads the database. */
+  cache?: SessionCache;
+};
 
 /** The caller behind a session token, or null when it is unknown, expired, idle too long or disabled. */
 export async function resolveSession(options: ResolveSessionOptions): Promise<AuthContext | null> {
-  const { prisma, policy, now } = options;
-  const session = await findSessionByTokenHash(prisma, hashSecret(options.token));
+  const { prisma, policy, now, cache } = options;
+  const tokenHash = hashSecret(options.token);
+  const load = () => findSessionByTokenHash(prisma, tokenHash);
+  const session = await (cache === undefined ? load() : cache.load(tokenHash, now.getTime(), load));
   if (session === null) return null;
   const isExpired = session.expiresAt <= now || session.lastSeenAt.getTime() + policy.idleTimeoutMs <= now.getTime();
   if (isExpired || session.user.disabledAt !== null) {
+    cache?.delete(tokenHash);
     await deleteSession(prisma, session.id);
     return null;
   }
-  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await touchSession(prisma, session.id, now);
+  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+    await touchSession(prisma, session.id, now);
+    cache?.touch(tokenHash, now);
+  }
   const { disabledAt: _disabledAt, ...user } = session.user;
   return { user, sessionId: session.id, csrfToken: session.csrfToken };
 }

@@ -1,20 +1,17 @@
-// /downtime — stops and their reasons.
-import { EmptyState } from '../../components/ui/empty-state.tsx';
+// /downtime — stops and their reasons: the Pareto of unplanned down time, and classification by supervisors.
 import { PageHeader } from '../../components/ui/page-header.tsx';
+import { useMe } from '../../features/auth/api/get-me.ts';
+import { DowntimeView } from '../../features/downtime/components/downtime-view.tsx';
 
 export function DowntimeRoute() {
+  const me = useMe();
   return (
     <>
       <PageHeader
         title="Downtime"
         description="Every stop with its duration and reason: breakdowns, idle time, changeovers, planned stops."
       />
-      <EmptyState icon="pause" title="No downtime view yet">
-        <p>
-          The list of stops with their durations and reasons arrives with the KPI engine. Supervisors will classify
-          unplanned stops here with a reason from the plant&apos;s downtime reason tree.
-        </p>
-      </EmptyState>
+      {me.data ? <DowntimeView role={me.data.role} /> : null}
     </>
   );
 }

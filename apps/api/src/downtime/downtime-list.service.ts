@@ -1,0 +1,98 @@
+// GET /downtime-intervals: the stops of a scope over a range, newest first, for supervisors to classify
+// (DESIGN.md "Lists: limit + cursor"). The cursor is the position of the last stop shown.
+import {
+  CLASSIFIABLE_STATES,
+  type TDowntimeInterval,
+  type TDowntimeIntervalList,
+  type TDowntimeIntervalListQuery,
+} from '@takt/contracts';
+import type { PrismaClient } from '@takt/db';
+import { AppError } from '../http/app-error.ts';
+import { findScope } from '../kpi/kpi.repository.ts';
+import { listStops, type TStopRow } from './downtime.repository.ts';
+
+/** The DTO of a stop; an open stop lasts up to `nowMs`. */
+export function stopToDto(row: TStopRow, nowMs: number): TDowntimeInterval {
+  const startedAtMs = row.started_at.getTime();
+  const endMs = row.ended_at?.getTime() ?? Math.max(nowMs, startedAtMs);
+  return {
+    id: row.id,
+    machine: {
+      id: row.machine_id,
+      code: row.machine_code,
+      name: row.machine_name,
+      path: row.machine_path,
+      lineId: row.line_id,
+    },
+    state: row.state,
+    startedAt: row.started_at.toISOString(),
+    endedAt: row.ended_at?.toISOString() ?? null,
+    durationSec: (endMs - startedAtMs) / 1000,
+    reason:
+      row.reason_id === null
+        ? null
+        : {
+            id: row.reason_id,
+            code: row.reason_code ?? '',
+            name: row.reason_name ?? '',
+            kind: row.reason_kind ?? 'UNPLANNED',
+            category:
+              row.category_id === null
+                ? null
+                : { id: row.category_id, code: row.category_code ?? '', name: row.category_name ?? '' },
+          },
+    sourceCode: row.source_code,
+    isClassified: row.classified_at !== null,
+    classifiedBy:
+      row.classified_by_id === null ? null : { id: row.classified_by_id, username: row.classified_by_username ?? '' },
+    classifiedAt: row.classified_at?.toISOString() ?? null,
+  };
+}
+
+function encodeCursor(row: TStopRow): string {
+  return `${row.started_at.getTime()}_${row.id}`;
+}
+
+function decodeCursor(cursor: string): { startedAtMs: number; id: string } {
+  const match = /^(\d{1,15})_([1-9]\d{0,18})$/.exec(cursor);
+  if (match === null) {
+    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
+      detail: 'The cursor is not one this list gave out; start again without it.',
+      errors: [{ path: 'query.cursor', message: 'Unknown cursor.' }],
+    });
+  }
+  return { startedAtMs: Number(match[1]), id: match[2] ?? '' };
+}
+
+/** One page of the stops of a scope; NOT_FOUND for an unknown scope. */
+export async function listDowntimeIntervals(options: {
+  prisma: PrismaClient;
+  query: TDowntimeIntervalListQuery;
+  nowMs?: number;
+}): Promise<TDowntimeIntervalList> {
+  const { prisma, query } = options;
+  const nowMs = options.nowMs ?? Date.now();
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  const scope = await findScope(prisma, query.scope, query.id);
+  if (scope === null) {
+    throw new AppError('NOT_FOUND', 'Scope not found', { detail: `No ${query.scope} with id ${query.id}.` });
+  }
+  const rows = await listStops(prisma, {
+    scope: query.scope,
+    scopeId: query.id,
+    fromMs: Date.parse(query.from),
+    toMs: Date.parse(query.to),
+    nowMs,
+    states: query.state ?? CLASSIFIABLE_STATES,
+    hasReason: query.hasReason ?? null,
+    minDurationMs: Math.round((query.minDurationSec ?? 0) * 1000),
+    after,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => stopToDto(row, nowMs)),
+    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last) : null,
+  };
+}
