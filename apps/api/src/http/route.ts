@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { type z } from 'zod';
 import { hasRole, type TRole } from '@takt/contracts';
 import { AppError } from './app-error.ts';
+import { PreparedJson } from './prepared-json.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import type { IngestTokenContext } from '../ingest-auth/ingest-token.ts';
 import { assertCsrf } from '../auth/csrf.ts';
@@ -52,7 +53,8 @@ export type RouteDefinition<S extends RouteSchemas = RouteSchemas, A extends Acc
   media?: { requestBody?: 'text/csv'; response?: 'text/csv' };
   /** Status of a successful answer; 204 sends no body. */
   successStatus?: 200 | 201 | 202 | 204;
-  handler(context: RouteContext<S, A>): Promise<Parsed<S, 'response'>>;
+  /** The response value, or the same already serialised (PreparedJson) when many requests share it. */
+  handler(context: RouteContext<S, A>): Promise<Parsed<S, 'response'> | PreparedJson<Parsed<S, 'response'>>>;
 };
 
 /** Identity function that gives a route definition its types; the result joins a route list. */
@@ -135,7 +137,10 @@ export function mountRoutes(router: Router, routes: readonly RouteDefinition[]):
         if (res.headersSent) return;
         const status = route.successStatus ?? 200;
         if (status === 204) res.status(204).end();
-        else res.status(status).json(result);
+        else if (result instanceof PreparedJson) {
+          // res.send answers 304 when the request's If-None-Match matches the ETag.
+          res.status(status).type('json').set('ETag', result.etag).send(result.body);
+        } else res.status(status).json(result);
       } catch (error) {
         next(error);
       }

@@ -100,6 +100,20 @@ describe('GET /api/v1/machines/status', () => {
     expect(res.body.machines.map((m: { path: string }) => m.path)).toEqual(['p1/asm/l2/new']);
   });
 
+  it('serves one shared snapshot with a content ETag: a client holding it gets 304 Not Modified', async () => {
+    const first = await request(t.app).get('/api/v1/machines/status').set('cookie', cookie);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.type).toBe('application/json');
+    const again = await request(t.app).get('/api/v1/machines/status').set('cookie', cookie).set('if-none-match', etag);
+    // Within the snapshot's second the body is the same; a newer snapshot has a new asOf and so a new ETag.
+    if (again.headers.etag === etag) expect(again.status).toBe(304);
+    else expect(again.status).toBe(200);
+    const other = await request(t.app).get('/api/v1/machines/status').set('cookie', cookie).set('if-none-match', '"x"');
+    expect(other.status).toBe(200);
+    expect(other.body.machines.length).toBe(first.body.machines.length);
+  });
+
   it('answers 400 for a malformed filter and 401 without a session', async () => {
     const bad = await request(t.app).get('/api/v1/machines/status?siteId=plant1').set('cookie', cookie);
     expect(bad.status).toBe(400);
