@@ -1,20 +1,15 @@
-// /oee — OEE dashboards per machine, line and shift.
-import { EmptyState } from '../../components/ui/empty-state.tsx';
+// /oee — OEE per site, area, line and machine over days and shifts, following ISO 22400, with the losses behind it.
 import { PageHeader } from '../../components/ui/page-header.tsx';
+import { OeeView } from '../../features/oee/components/oee-view.tsx';
 
 export function OeeRoute() {
   return (
     <>
       <PageHeader
         title="OEE"
-        description="Availability × performance × quality per machine, line and shift, following ISO 22400."
+        description="Availability × performance × quality of a site, area, line or machine, following ISO 22400."
       />
-      <EmptyState icon="gauge" title="No dashboards yet">
-        <p>
-          OEE dashboards arrive with the KPI engine. Each figure will be explainable down to the state intervals and
-          counts that produced it.
-        </p>
-      </EmptyState>
+      <OeeView />
     </>
   );
 }
