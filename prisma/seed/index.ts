@@ -1,10 +1,12 @@
 // The demo-plant seed: `seedDemoPlant()` writes Acme Manufacturing (two sites, seven lines, 33 machines),
 // its products, shifts, reason tree, demo users, a work-order backlog and 30 days of machine history, so
-// that dashboards show data on first start. `npm run db:seed` and the app launcher both call it.
+// that dashboards show data on first start. `npm run db:seed` and the app launcher both call it. Finally it
+// rolls the history up (catchUpRollups), so that the first dashboard reads rollups instead of raw history.
 //
 // Idempotent: configuration is keyed by stable codes and only inserted when missing; history is generated
 // only for machines that have no state interval yet. A second run inserts nothing and changes nothing.
 import type { PrismaClient } from '@takt/db';
+import { catchUpRollups } from '@takt/kpi-sql';
 import { seedLineHistory, type LineHistoryResult } from './history.seed.ts';
 import { seedPlant } from './plant.seed.ts';
 import { seedUsers } from './users.seed.ts';
@@ -49,6 +51,8 @@ export type SeedDemoPlantSummary = {
   /** True when this run simulated history for at least one machine. */
   isHistoryGenerated: boolean;
   history: LineHistoryResult;
+  /** Machine-hours of KPI rollups this run wrote (history not rolled up yet, or hours completed since). */
+  rollupMachineHours: number;
   durationMs: number;
 };
 
@@ -128,12 +132,16 @@ export async function seedDemoPlant(options: SeedDemoPlantOptions): Promise<Seed
     history.productionCountCount += result.productionCountCount;
   }
 
+  const rollupMachineHours = await catchUpRollups({ prisma, nowMs });
+  if (rollupMachineHours > 0) log(`KPI rollups: ${rollupMachineHours} machine-hours`);
+
   return {
     totals: await countTotals(prisma),
     createdConfigRowCount: plant.createdCount + backlogCount,
     createdUserCount: users.createdCount,
     isHistoryGenerated: history.machineCount > 0,
     history,
+    rollupMachineHours,
     durationMs: Math.round(performance.now() - startedMs),
   };
 }

@@ -189,12 +189,26 @@ describe('seedDemoPlant', () => {
     for (const order of running) expect(order.goodCount).toBeLessThan(order.targetQuantity);
   });
 
+  it('rolls the history up to the present hour, so that the first dashboard reads rollups', async () => {
+    const nowHourMs = Math.floor(NOW.getTime() / 3_600_000) * 3_600_000;
+    const coverage = await db.prisma.kpiRollupCoverage.findMany();
+    expect(coverage).toHaveLength(first.totals.machines);
+    for (const row of coverage) {
+      expect(row.toHour.getTime()).toBe(nowHourMs);
+      expect(row.fromHour.getTime()).toBeLessThanOrEqual(NOW.getTime() - 29 * DAY_MS);
+    }
+    expect(first.rollupMachineHours).toBeGreaterThanOrEqual(first.totals.machines * 29 * 24);
+    expect(await db.prisma.kpiRollupHour.count()).toBe(first.rollupMachineHours);
+  });
+
   it('changes no row count when run again', async () => {
     const before = await rowCounts(db.prisma);
     const admin = await db.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
     const second = await seedDemoPlant({ prisma: db.prisma, now: new Date(NOW.getTime() + DAY_MS) });
     expect(await rowCounts(db.prisma)).toEqual(before);
     expect(second.isHistoryGenerated).toBe(false);
+    // A day later the rollups catch up that day, and only that day.
+    expect(second.rollupMachineHours).toBe(first.totals.machines * 24);
     expect(second.createdConfigRowCount + second.createdUserCount).toBe(0);
     expect(second.totals).toEqual(first.totals);
     // The password was not re-hashed (a fresh salt would change the string).

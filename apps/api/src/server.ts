@@ -1,12 +1,13 @@
 // Starts the API on a port and stops it gracefully: stop accepting, end the live streams cleanly (clients
 // reconnect elsewhere with Last-Event-ID), let in-flight requests finish (bounded), then close the hub,
-// the database pool and the broker connection.
+// the KPI rollup job, the database pool and the broker connection.
 import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, listenForLiveEvents } from '@takt/db';
 import { createApp } from './app.ts';
 import type { TApiEnv } from './env.ts';
 import { startBrokerMonitor } from './health/broker-monitor.ts';
+import { startRollupJob } from './kpi-rollups/rollup-job.ts';
 import { LiveEventHub } from './stream/live-event-hub.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -70,6 +71,7 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
     throw error;
   }
   logger.info({ port, host: env.HOST }, 'API listening');
+  const rollupJob = startRollupJob({ prisma, logger: logger.child({ name: 'kpi-rollups' }) });
 
   return {
     port,
@@ -77,6 +79,8 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
     async stop() {
       // Stop accepting first, then end the streams: they would otherwise hold the server open until the grace.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // The rollup job finishes its current transaction meanwhile.
+      const rollupJobStopped = rollupJob.stop();
       await liveEvents.close();
       server.closeIdleConnections();
       // Connections that finish their last response later are closed as they turn idle.
@@ -85,6 +89,7 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
       await closed;
       clearInterval(idleSweep);
       clearTimeout(forced);
+      await rollupJobStopped;
       await Promise.allSettled([prisma.$disconnect(), broker.stop()]);
       logger.info('API stopped');
     },

@@ -5,6 +5,8 @@ export * from './kpi-sql.types.ts';
 export * from './components-row.mapper.ts';
 export * from './cell-components.query.ts';
 export * from './rollup-refresh.ts';
+export * from './rollup-coverage.query.ts';
+export * from './rollup-invalidation.ts';
 export * from './range-plan.ts';
 export * from './range-components.query.ts';
 export * from './kpi-inputs.query.ts';

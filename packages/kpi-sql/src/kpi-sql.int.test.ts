@@ -2,7 +2,8 @@
 // and an open end; shift patterns with breaks in DST-changing time zones; planned downtime of the line and of the
 // machine; counts with and without products and ideal cycle times) to PostgreSQL, then compares the SQL's
 // components with @takt/kpi's computeMachineComponents over the same data, to the millisecond and to the part.
-// Exact cells, rollups (with any coverage) and range queries cut into pieces are all checked.
+// Exact cells, rollups (with any coverage) and range queries cut into pieces are all checked, also after a
+// configuration change that invalidated the rollups (recomputed at once, or marked stale and recomputed later).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MACHINE_STATES, type TMachineState } from '@takt/contracts';
@@ -21,8 +22,15 @@ import {
 } from '@takt/kpi';
 import { computeCellComponents } from './cell-components.query.ts';
 import { mergeDowntime } from './components-row.mapper.ts';
-import type { TDowntimeEntry } from './kpi-sql.types.ts';
 import { computeRangeComponents, computeRangeDowntime } from './range-components.query.ts';
+import type { TDowntimeEntry, TRollupCoverage } from './kpi-sql.types.ts';
+import { loadRollupCoverage } from './rollup-coverage.query.ts';
+import {
+  idealCycleTimeChange,
+  invalidateRollups,
+  refreshStaleRollups,
+  type TRollupChange,
+} from './rollup-invalidation.ts';
 import { refreshRollups } from './rollup-refresh.ts';
 
 const HOUR_MS = 3_600_000;
@@ -166,7 +174,8 @@ type TWritten = {
   intervals: TStateInterval[];
   counts: TCountBucket[];
   shifts: TShiftDefinition[];
-  plannedDowntime: TTimeWindow[];
+  plannedDowntime: (TTimeWindow & { isMachine: boolean })[];
+  lineIndex: number;
 };
 
 // Intervals as the database can hold them: unique starts, a positive length, at most one open interval.
@@ -208,7 +217,13 @@ async function writeScenario(s: TScenario): Promise<TWritten> {
     p.kpiDowntimeHour.deleteMany({}),
     p.kpiRollupCoverage.deleteMany({}),
     p.machine.updateMany({ where: { id: { in: machineIds } }, data: { lineId: line.lineId } }),
+    // A configuration change of an earlier run may have changed it.
+    p.idealCycleTime.updateMany({
+      where: { productId: plant.products.A, lineId: { not: null } },
+      data: { idealCycleTimeSec: 1.5 },
+    }),
   ]);
+  idealSecByProduct.set(plant.products.A, 1.5);
 
   const intervals = intervalsOf(plant.machineId, baseMs, s.intervals);
   const otherIntervals = intervalsOf(plant.otherMachineId, baseMs, s.otherIntervals);
@@ -270,21 +285,7 @@ async function writeScenario(s: TScenario): Promise<TWritten> {
     weekdays: sh.weekdays,
     breaks: sh.breaks.map((b, k) => ({ name: `b${k}`, offsetMin: b.offsetMin, durationMin: b.durationMin })),
   }));
-  for (const sh of shifts) {
-    await p.shift.create({
-      data: {
-        patternId: line.patternId,
-        code: sh.code,
-        name: sh.code,
-        startMinute: sh.startMinute,
-        durationMin: sh.durationMin,
-        weekdays: [...sh.weekdays],
-        breaks: {
-          create: sh.breaks.map((b) => ({ name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })),
-        },
-      },
-    });
-  }
+  await writeShifts(p, line.patternId, shifts);
 
   const plannedDowntime = s.plannedDowntime.map((pd) => ({
     startMs: baseMs + pd.window.offsetMs,
@@ -302,7 +303,29 @@ async function writeScenario(s: TScenario): Promise<TWritten> {
       { machineId: plant.otherMachineId, startsAt: new Date(baseMs), endsAt: new Date(baseMs + HORIZON_MS) },
     ],
   });
-  return { baseMs, timeZone: line.timeZone, intervals, counts, shifts, plannedDowntime };
+  return { baseMs, timeZone: line.timeZone, intervals, counts, shifts, plannedDowntime, lineIndex: s.lineIndex };
+}
+
+async function writeShifts(
+  p: Pick<TestDatabase['prisma'], 'shift'>,
+  patternId: string,
+  shifts: readonly TShiftDefinition[],
+): Promise<void> {
+  for (const sh of shifts) {
+    await p.shift.create({
+      data: {
+        patternId,
+        code: sh.code,
+        name: sh.code,
+        startMinute: sh.startMinute,
+        durationMin: sh.durationMin,
+        weekdays: [...sh.weekdays],
+        breaks: {
+          create: sh.breaks.map((b) => ({ name: b.name, offsetMin: b.offsetMin, durationMin: b.durationMin })),
+        },
+      },
+    });
+  }
 }
 
 function pureComponents(w: TWritten, fromMs: number, toMs: number): TKpiComponents {
@@ -389,6 +412,78 @@ describe('kpi_cell_components agrees with computeMachineComponents', () => {
   });
 });
 
+// Range queries of the machine over the whole horizon, cut at the given points, with and without rollups, against
+// the pure engine over the data as written now; returns the rollup rows read.
+async function expectRangeQueriesAgree(
+  w: TWritten,
+  coverage: TRollupCoverage | null,
+  cutOffsets: { rawCuts: readonly number[]; hourCuts: readonly number[] },
+  isArchivedEarly: boolean,
+): Promise<number> {
+  const fromMs = w.baseMs;
+  const toMs = w.baseMs + HORIZON_MS;
+  const cutsMs = [
+    ...new Set([
+      fromMs,
+      toMs,
+      ...cutOffsets.rawCuts.map((c) => fromMs + c),
+      ...cutOffsets.hourCuts.map((h) => Math.floor(fromMs / HOUR_MS) * HOUR_MS + h * HOUR_MS),
+    ]),
+  ]
+    .filter((c) => c >= fromMs && c <= toMs)
+    .sort((a, b) => a - b);
+  const machineToMs = isArchivedEarly ? fromMs + Math.floor((toMs - fromMs) / 3) : toMs;
+  let rollupRows = 0;
+  for (const useRollups of [true, false]) {
+    const result = await computeRangeComponents({
+      prisma: db.prisma,
+      machines: [{ machineId: plant.machineId, groupNo: 7, toMs: machineToMs, coverage }],
+      cutsMs,
+      // Whole local days come from day rollups (when no cut point lies inside them).
+      localDays: expandLocalDays({ timeZone: w.timeZone, fromMs, toMs }),
+      useRollups,
+    });
+    if (useRollups) rollupRows += result.stats.rollupRows;
+    const label = `useRollups=${useRollups} ${w.timeZone}`;
+    expectSameComponents(
+      result.byMachine.get(plant.machineId) ?? ({} as TKpiComponents),
+      pureComponents(w, fromMs, machineToMs),
+      `${label} total`,
+    );
+    for (let i = 0; i + 1 < cutsMs.length; i++) {
+      const pieceFromMs = cutsMs[i] as number;
+      const pieceToMs = Math.min(cutsMs[i + 1] as number, machineToMs);
+      if (pieceToMs <= pieceFromMs) {
+        expect(result.byGroupPiece.has(`7:${i}`), `${label} piece ${i} after the machine's end`).toBe(false);
+        continue;
+      }
+      expectSameComponents(
+        result.byGroupPiece.get(`7:${i}`) ?? ({} as TKpiComponents),
+        pureComponents(w, pieceFromMs, pieceToMs),
+        `${label} piece ${i}`,
+      );
+    }
+    const downtime = await computeRangeDowntime({
+      prisma: db.prisma,
+      machines: [{ machineId: plant.machineId, groupNo: 0, toMs: machineToMs, coverage }],
+      fromMs,
+      toMs,
+      useRollups,
+    });
+    expect(normalizeDowntime(downtime), `${label} downtime`).toEqual(pureDowntime(w, fromMs, machineToMs));
+  }
+  return rollupRows;
+}
+
+async function coverageOfMachine(): Promise<TRollupCoverage | null> {
+  return (await loadRollupCoverage({ prisma: db.prisma, machineIds: [plant.machineId] })).get(plant.machineId) ?? null;
+}
+
+const cutOffsetsArb = fc.record({
+  rawCuts: fc.array(fc.integer({ min: 0, max: HORIZON_MS }), { maxLength: 6 }),
+  hourCuts: fc.array(fc.integer({ min: 0, max: 48 }), { maxLength: 4 }),
+});
+
 describe('rollups and range queries agree with computeMachineComponents', () => {
   it('whatever the coverage and wherever the cut points fall (hours, shifts, days, milliseconds)', async () => {
     let runs = 0;
@@ -397,10 +492,9 @@ describe('rollups and range queries agree with computeMachineComponents', () => 
       fc.asyncProperty(
         scenarioArb,
         fc.integer({ min: 0, max: HORIZON_MS }),
-        fc.array(fc.integer({ min: 0, max: HORIZON_MS }), { maxLength: 6 }),
-        fc.array(fc.integer({ min: 0, max: 48 }), { maxLength: 4 }),
+        cutOffsetsArb,
         fc.boolean(),
-        async (s, nowOffsetMs, rawCuts, hourCuts, isArchivedEarly) => {
+        async (s, nowOffsetMs, cutOffsets, isArchivedEarly) => {
           runs++;
           const w = await writeScenario(s);
           const nowMs = w.baseMs + nowOffsetMs;
@@ -412,59 +506,7 @@ describe('rollups and range queries agree with computeMachineComponents', () => 
             toMs: nowMs,
             nowMs,
           });
-          const row = await db.prisma.kpiRollupCoverage.findUnique({ where: { machineId: plant.machineId } });
-          const coverage = row === null ? null : { fromMs: row.fromHour.getTime(), toMs: row.toHour.getTime() };
-          const fromMs = w.baseMs;
-          const toMs = w.baseMs + HORIZON_MS;
-          const cutsMs = [
-            ...new Set([
-              fromMs,
-              toMs,
-              ...rawCuts.map((c) => fromMs + c),
-              ...hourCuts.map((h) => Math.floor(fromMs / HOUR_MS) * HOUR_MS + h * HOUR_MS),
-            ]),
-          ]
-            .filter((c) => c >= fromMs && c <= toMs)
-            .sort((a, b) => a - b);
-          const machineToMs = isArchivedEarly ? fromMs + Math.floor((toMs - fromMs) / 3) : toMs;
-          for (const useRollups of [true, false]) {
-            const result = await computeRangeComponents({
-              prisma: db.prisma,
-              machines: [{ machineId: plant.machineId, groupNo: 7, toMs: machineToMs, coverage }],
-              cutsMs,
-              // Whole local days come from day rollups (when no cut point lies inside them).
-              localDays: expandLocalDays({ timeZone: w.timeZone, fromMs, toMs }),
-              useRollups,
-            });
-            if (useRollups) dayRowsRead += result.stats.rollupRows;
-            const label = `useRollups=${useRollups} ${w.timeZone}`;
-            expectSameComponents(
-              result.byMachine.get(plant.machineId) ?? ({} as TKpiComponents),
-              pureComponents(w, fromMs, machineToMs),
-              `${label} total`,
-            );
-            for (let i = 0; i + 1 < cutsMs.length; i++) {
-              const pieceFromMs = cutsMs[i] as number;
-              const pieceToMs = Math.min(cutsMs[i + 1] as number, machineToMs);
-              if (pieceToMs <= pieceFromMs) {
-                expect(result.byGroupPiece.has(`7:${i}`), `${label} piece ${i} after the machine's end`).toBe(false);
-                continue;
-              }
-              expectSameComponents(
-                result.byGroupPiece.get(`7:${i}`) ?? ({} as TKpiComponents),
-                pureComponents(w, pieceFromMs, pieceToMs),
-                `${label} piece ${i}`,
-              );
-            }
-            const downtime = await computeRangeDowntime({
-              prisma: db.prisma,
-              machines: [{ machineId: plant.machineId, groupNo: 0, toMs: machineToMs, coverage }],
-              fromMs,
-              toMs,
-              useRollups,
-            });
-            expect(normalizeDowntime(downtime), `${label} downtime`).toEqual(pureDowntime(w, fromMs, machineToMs));
-          }
+          dayRowsRead += await expectRangeQueriesAgree(w, await coverageOfMachine(), cutOffsets, isArchivedEarly);
         },
       ),
       { numRuns: 40 },
@@ -473,5 +515,136 @@ describe('rollups and range queries agree with computeMachineComponents', () => 
     expect(dayRowsRead).toBeGreaterThan(runs);
     const dayRows = await db.prisma.kpiRollupDay.count();
     expect(dayRows + (await db.prisma.kpiRollupHour.count())).toBeGreaterThan(0);
+  });
+});
+
+// A configuration change after the rollups were made: new shifts and breaks, other planned downtime, the machines
+// moved to another line (another time zone and calendar), another ideal cycle time of product A on the line.
+const changeArb = fc.record({
+  shifts: fc.option(shiftsArb, { nil: undefined }),
+  plannedDowntime: fc.option(fc.array(fc.record({ window: windowArb, isMachine: fc.boolean() }), { maxLength: 3 }), {
+    nil: undefined,
+  }),
+  lineIndex: fc.option(fc.integer({ min: 0, max: TIME_ZONES.length - 1 }), { nil: undefined }),
+  idealCycleTimeSecA: fc.option(fc.constantFrom(0.4, 2.25), { nil: undefined }),
+  // 0: everything is marked stale for the rollup job; else recomputed in the change's transaction.
+  maxSyncMachineHours: fc.constantFrom(0, 10_000),
+});
+
+type TChange = typeof changeArb extends fc.Arbitrary<infer T> ? T : never;
+
+// Applies the change and invalidates the rollups in one transaction, as the API's services do; returns the data as
+// the pure engine must now see it.
+async function applyChange(w: TWritten, change: TChange): Promise<TWritten> {
+  const machineIds = [plant.machineId, plant.otherMachineId];
+  const oldLine = plant.lines[w.lineIndex] as TPlant['lines'][number];
+  const lineIndex = change.lineIndex ?? w.lineIndex;
+  const line = plant.lines[lineIndex] as TPlant['lines'][number];
+  const shifts: TShiftDefinition[] =
+    change.shifts?.map((sh, index) => ({
+      code: `c${index}`,
+      startMinute: sh.startMinute,
+      durationMin: sh.durationMin,
+      weekdays: sh.weekdays,
+      breaks: sh.breaks.map((b, k) => ({ name: `b${k}`, offsetMin: b.offsetMin, durationMin: b.durationMin })),
+    })) ?? w.shifts;
+  const plannedDowntime =
+    change.plannedDowntime?.map((pd) => ({
+      startMs: w.baseMs + pd.window.offsetMs,
+      endMs: w.baseMs + pd.window.offsetMs + pd.window.lengthMs,
+      isMachine: pd.isMachine,
+    })) ?? w.plannedDowntime;
+  const downtimeChange = (pd: TWritten['plannedDowntime'][number], lineId: string): TRollupChange => ({
+    ...(pd.isMachine ? { machineIds: [plant.machineId] } : { lineIds: [lineId] }),
+    fromMs: pd.startMs,
+    toMs: pd.endMs,
+  });
+
+  await db.prisma.$transaction(
+    async (tx) => {
+      const changes: TRollupChange[] = [];
+      if (lineIndex !== w.lineIndex) {
+        await tx.machine.updateMany({ where: { id: { in: machineIds } }, data: { lineId: line.lineId } });
+        changes.push({ machineIds });
+      }
+      if (lineIndex !== w.lineIndex || change.shifts !== undefined) {
+        await tx.shift.deleteMany({ where: { patternId: line.patternId } });
+        await writeShifts(tx, line.patternId, shifts);
+        changes.push({ shiftPatternIds: [line.patternId] });
+      }
+      if (lineIndex !== w.lineIndex || change.plannedDowntime !== undefined) {
+        // The line's planned downtime moves with the machines (or is replaced).
+        await tx.plannedDowntime.deleteMany({
+          where: { OR: [{ machineId: plant.machineId }, { lineId: { not: null } }] },
+        });
+        await tx.plannedDowntime.createMany({
+          data: plannedDowntime.map((pd) => ({
+            startsAt: new Date(pd.startMs),
+            endsAt: new Date(pd.endMs),
+            ...(pd.isMachine ? { machineId: plant.machineId } : { lineId: line.lineId }),
+          })),
+        });
+        changes.push(
+          ...w.plannedDowntime.map((pd) => downtimeChange(pd, oldLine.lineId)),
+          ...plannedDowntime.map((pd) => downtimeChange(pd, line.lineId)),
+        );
+      }
+      if (change.idealCycleTimeSecA !== undefined) {
+        const where = { productId: plant.products.A, lineId: line.lineId };
+        const before = await tx.idealCycleTime.findMany({ where });
+        await tx.idealCycleTime.updateMany({ where, data: { idealCycleTimeSec: change.idealCycleTimeSecA } });
+        const after = await tx.idealCycleTime.findMany({ where });
+        const icChange = idealCycleTimeChange(plant.products.A, before, after);
+        if (icChange !== null) changes.push(icChange);
+      }
+      await invalidateRollups({ prisma: tx, changes, maxSyncMachineHours: change.maxSyncMachineHours });
+    },
+    { timeout: 60_000 },
+  );
+  if (change.idealCycleTimeSecA !== undefined) idealSecByProduct.set(plant.products.A, change.idealCycleTimeSecA);
+  return { ...w, timeZone: line.timeZone, shifts, plannedDowntime, lineIndex };
+}
+
+describe('rollups after a configuration change agree with computeMachineComponents', () => {
+  it('at once (recomputed in the transaction, or computed exactly while stale), and after the rollup job', async () => {
+    let staleRuns = 0;
+    let rollupRowsAfterJob = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        scenarioArb,
+        changeArb,
+        fc.integer({ min: HOUR_MS, max: HORIZON_MS }),
+        cutOffsetsArb,
+        async (s, change, nowOffsetMs, cutOffsets) => {
+          const w = await writeScenario(s);
+          const nowMs = w.baseMs + nowOffsetMs;
+          await refreshRollups({
+            prisma: db.prisma,
+            machineId: plant.machineId,
+            fromMs: w.baseMs - HOUR_MS,
+            toMs: nowMs,
+            nowMs,
+          });
+          const changed = await applyChange(w, change);
+          const coverage = await coverageOfMachine();
+          if ((coverage?.stale.length ?? 0) > 0) staleRuns++;
+          await expectRangeQueriesAgree(changed, coverage, cutOffsets, false);
+
+          let steps = 0;
+          for (let isDone = false; !isDone; steps++) {
+            ({ isDone } = await refreshStaleRollups({ prisma: db.prisma, maxMachines: 1, hoursPerMachine: 7 }));
+            expect(steps).toBeLessThan(100);
+          }
+          const after = await coverageOfMachine();
+          expect(after?.stale ?? []).toEqual([]);
+          expect(after?.toMs).toBe(coverage?.toMs);
+          rollupRowsAfterJob += await expectRangeQueriesAgree(changed, after, cutOffsets, false);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // Both paths were taken, and the recomputed rollups were read.
+    expect(staleRuns).toBeGreaterThan(3);
+    expect(rollupRowsAfterJob).toBeGreaterThan(40);
   });
 });

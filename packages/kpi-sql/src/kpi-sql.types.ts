@@ -1,6 +1,7 @@
 // Types shared by the KPI SQL modules: the database handle they need and the figures they return.
 import type { TMachineState } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import type { TTimeWindow } from '@takt/kpi';
 
 /** A Prisma client or an interactive transaction: the ingest pipeline refreshes inside its own transaction. */
 export type TKpiSqlClient = Pick<PrismaClient, '$queryRaw'>;
@@ -20,8 +21,12 @@ export type TDowntimeEntry = {
   eventCount: number;
 };
 
-/** Hours of a machine whose rollups are complete, as epoch milliseconds `[fromMs, toMs)` on hour boundaries. */
-export type TRollupCoverage = { fromMs: number; toMs: number };
+/**
+ * Hours of a machine whose rollups are complete, as epoch milliseconds `[fromMs, toMs)` on hour boundaries, less the
+ * `stale` hours inside it: rows that a configuration change made stale (invalidateRollups), computed exactly until
+ * the rollup job has recomputed them.
+ */
+export type TRollupCoverage = { fromMs: number; toMs: number; stale: readonly TTimeWindow[] };
 
 export const HOUR_MS = 3_600_000;
 

@@ -18,7 +18,7 @@ describe('planMachineRange', () => {
     const plan = planMachineRange({
       cutsMs: [h(1.5), h(10.25)],
       toMs: h(10.25),
-      coverage: { fromMs: h(0), toMs: h(24) },
+      coverage: { fromMs: h(0), toMs: h(24), stale: [] },
       useRollups: true,
     });
     expect(hours(plan)).toEqual([{ startMs: h(2), endMs: h(10) }]);
@@ -33,7 +33,7 @@ describe('planMachineRange', () => {
     const plan = planMachineRange({
       cutsMs: [h(5.5), h(24), h(48), h(70)],
       toMs: h(70),
-      coverage: { fromMs: h(0), toMs: h(69) },
+      coverage: { fromMs: h(0), toMs: h(69), stale: [] },
       useRollups: true,
       localDays,
     });
@@ -52,7 +52,7 @@ describe('planMachineRange', () => {
     const plan = planMachineRange({
       cutsMs: [h(0), h(30), h(96)],
       toMs: h(96),
-      coverage: { fromMs: h(0), toMs: h(96) },
+      coverage: { fromMs: h(0), toMs: h(96), stale: [] },
       useRollups: true,
       localDays: expandLocalDays({ timeZone: 'UTC', fromMs: h(0), toMs: h(96) }),
     });
@@ -64,7 +64,7 @@ describe('planMachineRange', () => {
     const kolkata = planMachineRange({
       cutsMs: [h(0), h(96)],
       toMs: h(96),
-      coverage: { fromMs: h(0), toMs: h(96) },
+      coverage: { fromMs: h(0), toMs: h(96), stale: [] },
       useRollups: true,
       localDays: expandLocalDays({ timeZone: 'Asia/Kolkata', fromMs: h(0), toMs: h(96) }),
     });
@@ -76,7 +76,7 @@ describe('planMachineRange', () => {
     const plan = planMachineRange({
       cutsMs: [h(0), h(24)],
       toMs: h(24),
-      coverage: { fromMs: h(5), toMs: h(20) },
+      coverage: { fromMs: h(5), toMs: h(20), stale: [] },
       useRollups: true,
     });
     expect(hours(plan)).toEqual([{ startMs: h(5), endMs: h(20) }]);
@@ -86,11 +86,31 @@ describe('planMachineRange', () => {
     ]);
   });
 
+  it('computes stale hours inside the coverage exactly (a configuration change not yet recomputed)', () => {
+    const plan = planMachineRange({
+      cutsMs: [h(0), h(72)],
+      toMs: h(72),
+      coverage: { fromMs: h(0), toMs: h(72), stale: [{ startMs: h(30), endMs: h(33) }] },
+      useRollups: true,
+      localDays: expandLocalDays({ timeZone: 'UTC', fromMs: h(0), toMs: h(72) }),
+    });
+    // The day holding the stale hours is not read either: its row sums them.
+    expect(days(plan)).toEqual([
+      { startMs: h(0), endMs: h(24) },
+      { startMs: h(48), endMs: h(72) },
+    ]);
+    expect(hours(plan)).toEqual([
+      { startMs: h(24), endMs: h(30) },
+      { startMs: h(33), endMs: h(48) },
+    ]);
+    expect(plan.exactCells).toEqual([{ startMs: h(30), endMs: h(33), pieceIndex: 0 }]);
+  });
+
   it('splits an hour with a bucket boundary inside (a shift at 06:30) into exact cells on either side', () => {
     const plan = planMachineRange({
       cutsMs: [h(0), h(6.5), h(14.5), h(24)],
       toMs: h(24),
-      coverage: { fromMs: h(0), toMs: h(24) },
+      coverage: { fromMs: h(0), toMs: h(24), stale: [] },
       useRollups: true,
     });
     expect(hours(plan)).toEqual([{ startMs: h(0), endMs: h(24) }]);
@@ -105,7 +125,7 @@ describe('planMachineRange', () => {
   it('computes everything exactly without rollups or coverage, cut at every piece', () => {
     for (const [coverage, useRollups] of [
       [null, true],
-      [{ fromMs: h(0), toMs: h(48) }, false],
+      [{ fromMs: h(0), toMs: h(48), stale: [] }, false],
     ] as const) {
       const plan = planMachineRange({ cutsMs: [h(0), h(24), h(48)], toMs: h(30), coverage, useRollups });
       expect(plan.rollupSpans).toEqual([]);
@@ -124,9 +144,10 @@ describe('planMachineRange', () => {
         fc.array(fc.integer({ min: 0, max: 120 }), { maxLength: 4 }),
         ms,
         fc.option(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 120 }))),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 1, max: 30 })), { maxLength: 3 }),
         fc.boolean(),
         fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata', null),
-        (rawCuts, hourCuts, rawToMs, coverageHours, useRollups, timeZone) => {
+        (rawCuts, hourCuts, rawToMs, coverageHours, staleHours, useRollups, timeZone) => {
           const cutsMs = [...new Set([...rawCuts.map((c) => T0 + c), ...hourCuts.map(h)])].sort((a, b) => a - b);
           const fromMs = cutsMs[0] as number;
           const lastMs = cutsMs[cutsMs.length - 1] as number;
@@ -134,7 +155,14 @@ describe('planMachineRange', () => {
           const coverage =
             coverageHours === null
               ? null
-              : { fromMs: h(Math.min(...coverageHours)), toMs: h(Math.max(...coverageHours)) };
+              : {
+                  fromMs: h(Math.min(...coverageHours)),
+                  toMs: h(Math.max(...coverageHours)),
+                  stale: staleHours.map(([startHour, length]) => ({
+                    startMs: h(startHour),
+                    endMs: h(startHour + length),
+                  })),
+                };
           const localDays = timeZone === null ? undefined : expandLocalDays({ timeZone, fromMs, toMs: lastMs });
           const plan = planMachineRange({ cutsMs, toMs, coverage, useRollups, localDays });
 
@@ -143,6 +171,9 @@ describe('planMachineRange', () => {
             expect(useRollups && coverage !== null).toBe(true);
             expect(span.startMs).toBeGreaterThanOrEqual(coverage?.fromMs ?? Infinity);
             expect(span.endMs).toBeLessThanOrEqual(coverage?.toMs ?? -Infinity);
+            for (const stale of coverage?.stale ?? []) {
+              expect(span.endMs <= stale.startMs || span.startMs >= stale.endMs).toBe(true);
+            }
             const rows =
               span.level === 'DAY'
                 ? (localDays ?? []).filter((d) => d.startMs >= span.startMs && d.endMs <= span.endMs)

@@ -5,8 +5,8 @@
 // inside them: day rows (local days of the site that start and end on UTC hours) first, hour rows for the rest.
 // Everything else is computed exactly, in cells that never cross a cut point: the partial hours at the ends, hours
 // with a bucket boundary inside (a shift starting at 06:30, local midnight in a UTC+05:30 zone), and time outside
-// the coverage (never rolled up, or the running hour).
-import { normalizeWindows, subtractWindows, type TTimeWindow } from '@takt/kpi';
+// the coverage (never rolled up, or the running hour) or stale inside it (a configuration change not yet recomputed).
+import { intersectWindows, normalizeWindows, subtractWindows, type TTimeWindow } from '@takt/kpi';
 import { ceilHourMs, floorHourMs, HOUR_MS, type TRollupCoverage } from './kpi-sql.types.ts';
 
 /** Exact computation of `[startMs, endMs)`, which lies in piece `pieceIndex` (`[cuts[i], cuts[i + 1])`). */
@@ -38,20 +38,25 @@ export function planMachineRange(input: TPlanMachineRangeInput): TMachineRangePl
   const whole: TTimeWindow = { startMs: fromMs, endMs: toMs };
   if (!input.useRollups || coverage === null) return { rollupSpans: [], exactCells: splitAtCuts([whole], cutsMs) };
 
-  const usable = { startMs: Math.max(fromMs, coverage.fromMs), endMs: Math.min(toMs, coverage.toMs) };
+  // Rows are read only where they are current: inside the coverage, outside its stale hours.
+  const usable = intersectWindows(
+    subtractWindows([{ startMs: coverage.fromMs, endMs: coverage.toMs }], coverage.stale),
+    [whole],
+  );
   const hasCutInside = (w: TTimeWindow) => cutsMs.some((c) => c > w.startMs && c < w.endMs);
   const days = normalizeWindows(
     (input.localDays ?? []).filter(
       (d) =>
-        d.startMs >= usable.startMs &&
-        d.endMs <= usable.endMs &&
+        usable.some((u) => d.startMs >= u.startMs && d.endMs <= u.endMs) &&
         d.startMs % HOUR_MS === 0 &&
         d.endMs % HOUR_MS === 0 &&
         !hasCutInside(d),
     ),
   );
-  const hourRange = { startMs: ceilHourMs(usable.startMs), endMs: floorHourMs(usable.endMs) };
-  const hours = hourRange.endMs > hourRange.startMs ? subtractWindows([hourRange], days) : [];
+  const hours = subtractWindows(
+    usable.map((u) => ({ startMs: ceilHourMs(u.startMs), endMs: floorHourMs(u.endMs) })),
+    days,
+  );
 
   // Hours with a cut point inside: the SQL skips them (their start and last millisecond fall in different
   // pieces), so they are computed here.

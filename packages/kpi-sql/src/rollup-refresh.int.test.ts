@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 import { computeCellComponents } from './cell-components.query.ts';
 import { HOUR_MS } from './kpi-sql.types.ts';
 import { computeRangeComponents } from './range-components.query.ts';
+import { loadRollupCoverage } from './rollup-coverage.query.ts';
 import { catchUpRollups, refreshRollups, refreshRollupsMany } from './rollup-refresh.ts';
 
 let db: TestDatabase;
@@ -55,8 +56,7 @@ async function insertInterval(state: 'PRODUCING' | 'DOWN', startMs: number, endM
 }
 
 async function coverage(machine = machineId) {
-  const row = await db.prisma.kpiRollupCoverage.findUnique({ where: { machineId: machine } });
-  return row === null ? null : { fromMs: row.fromHour.getTime(), toMs: row.toHour.getTime() };
+  return (await loadRollupCoverage({ prisma: db.prisma, machineIds: [machine] })).get(machine) ?? null;
 }
 
 async function rollupRunMs(hourMs: number): Promise<number | undefined> {
@@ -70,7 +70,7 @@ describe('refreshRollups', () => {
   it('stores only complete hours: a batch inside the running hour writes nothing once the coverage is current', async () => {
     await insertInterval('PRODUCING', h(0), null);
     expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(0), toMs: h(0) + 1, nowMs: h(3.5) })).toBe(3);
-    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(3) });
+    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(3), stale: [] });
     // Further batches during hour 3: no work at all.
     for (const nowMs of [h(3.6), h(3.9)]) {
       expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: nowMs - 1000, toMs: nowMs, nowMs })).toBe(0);
@@ -79,16 +79,16 @@ describe('refreshRollups', () => {
     expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(4.01), toMs: h(4.02), nowMs: h(4.02) })).toBe(
       1,
     );
-    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(4) });
+    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(4), stale: [] });
     expect(await rollupRunMs(h(3))).toBe(HOUR_MS);
   });
 
   it('catches up every hour completed since the coverage ended (a machine that was silent)', async () => {
     await insertInterval('PRODUCING', h(0), null);
     await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(0), toMs: h(1), nowMs: h(1) });
-    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(1) });
+    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(1), stale: [] });
     expect(await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(6.5), toMs: h(6.6), nowMs: h(6.6) })).toBe(5);
-    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(6) });
+    expect(await coverage()).toEqual({ fromMs: h(0), toMs: h(6), stale: [] });
   });
 
   it('corrects the hours a late event touches, and only those', async () => {
@@ -129,9 +129,9 @@ describe('refreshRollups', () => {
   it('extends the coverage back to a late event before it, keeping it one contiguous range', async () => {
     await insertInterval('PRODUCING', h(0), null);
     await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(6), toMs: h(6.1), nowMs: h(8.5) });
-    expect(await coverage()).toEqual({ fromMs: h(6), toMs: h(8) });
+    expect(await coverage()).toEqual({ fromMs: h(6), toMs: h(8), stale: [] });
     await refreshRollups({ prisma: db.prisma, machineId, fromMs: h(1.5), toMs: h(1.6), nowMs: h(8.6) });
-    expect(await coverage()).toEqual({ fromMs: h(1), toMs: h(8) });
+    expect(await coverage()).toEqual({ fromMs: h(1), toMs: h(8), stale: [] });
     expect(await db.prisma.kpiRollupHour.count({ where: { machineId } })).toBe(7);
   });
 
@@ -147,7 +147,7 @@ describe('refreshRollups', () => {
       nowMs: h(4),
     });
     expect(written).toBe(3 + 2);
-    expect(await coverage(otherMachineId)).toEqual({ fromMs: h(2), toMs: h(4) });
+    expect(await coverage(otherMachineId)).toEqual({ fromMs: h(2), toMs: h(4), stale: [] });
   });
 });
 
@@ -182,8 +182,8 @@ describe('catchUpRollups', () => {
     await insertInterval('PRODUCING', h(1.5), null);
     const written = await catchUpRollups({ prisma: db.prisma, nowMs: h(4.2) });
     expect(written).toBe(3);
-    expect(await coverage()).toEqual({ fromMs: h(1), toMs: h(4) });
-    expect(await coverage(otherMachineId)).toEqual({ fromMs: h(4), toMs: h(4) });
+    expect(await coverage()).toEqual({ fromMs: h(1), toMs: h(4), stale: [] });
+    expect(await coverage(otherMachineId)).toEqual({ fromMs: h(4), toMs: h(4), stale: [] });
     expect(await catchUpRollups({ prisma: db.prisma, nowMs: h(4.9) })).toBe(0);
     expect(await catchUpRollups({ prisma: db.prisma, nowMs: h(5) })).toBe(2);
   });

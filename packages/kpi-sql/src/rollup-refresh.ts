@@ -5,8 +5,8 @@
 //
 // The caller's range must cover every instant whose classification may have changed: a new interval [s, e), the
 // interval it closes or cuts (from the cut onwards), a count's bucket start, a reclassified stop's whole interval.
-// Changes of configuration (shift patterns, planned downtime, ideal cycle times) call it for the affected
-// machines and range too; until then the rollups keep the figures as they were computed.
+// Changes of configuration (shift patterns, planned downtime, ideal cycle times, time zones) go through
+// invalidateRollups (rollup-invalidation.ts) instead, which may defer the work to the rollup job.
 import { floorHourMs, type TKpiSqlClient } from './kpi-sql.types.ts';
 
 export type TTouchedRange = { machineId: string; fromMs: number; toMs: number };

@@ -1,6 +1,8 @@
 // Scheduled planned downtime (maintenance, meetings) of a whole line or one machine; it overrides what the
-// machine reports for planned-time purposes (DESIGN.md "Machine states").
+// machine reports for planned-time purposes (DESIGN.md "Machine states"), so every change invalidates the KPI rollups
+// of its window (before and after the change).
 import type { PrismaClient } from '@takt/db';
+import { invalidateRollups, type TRollupChange } from '@takt/kpi-sql';
 import type {
   TFieldError,
   TPlannedDowntime,
@@ -26,6 +28,26 @@ function toDto(row: repo.PlannedDowntimeRow): TPlannedDowntime {
     note: row.note,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+// The machines and hours a planned downtime reaches.
+function rollupChangeOf(data: repo.PlannedDowntimeData): TRollupChange {
+  return {
+    ...(data.machineId !== null
+      ? { machineIds: [data.machineId] }
+      : { lineIds: data.lineId === null ? [] : [data.lineId] }),
+    fromMs: data.startsAt.getTime(),
+    toMs: data.endsAt.getTime(),
+  };
+}
+
+function isSameWindow(a: repo.PlannedDowntimeData, b: repo.PlannedDowntimeData): boolean {
+  return (
+    a.lineId === b.lineId &&
+    a.machineId === b.machineId &&
+    a.startsAt.getTime() === b.startsAt.getTime() &&
+    a.endsAt.getTime() === b.endsAt.getTime()
+  );
 }
 
 function notFound(id: string): AppError {
@@ -95,6 +117,7 @@ export async function createPlannedDowntime(
   return options.prisma.$transaction(async (tx) => {
     await assertValid(tx, data);
     const dto = toDto(await repo.createPlannedDowntime(tx, data));
+    await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(data)] });
     await recordAudit(tx, {
       actor: options.actor,
       action: 'planned-downtime.created',
@@ -128,6 +151,9 @@ export async function updatePlannedDowntime(
     };
     await assertValid(tx, data);
     const dto = toDto(await repo.updatePlannedDowntime(tx, id, data));
+    if (!isSameWindow(before, data)) {
+      await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(before), rollupChangeOf(data)] });
+    }
     await recordAudit(tx, {
       actor: options.actor,
       action: 'planned-downtime.updated',
@@ -147,6 +173,7 @@ export async function deletePlannedDowntime(options: ChangeOptions & { id: strin
     const before = await repo.findPlannedDowntime(tx, options.id);
     if (before === null) throw notFound(options.id);
     await repo.deletePlannedDowntime(tx, options.id);
+    await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(before)] });
     await recordAudit(tx, {
       actor: options.actor,
       action: 'planned-downtime.deleted',

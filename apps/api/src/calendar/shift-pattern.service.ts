@@ -1,6 +1,8 @@
 // Shift patterns of a site, edited as one document: the pattern with all its shifts and their breaks. Shifts
-// must not overlap in time; that is checked on concrete windows laid out in the site's time zone.
+// must not overlap in time; that is checked on concrete windows laid out in the site's time zone. A pattern applies
+// to all history of the lines using it, so changing its shifts or breaks invalidates their KPI rollups.
 import { expandShiftCalendar, type TShiftWindow } from '@takt/kpi';
+import { invalidateRollups } from '@takt/kpi-sql';
 import { Prisma, type PrismaClient } from '@takt/db';
 import type {
   TFieldError,
@@ -42,6 +44,17 @@ function toDto(row: repo.ShiftPatternRow): TShiftPattern {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+// What the planned-time calendar of a pattern depends on (not names or codes): equal keys, equal KPI figures.
+function calendarKey(row: repo.ShiftPatternRow): string {
+  const shifts = row.shifts.map((s) => [
+    s.startMinute,
+    s.durationMin,
+    [...s.weekdays].sort((a, b) => a - b),
+    s.breaks.map((b) => [b.offsetMin, b.durationMin]).sort((a, b) => String(a).localeCompare(String(b))),
+  ]);
+  return JSON.stringify(shifts.map((s) => JSON.stringify(s)).sort());
 }
 
 function formatLocal(ms: number, timeZone: string): string {
@@ -200,6 +213,9 @@ export async function updateShiftPattern(
         assertNoOverlaps(body.shifts, site?.timeZone ?? 'UTC');
       }
       const row = await repo.updateShiftPattern(tx, id, body);
+      if (calendarKey(row) !== calendarKey(before)) {
+        await invalidateRollups({ prisma: tx, changes: [{ shiftPatternIds: [id] }] });
+      }
       const dto = toDto(row);
       await recordAudit(tx, {
         actor: options.actor,

@@ -52,6 +52,8 @@ const PRODUCT_SELECT = {
   idealCycleTimes: {
     select: {
       idealCycleTimeSec: true,
+      lineId: true,
+      machineId: true,
       machine: { select: { path: true } },
       line: { select: { code: true, area: { select: { code: true, site: { select: { code: true } } } } } },
     },
@@ -62,7 +64,13 @@ export type ProductWithCycleTimes = {
   id: string;
   code: string;
   name: string;
-  idealCycleTimes: { target: 'line' | 'machine'; path: string; idealCycleTimeSec: number }[];
+  idealCycleTimes: {
+    target: 'line' | 'machine';
+    path: string;
+    lineId: string | null;
+    machineId: string | null;
+    idealCycleTimeSec: number;
+  }[];
 };
 
 function toProduct(row: Prisma.ProductGetPayload<{ select: typeof PRODUCT_SELECT }>): ProductWithCycleTimes {
@@ -71,11 +79,11 @@ function toProduct(row: Prisma.ProductGetPayload<{ select: typeof PRODUCT_SELECT
     code: row.code,
     name: row.name,
     idealCycleTimes: row.idealCycleTimes.flatMap((ict): ProductWithCycleTimes['idealCycleTimes'] => {
-      if (ict.machine !== null)
-        return [{ target: 'machine', path: ict.machine.path, idealCycleTimeSec: ict.idealCycleTimeSec }];
+      const ids = { lineId: ict.lineId, machineId: ict.machineId, idealCycleTimeSec: ict.idealCycleTimeSec };
+      if (ict.machine !== null) return [{ target: 'machine', path: ict.machine.path, ...ids }];
       if (ict.line !== null) {
         const path = `${ict.line.area.site.code}/${ict.line.area.code}/${ict.line.code}`;
-        return [{ target: 'line', path, idealCycleTimeSec: ict.idealCycleTimeSec }];
+        return [{ target: 'line', path, ...ids }];
       }
       return [];
     }),

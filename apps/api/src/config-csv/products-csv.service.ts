@@ -2,8 +2,10 @@
 // `;`-separated entries `line:<site/area/line>=<seconds>` or `machine:<site/area/line/machine>=<seconds>`
 // (e.g. `line:plant1/assembly/line2=12.5;machine:plant1/assembly/line2/press3=4`), so that one row is one
 // product and the file diffs well. The cell is the product's complete set: an import replaces it (an empty
-// cell removes all of the product's ideal cycle times).
+// cell removes all of the product's ideal cycle times). Changed ideal cycle times invalidate the KPI rollups they
+// reach, as when edited through the API.
 import { CONFIG_CSV_COLUMNS, ZPlantCode, ZPlantName, type TConfigImportError } from '@takt/contracts';
+import { idealCycleTimeChange, invalidateRollups } from '@takt/kpi-sql';
 import { formatCsv } from './csv-codec.ts';
 import * as repo from './config-csv.repository.ts';
 import { contractError, type TCsvRow, type TImportAction, type TImportPlan } from './csv-import.ts';
@@ -123,7 +125,14 @@ export async function planProductsImport(
     if (product === undefined)
       return { outcome: 'created', apply: (tx) => repo.writeProduct(tx, { id: null, ...write }) };
     if (product.name === row.name && sameEntries(product.idealCycleTimes, row.entries)) return { outcome: 'unchanged' };
-    return { outcome: 'updated', apply: (tx) => repo.writeProduct(tx, { id: product.id, ...write }) };
+    return {
+      outcome: 'updated',
+      async apply(tx) {
+        await repo.writeProduct(tx, { id: product.id, ...write });
+        const change = idealCycleTimeChange(product.id, product.idealCycleTimes, row.data);
+        if (change !== null) await invalidateRollups({ prisma: tx, changes: [change] });
+      },
+    };
   });
   return { errors, actions };
 }

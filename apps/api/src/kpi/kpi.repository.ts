@@ -6,17 +6,20 @@ import type { TShiftDefinition } from '@takt/kpi';
 import {
   computeRangeComponents,
   computeRangeDowntime,
+  coverageFromRow,
   loadMachineKpiInputs,
+  type TCoverageRow,
   type TDowntimeEntry,
   type TMachineKpiInputs,
   type TRangeComponents,
   type TRangeComponentsOptions,
   type TRangeDowntimeOptions,
+  type TRollupCoverage,
 } from '@takt/kpi-sql';
 
 export type TScopeRow = { kind: TKpiScopeKind; id: string; code: string; name: string; timeZone: string };
 
-/** A machine of a scope, with where it sits in the plant and how far its rollups reach. */
+/** A machine of a scope, with where it sits in the plant and how far its rollups reach (less their stale hours). */
 export type TScopeMachine = {
   id: string;
   code: string;
@@ -32,7 +35,7 @@ export type TScopeMachine = {
   shiftPatternCode: string | null;
   /** When the machine, its line, area or site was archived (it stops counting then), or null. */
   archivedAtMs: number | null;
-  coverage: { fromMs: number; toMs: number } | null;
+  coverage: TRollupCoverage | null;
 };
 
 /** The scope with its site's time zone, or null when no such site, area, line or machine exists. */
@@ -63,7 +66,7 @@ export async function findScope(prisma: PrismaClient, kind: TKpiScopeKind, id: s
   return row === undefined ? null : { kind, id, code: row.code, name: row.name, timeZone: row.time_zone };
 }
 
-type TScopeMachineRow = {
+type TScopeMachineRow = TCoverageRow & {
   id: string;
   code: string;
   name: string;
@@ -77,8 +80,6 @@ type TScopeMachineRow = {
   shift_pattern_id: string | null;
   shift_pattern_code: string | null;
   archived_at: Date | null;
-  covered_from: Date | null;
-  covered_to: Date | null;
 };
 
 /** The machines of a scope that still existed at `fromMs` (not archived before it), ordered by line and sequence. */
@@ -94,7 +95,7 @@ export async function listScopeMachines(
            l.shift_pattern_id::text AS shift_pattern_id, sp.code AS shift_pattern_code,
            nullif(least(coalesce(m.archived_at, 'infinity'), coalesce(l.archived_at, 'infinity'),
                         coalesce(a.archived_at, 'infinity'), coalesce(s.archived_at, 'infinity')), 'infinity') AS archived_at,
-           c.from_hour AS covered_from, c.to_hour AS covered_to
+           c.from_hour AS covered_from, c.to_hour AS covered_to, kpi_stale_windows_ms(c.stale_hours) AS stale
     FROM machine m
     JOIN line l ON l.id = m.line_id
     JOIN area a ON a.id = l.area_id
@@ -119,10 +120,7 @@ export async function listScopeMachines(
       shiftPatternId: r.shift_pattern_id,
       shiftPatternCode: r.shift_pattern_code,
       archivedAtMs: r.archived_at?.getTime() ?? null,
-      coverage:
-        r.covered_from === null || r.covered_to === null
-          ? null
-          : { fromMs: r.covered_from.getTime(), toMs: r.covered_to.getTime() },
+      coverage: coverageFromRow(r),
     }))
     .filter((m) => m.archivedAtMs === null || m.archivedAtMs > fromMs);
 }

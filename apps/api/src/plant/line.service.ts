@@ -1,7 +1,9 @@
 // Lines: a code unique within their area and an optional shift pattern of the same site. Renaming the
-// code rewrites the paths of the line's machines; a line with work orders is archived, not deleted.
+// code rewrites the paths of the line's machines; a line with work orders is archived, not deleted. Another shift
+// pattern is another calendar for all of the line's history: it invalidates the KPI rollups of its machines.
 import type { TLine, TLineCreate, TLineListQuery, TLineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
 import {
   archivedParent,
@@ -65,7 +67,11 @@ export const lineResource: PlantResource<repo.LineRow, TLine, TLineCreate, TLine
   async update(tx, current, input) {
     if (input.code !== undefined && input.code !== current.code) await assertCodeFree(tx, current.areaId, input.code);
     if (typeof input.shiftPatternId === 'string') await assertShiftPattern(tx, current.areaId, input.shiftPatternId);
-    return repo.updateLine(tx, current, input);
+    const row = await repo.updateLine(tx, current, input);
+    if (row.shiftPatternId !== current.shiftPatternId) {
+      await invalidateRollups({ prisma: tx, changes: [{ lineIds: [row.id] }] });
+    }
+    return row;
   },
   afterUpdate: async (tx, before, after) =>
     before.code === after.code ? [] : recomputePathsBelow(tx, { lineId: after.id }),

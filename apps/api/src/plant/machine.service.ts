@@ -1,8 +1,10 @@
 // Machines (ISA-95 work units): a code unique within their line and a `path` site/area/line/machine kept
-// by this service. Moving a machine to another line keeps its id, so its intervals and counts follow it;
+// by this service. Moving a machine to another line keeps its id, so its intervals and counts follow it (and
+// its whole history takes the new line's calendar and ideal cycle times: its KPI rollups are invalidated);
 // a machine with history is archived, never deleted.
 import type { TMachine, TMachineCreate, TMachineListQuery, TMachineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { invalidateRollups } from '@takt/kpi-sql';
 import {
   archivedParent,
   blocker,
@@ -73,13 +75,15 @@ export const machineResource: PlantResource<repo.MachineRow, TMachine, TMachineC
     const prefix = isMoved ? await targetLinePrefix(tx, lineId) : await repo.findLinePathPrefix(tx, lineId);
     if (prefix === null) throw unknownReference('lineId', 'Line', lineId);
     await assertCodeFree(tx, lineId, code, current.id);
-    return repo.updateMachine(tx, current, {
+    const row = await repo.updateMachine(tx, current, {
       lineId,
       code,
       path: `${prefix}/${code}`,
       name: input.name,
       sequence: input.sequence,
     });
+    if (isMoved) await invalidateRollups({ prisma: tx, changes: [{ machineIds: [row.id] }] });
+    return row;
   },
   setArchivedAt: (tx, current, archivedAt) => repo.updateMachine(tx, current, { archivedAt }),
   async deleteBlockers(tx, row) {

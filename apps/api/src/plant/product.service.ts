@@ -1,5 +1,6 @@
 // Products (globally unique code) and their ideal cycle times per line or machine. A product that work
-// orders, counts or intervals refer to is archived, never deleted.
+// orders, counts or intervals refer to is archived, never deleted. Ideal cycle times apply to all history: changing
+// one invalidates the KPI rollups of the machines it reaches, where they made that product.
 import type {
   TIdealCycleTimes,
   TIdealCycleTimesPut,
@@ -9,6 +10,7 @@ import type {
   TProductUpdate,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { idealCycleTimeChange, invalidateRollups } from '@takt/kpi-sql';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
 import { assertVersion } from '../http/precondition.ts';
@@ -146,6 +148,8 @@ export async function replaceIdealCycleTimes(
     await repo.replaceIdealCycleTimes(tx, productId, items);
     const updated = await repo.updateProduct(tx, product, {});
     const after = toIdealCycleTimes(productId, await repo.listIdealCycleTimes(tx, productId));
+    const change = idealCycleTimeChange(productId, before.items, after.items);
+    if (change !== null) await invalidateRollups({ prisma: tx, changes: [change] });
     await recordAudit(tx, {
       actor: userActor(context.auth),
       action: 'product.ideal-cycle-times-replaced',

@@ -1,7 +1,9 @@
 // Sites (ISA-95 site): a globally unique code, an IANA time zone for its shifts, one enterprise.
-// Renaming a site's code rewrites the path of every machine below it in the same transaction.
+// Renaming a site's code rewrites the path of every machine below it in the same transaction; changing its time
+// zone moves every shift of its history, so it invalidates the KPI rollups of its machines.
 import type { TSite, TSiteCreate, TSiteListQuery, TSiteUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
 import {
   blocker,
@@ -62,7 +64,9 @@ export const siteResource: PlantResource<repo.SiteRow, TSite, TSiteCreate, TSite
   },
   async update(tx, current, input) {
     if (input.code !== undefined && input.code !== current.code) await assertCodeFree(tx, input.code);
-    return repo.updateSite(tx, current, input);
+    const row = await repo.updateSite(tx, current, input);
+    if (row.timeZone !== current.timeZone) await invalidateRollups({ prisma: tx, changes: [{ siteIds: [row.id] }] });
+    return row;
   },
   afterUpdate: async (tx, before, after) =>
     before.code === after.code ? [] : recomputePathsBelow(tx, { siteId: after.id }),
