@@ -1,5 +1,7 @@
 // Writes 30 days of simulated history for one line (history.plan.ts): its work orders with their
-// transitions, its planned maintenance, and every machine's state intervals and production counts.
+// transitions, its planned maintenance, and every machine's state intervals and production counts. Count
+// rows are tagged with their order, and each order's good_count / scrap_count snapshot is what the API
+// answers for those rows (orderTotals).
 //
 // One transaction per line (holding the seed lock, see seed-lock.ts), so that an interrupted seed leaves
 // a line either complete or untouched and the next run simply fills it in. Intervals and counts are the
@@ -134,28 +136,51 @@ function targetQuantity(order: PlannedOrder, goodCount: number, idealCycleTimeSe
   return Math.ceil(Math.max(goodCount * 1.25, plannedUnits) / 100) * 100;
 }
 
+type SimulatedMachine = { machine: SeededMachine; history: MachineHistory };
+
+/**
+ * The good and scrap count of each planned order by the API's rule (apps/api work-order.service.ts), for the
+ * count rows tagged with the order: good from the output machine (the most downstream one that counted for the
+ * order), scrap from every machine of the line (a part rejected anywhere is scrap of the order).
+ */
+function orderTotals(
+  plan: LinePlan,
+  machinesInFlowOrder: readonly SimulatedMachine[],
+): { goodCount: number; scrapCount: number }[] {
+  const countsByOrderPerMachine = machinesInFlowOrder.map(({ history }) => {
+    const byOrder = new Map<number, { goodCount: number; rejectCount: number }>();
+    for (const count of history.counts) {
+      const sum = byOrder.get(count.orderIndex) ?? { goodCount: 0, rejectCount: 0 };
+      sum.goodCount += count.goodCount;
+      sum.rejectCount += count.rejectCount;
+      byOrder.set(count.orderIndex, sum);
+    }
+    return byOrder;
+  });
+  return plan.orders.map((order) => {
+    const counted = countsByOrderPerMachine.flatMap((byOrder) => byOrder.get(order.index) ?? []);
+    return {
+      goodCount: counted.at(-1)?.goodCount ?? 0,
+      scrapCount: counted.reduce((sum, machine) => sum + machine.rejectCount, 0),
+    };
+  });
+}
+
 function workOrderRows(
   line: SeededLine,
   plan: LinePlan,
-  lastMachine: MachineHistory,
-  lastMachineSpec: SeededMachine,
+  machinesInFlowOrder: readonly SimulatedMachine[],
   productIdByCode: ReadonlyMap<string, string>,
   supervisorId: string | null,
 ) {
   const random = createRandom(`${line.path}/work-orders`);
-  // A line's output is what its last machine counts.
-  const totals = plan.orders.map(() => ({ goodCount: 0, scrapCount: 0 }));
-  for (const count of lastMachine.counts) {
-    const total = totals[count.orderIndex];
-    if (total === undefined) continue;
-    total.goodCount += count.goodCount;
-    total.scrapCount += count.rejectCount;
-  }
+  const totals = orderTotals(plan, machinesInFlowOrder);
+  const lastMachine = machinesInFlowOrder.at(-1)?.machine;
   const orders = plan.orders.map((order) => {
     const total = totals[order.index] ?? { goodCount: 0, scrapCount: 0 };
     const createdMs = order.startMs - Math.round(random.between(48, 144)) * HOUR_MS;
     const releasedMs = order.startMs - Math.round(random.between(8, 36)) * HOUR_MS;
-    const idealCycleTimeSec = lastMachineSpec.idealCycleTimeSecByProduct.get(order.productCode) ?? 1;
+    const idealCycleTimeSec = lastMachine?.idealCycleTimeSecByProduct.get(order.productCode) ?? 1;
     const transitions: { fromStatus: WorkOrderStatus | null; toStatus: WorkOrderStatus; atMs: number }[] = [
       { fromStatus: null, toStatus: WorkOrderStatus.DRAFT, atMs: createdMs },
       { fromStatus: WorkOrderStatus.DRAFT, toStatus: WorkOrderStatus.RELEASED, atMs: releasedMs },
@@ -235,11 +260,8 @@ export async function seedLineHistory(options: SeedLineHistoryOptions): Promise<
     };
   });
 
-  const last = histories.at(-1);
-  if (last === undefined) throw new Error(`Line ${line.path} has no machines`);
-  const workOrders = isFreshLine
-    ? workOrderRows(line, plan, last.history, last.machine, productIdByCode, supervisorId)
-    : [];
+  if (histories.length === 0) throw new Error(`Line ${line.path} has no machines`);
+  const workOrders = isFreshLine ? workOrderRows(line, plan, histories, productIdByCode, supervisorId) : [];
   const workOrderIdByIndex = new Map(workOrders.map((wo, index) => [index, wo.id]));
   const productIdByIndex = plan.orders.map((o) => lookup(productIdByCode, o.productCode, 'product'));
   const reasonId = (code: string | null): string | null =>

@@ -2,6 +2,9 @@
 // well-formed, and that a second run changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
+// The API's own reading of an order's output, so that the seed's stored figures are checked against it.
+import { totalCounts } from '../../apps/api/src/work-orders/work-order-progress.ts';
+import { readOutputs } from '../../apps/api/src/work-orders/work-order.repository.ts';
 import { DEMO_USERS, seedDemoPlant, type SeedDemoPlantSummary } from './index.ts';
 
 const NOW = new Date('2026-04-15T10:17:23.456Z');
@@ -187,6 +190,37 @@ describe('seedDemoPlant', () => {
       expect(order.transitions.at(-1)?.toStatus).toBe(order.status);
     }
     for (const order of running) expect(order.goodCount).toBeLessThan(order.targetQuantity);
+  });
+
+  it('stores on each order the counts the API answers: good of the output machine, scrap of the whole line', async () => {
+    const orders = await db.prisma.workOrder.findMany({
+      where: { status: { in: ['IN_PROGRESS', 'COMPLETED'] } },
+      select: { id: true, number: true, goodCount: true, scrapCount: true },
+    });
+    const outputs = await readOutputs(
+      db.prisma,
+      orders.map((o) => o.id),
+      NOW,
+    );
+    const mismatches = orders.flatMap((order) => {
+      const output = outputs.get(order.id);
+      const answered = output === undefined ? null : totalCounts(output.counted, output.adjustment);
+      const stored = { goodCount: order.goodCount, scrapCount: order.scrapCount };
+      return JSON.stringify(answered) === JSON.stringify(stored)
+        ? []
+        : [`${order.number}: stored ${JSON.stringify(stored)}, API ${JSON.stringify(answered)}`];
+    });
+    expect(mismatches).toEqual([]);
+    expect([...outputs.values()].every((o) => o.counted.source === 'work-order-tag')).toBe(true);
+    // Upstream machines reject parts too: the line's scrap is more than its last machine's.
+    const lastMachineRejects = await db.prisma.$queryRaw<{ reject: bigint }[]>`
+      SELECT COALESCE(SUM(pc.reject_count), 0)::bigint AS reject
+        FROM production_count pc
+        JOIN work_order w ON w.id = pc.work_order_id
+       WHERE pc.machine_id = (SELECT m.id FROM machine m WHERE m.line_id = w.line_id
+                               ORDER BY m.sequence DESC, m.code DESC LIMIT 1)`;
+    const storedScrap = orders.reduce((sum, o) => sum + o.scrapCount, 0);
+    expect(storedScrap).toBeGreaterThan(Number(lastMachineRejects[0]?.reject ?? 0));
   });
 
   it('rolls the history up to the present hour, so that the first dashboard reads rollups', async () => {

@@ -1,6 +1,7 @@
 // Work orders (DESIGN.md "Work orders"): the lifecycle DRAFT → RELEASED → IN_PROGRESS ⇄ PAUSED → COMPLETED
-// (CANCELLED from any open state), dispatch to a line, counts from the machine counters plus audited manual
-// adjustments, and the progress figures (good vs target, run rate, projected finish) the read endpoints answer.
+// (CANCELLED from any open state), dispatch to a line, counts from the machine counters plus manual adjustments
+// (recorded one by one, and audited), and the progress figures (good vs target, run rate, projected finish) the
+// read endpoints answer.
 import { z } from 'zod';
 import { ZListQuery } from './list.contract.ts';
 
@@ -182,6 +183,35 @@ export const ZWorkOrderAdjustmentRequest = z
   })
   .meta({ examples: [{ goodDelta: -5, scrapDelta: 5, reason: 'Final inspection: 5 housings with cracks' }] });
 export type TWorkOrderAdjustmentRequest = z.infer<typeof ZWorkOrderAdjustmentRequest>;
+
+/** One manual adjustment of an order's counts, as recorded (the sums are the production figures' adjustments). */
+export const ZWorkOrderAdjustment = z
+  .object({
+    id: z.string().meta({ description: 'Sequence number (a 64-bit integer as a string).' }),
+    goodDelta: z.number().int(),
+    scrapDelta: z.number().int(),
+    reason: z.string(),
+    at: ZTimestamp,
+    actorId: z.uuid().nullable(),
+    actorLabel: z.string().nullable().meta({ description: 'Username of the actor, when known.' }),
+  })
+  .meta({
+    examples: [
+      {
+        id: '3',
+        goodDelta: -5,
+        scrapDelta: 5,
+        reason: 'Final inspection: 5 housings with cracks',
+        at: '2026-11-25T11:40:00.000Z',
+        actorId: '0b9d6c52-8f5e-4d7b-9a36-2f1c3e4d5a6b',
+        actorLabel: 'supervisor',
+      },
+    ],
+  });
+export type TWorkOrderAdjustment = z.infer<typeof ZWorkOrderAdjustment>;
+
+export const ZWorkOrderAdjustmentList = z.object({ items: z.array(ZWorkOrderAdjustment) });
+export type TWorkOrderAdjustmentList = z.infer<typeof ZWorkOrderAdjustmentList>;
 
 export const ZWorkOrderListQuery = ZListQuery.extend({
   status: z

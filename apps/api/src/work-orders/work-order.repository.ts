@@ -1,7 +1,10 @@
 // Data access of work orders: the only work-order module that talks to Prisma. Writes lock the order row
 // (and, when an order is to occupy a line, the line row) with SELECT … FOR UPDATE, so that concurrent
 // transitions queue instead of racing; updates are guarded by the row's version. The output of a page of
-// orders (counted + adjustments) is one SQL query (the rules are described in work-order.service.ts).
+// orders (counted + the work_order_adjustment ledger) is one SQL query (the rules are described in
+// work-order.service.ts). The database backs the line lock up with the unique index
+// work_order_one_running_per_line (one IN_PROGRESS or PAUSED order per line); should a write ever hit it,
+// it answers the same 409 as the service's own check.
 import { Prisma, type PrismaClient } from '@takt/db';
 import type { TWorkOrderStatus } from '@takt/contracts';
 import { AppError } from '../http/app-error.ts';
@@ -23,11 +26,28 @@ export async function inTransaction<T>(prisma: PrismaClient, work: (tx: Db) => P
   }
 }
 
+/** The partial unique index (migration work_order_adjustments) behind "a line runs one order at a time". */
+const ONE_RUNNING_PER_LINE_INDEX = 'work_order_one_running_per_line';
+
+/** The index a unique violation hit, as the pg driver adapter reports it (P2002 meta). */
+function violatedIndex(error: Prisma.PrismaClientKnownRequestError): string | undefined {
+  const meta = error.meta as { driverAdapterError?: { cause?: { constraint?: { index?: unknown } } } } | undefined;
+  const index = meta?.driverAdapterError?.cause?.constraint?.index;
+  return typeof index === 'string' ? index : undefined;
+}
+
 /** Prisma errors a race past our own checks can cause become 409/412 instead of 500. */
 function translateWriteError(error: unknown): unknown {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return error;
   switch (error.code) {
     case 'P2002':
+      if (violatedIndex(error) === ONE_RUNNING_PER_LINE_INDEX) {
+        return new AppError('CONFLICT', 'Line is busy', {
+          detail:
+            'The line already runs another work order (IN_PROGRESS or PAUSED); a line runs one order at a time: ' +
+            'complete or cancel that one first.',
+        });
+      }
       return new AppError('CONFLICT', 'Number already in use', {
         detail: 'Another work order already has this number.',
         errors: [{ path: 'body.number', message: 'Already in use' }],
@@ -132,6 +152,23 @@ export function listTransitions(db: Db, workOrderId: string) {
   });
 }
 
+// ---------------------------------------------------------------- adjustments
+
+export function insertAdjustment(
+  tx: Db,
+  data: { workOrderId: string; goodDelta: number; scrapDelta: number; reason: string; actorId: string; at: Date },
+) {
+  return tx.workOrderAdjustment.create({ data });
+}
+
+export function listAdjustments(db: Db, workOrderId: string) {
+  return db.workOrderAdjustment.findMany({
+    where: { workOrderId },
+    include: { actor: { select: { username: true } } },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+  });
+}
+
 // ---------------------------------------------------------------- products and lines
 
 export const findProduct = (db: Db, id: string) =>
@@ -176,18 +213,13 @@ type OutputRow = {
   adjustment_scrap: bigint;
 };
 
-/** The audit entity type of work orders, and the action of the entries that make up the adjustment ledger. */
-export const AUDIT_ENTITY_TYPE = 'work-order';
-export const ADJUSTED_ACTION = 'work-order.adjusted';
-
 export type WorkOrderOutput = { counted: CountedOutput; adjustment: CountAdjustment };
 
 /**
  * The output of each order in `ids` at `now`. Counted: run windows from the transition history (each
  * IN_PROGRESS until the next transition, or `now`), then either the count rows tagged with the order or the
  * untagged rows of its line inside those windows; good from the most downstream machine, rejects from all.
- * Adjustments: the sums of the deltas of the order's `work-order.adjusted` audit entries (the audit log is
- * append-only, enforced by a trigger, so it is the ledger of adjustments; see work-order.service.ts).
+ * Adjustments: the sums of the order's rows in work_order_adjustment.
  */
 export async function readOutputs(db: Db, ids: string[], now: Date): Promise<Map<string, WorkOrderOutput>> {
   if (ids.length === 0) return new Map();
@@ -249,13 +281,10 @@ export async function readOutputs(db: Db, ids: string[], now: Date): Promise<Map
         ORDER BY wo.id, m.sequence DESC, m.code DESC)
     ),
     adjustments AS (
-      SELECT a.entity_id AS work_order_id,
-             SUM(COALESCE((a.after ->> 'goodDelta')::int, 0)) AS good,
-             SUM(COALESCE((a.after ->> 'scrapDelta')::int, 0)) AS scrap
-        FROM audit_log a
-       WHERE a.entity_type = ${AUDIT_ENTITY_TYPE} AND a.action = ${ADJUSTED_ACTION}
-         AND a.entity_id = ANY(${ids}::text[])
-       GROUP BY a.entity_id
+      SELECT a.work_order_id, SUM(a.good_delta) AS good, SUM(a.scrap_delta) AS scrap
+        FROM work_order_adjustment a
+       WHERE a.work_order_id = ANY(${ids}::uuid[])
+       GROUP BY a.work_order_id
     )
     SELECT wo.id::text AS work_order_id,
            COALESCE(r.run_sec, 0)::float8 AS run_sec,
@@ -272,7 +301,7 @@ export async function readOutputs(db: Db, ids: string[], now: Date): Promise<Map
       LEFT JOIN counted out_counts ON out_counts.work_order_id = wo.id AND out_counts.machine_id = om.machine_id
       LEFT JOIN (SELECT work_order_id, SUM(reject) AS reject FROM counted GROUP BY work_order_id) all_counts
         ON all_counts.work_order_id = wo.id
-      LEFT JOIN adjustments adj ON adj.work_order_id = wo.id::text`;
+      LEFT JOIN adjustments adj ON adj.work_order_id = wo.id`;
   return new Map(
     rows.map((row) => [
       row.work_order_id,

@@ -1,10 +1,11 @@
-// /work-orders: planning (list, read, create, edit, delete), the lifecycle transitions, dispatch and count
-// adjustments. Reads for VIEWER, writes for SUPERVISOR; every write honours If-Match and answers the order
-// with its version as ETag.
+// /work-orders: planning (list, read, create, edit, delete), the lifecycle transitions and their history,
+// dispatch, and count adjustments and their list. Reads for VIEWER, writes for SUPERVISOR; every write honours
+// If-Match and answers the order with its version as ETag.
 import {
   listOf,
   ZUuidParams,
   ZWorkOrder,
+  ZWorkOrderAdjustmentList,
   ZWorkOrderAdjustmentRequest,
   ZWorkOrderCreate,
   ZWorkOrderDispatchRequest,
@@ -26,6 +27,7 @@ import {
   deleteWorkOrder,
   dispatchWorkOrder,
   getWorkOrder,
+  listWorkOrderAdjustments,
   listWorkOrders,
   listWorkOrderTransitions,
   transitionWorkOrder,
@@ -123,6 +125,15 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       tags: TAGS,
       schemas: { params: ZUuidParams, response: ZWorkOrderTransitionList },
       handler: ({ params }) => listWorkOrderTransitions({ prisma, id: params.id }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/work-orders/:id/adjustments',
+      access: 'VIEWER',
+      summary: 'The manual count adjustments of a work order (deltas, reason, who, when), oldest first.',
+      tags: TAGS,
+      schemas: { params: ZUuidParams, response: ZWorkOrderAdjustmentList },
+      handler: ({ params }) => listWorkOrderAdjustments({ prisma, id: params.id }),
     }),
     defineRoute({
       method: 'patch',

@@ -6,7 +6,9 @@
 //
 // One running order per line: an order holds its line while IN_PROGRESS or PAUSED. Entering IN_PROGRESS
 // (start, resume) locks the line row (SELECT … FOR UPDATE) and refuses with 409 when another order holds
-// the line; the lock serialises concurrent starts, so the check cannot be raced.
+// the line; the lock serialises concurrent starts, so the check cannot be raced. The partial unique index
+// work_order_one_running_per_line is the database's backstop against any other writer; the repository turns
+// a violation of it into the same 409.
 //
 // How an order's output is counted (at read time, from production_count and the transition history):
 // - Run windows: from the transition history, each IN_PROGRESS stretch until the next transition (or now).
@@ -21,15 +23,16 @@
 //   code) among the tagged machines, or the line's last machine (not archived before the first start).
 //   Upstream machines' good parts are work in progress, not output. Scrap = the rejects of all the rows:
 //   a part rejected anywhere on the line is scrap of the order.
-// - Manual adjustments (POST …/adjustments) are signed deltas with a reason. Their ledger is the order's
-//   `work-order.adjusted` audit entries: the audit log is append-only (a trigger refuses UPDATE/DELETE) and
-//   holds who, when and why, and the schema has no signed column for them (work_order.good_count/scrap_count
-//   are CHECKed >= 0). The answered totals are counted + adjustments, never below 0.
+// - Manual adjustments (POST …/adjustments) are signed deltas with a reason, one work_order_adjustment row
+//   each (who, when, why; GET …/adjustments lists them). That table is the ledger the figures sum; the
+//   `work-order.adjusted` audit entry written in the same transaction records the change, as for every
+//   change, and is never read back as data. The answered totals are counted + adjustments, never below 0.
 // - work_order.good_count / scrap_count hold a snapshot of those totals, refreshed by every write of the
 //   order (so a completed order's row carries its final figures for SQL reports); reads compute live.
 import type {
   TWorkOrder,
   TWorkOrderAction,
+  TWorkOrderAdjustmentList,
   TWorkOrderAdjustmentRequest,
   TWorkOrderCreate,
   TWorkOrderListQuery,
@@ -52,6 +55,8 @@ import {
   TRANSITION_AUDIT_VERB,
 } from './work-order-state-machine.ts';
 import * as repo from './work-order.repository.ts';
+
+const AUDIT_ENTITY_TYPE = 'work-order';
 
 /** Who changes what, for the audit log and the transition history. */
 export type ChangeOptions = { prisma: PrismaClient; auth: AuthContext; requestId: string | null };
@@ -174,7 +179,7 @@ async function audit(
   await recordAudit(tx, {
     actor: userActor(options.auth),
     action,
-    entityType: repo.AUDIT_ENTITY_TYPE,
+    entityType: AUDIT_ENTITY_TYPE,
     entityId,
     before,
     after,
@@ -273,6 +278,26 @@ export async function listWorkOrderTransitions(options: {
       actorId: row.actorId,
       actorLabel: row.actor?.username ?? null,
       note: row.note,
+    })),
+  };
+}
+
+/** The manual adjustments of an order, oldest first. */
+export async function listWorkOrderAdjustments(options: {
+  prisma: PrismaClient;
+  id: string;
+}): Promise<TWorkOrderAdjustmentList> {
+  if ((await repo.findWorkOrder(options.prisma, options.id)) === null) throw notFound(options.id);
+  const rows = await repo.listAdjustments(options.prisma, options.id);
+  return {
+    items: rows.map((row) => ({
+      id: row.id.toString(),
+      goodDelta: row.goodDelta,
+      scrapDelta: row.scrapDelta,
+      reason: row.reason,
+      at: row.at.toISOString(),
+      actorId: row.actorId,
+      actorLabel: row.actor?.username ?? null,
     })),
   };
 }
@@ -454,7 +479,7 @@ export async function dispatchWorkOrder(options: TransitionOptions & { lineId: s
 
 // ---------------------------------------------------------------- adjustments
 
-/** Adds signed deltas to the good and scrap counts of an order that has run; the audit entry is the ledger. */
+/** Adds signed deltas to the good and scrap counts of an order that has run: one work_order_adjustment row. */
 export async function adjustWorkOrderCounts(
   options: ChangeOptions & { id: string; body: TWorkOrderAdjustmentRequest; expectedVersion: number | undefined },
 ): Promise<VersionedWorkOrder> {
@@ -482,21 +507,29 @@ export async function adjustWorkOrderCounts(
     if (errors.length > 0) {
       throw new AppError('BAD_REQUEST', 'Adjustment below zero', { detail: errors[0]?.message, errors });
     }
+    const adjustment = await repo.insertAdjustment(tx, {
+      workOrderId: current.id,
+      goodDelta: body.goodDelta,
+      scrapDelta: body.scrapDelta,
+      reason: body.reason,
+      actorId: options.auth.user.id,
+      at: now,
+    });
     const row = await repo.updateWorkOrder(tx, current, totalsOf(after));
     const figures = (output: repo.WorkOrderOutput) => ({
       ...totalsOf(output),
       adjustmentGoodCount: output.adjustment.goodCount,
       adjustmentScrapCount: output.adjustment.scrapCount,
     });
-    // goodDelta / scrapDelta of this entry are what readOutputs sums: the entry is the ledger line.
     await audit(
       tx,
       options,
-      repo.ADJUSTED_ACTION,
+      'work-order.adjusted',
       row.id,
       { ...figures(before), version: current.version },
       {
         ...figures(after),
+        adjustmentId: adjustment.id.toString(),
         goodDelta: body.goodDelta,
         scrapDelta: body.scrapDelta,
         reason: body.reason,

@@ -1,6 +1,7 @@
 // Work orders against a real PostgreSQL database and the real SSE stream: the lifecycle and every refused
-// transition, one running order per line (also under concurrent starts), If-Match, validation, the audit
-// trail, counts and progress from production_count rows, manual adjustments, list filters and pages.
+// transition, one running order per line (also under concurrent starts, and its unique-index backstop),
+// If-Match, validation, the audit trail, counts and progress from production_count rows, manual adjustments
+// and their ledger, list filters and pages.
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -379,6 +380,69 @@ describe('one running order per line', () => {
     }
   });
 
+  it('is backed by a unique index: a second IN_PROGRESS or PAUSED order on a line is refused in SQL too', async () => {
+    const line = await newLine();
+    const other = await newLine();
+    const running = await createOrder();
+    await actOk(running.id, 'release');
+    await actOk(running.id, 'dispatch', { lineId: line.id });
+    await actOk(running.id, 'start');
+    const insert = (status: TWorkOrderStatus, lineId = line.id) => t.db.prisma.$executeRaw`
+      INSERT INTO work_order (id, number, product_id, line_id, status, target_quantity, updated_at)
+      VALUES (${randomUUID()}::uuid, ${nextNumber('SQL')}, ${productId}::uuid, ${lineId}::uuid,
+              ${status}::"WorkOrderStatus", 10, now())`;
+    await expect(insert('IN_PROGRESS')).rejects.toThrow(/work_order_one_running_per_line/);
+    await expect(insert('PAUSED')).rejects.toThrow(/work_order_one_running_per_line/);
+    for (const status of ['RELEASED', 'COMPLETED', 'CANCELLED'] as const) expect(await insert(status)).toBe(1);
+    expect(await insert('PAUSED', other.id)).toBe(1);
+    await actOk(running.id, 'complete');
+    expect(await insert('IN_PROGRESS')).toBe(1);
+  });
+
+  it('answers the same 409 when the index refuses a start that a writer past the line lock raced', async () => {
+    const line = await newLine();
+    const [order, rogue] = [await createOrder(), await createOrder()];
+    for (const { id } of [order, rogue]) {
+      await actOk(id, 'release');
+      await actOk(id, 'dispatch', { lineId: line.id });
+    }
+    // A writer that ignores the line lock sets the other order running and has not committed yet: the start
+    // passes the service's check (it cannot see that change), then waits at the index until the writer commits.
+    // (An INSERT would not do: its foreign key locks the line row, which the start waits for before its check.)
+    let commit = () => {};
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    let updated = () => {};
+    const isUpdated = new Promise<void>((resolve) => (updated = resolve));
+    const writer = t.db.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`UPDATE work_order SET status = 'IN_PROGRESS' WHERE id = ${rogue.id}::uuid`;
+        updated();
+        await gate;
+      },
+      { timeout: 20_000 },
+    );
+    await isUpdated;
+    const start = act(order.id, 'start');
+    let isStartWaiting = false;
+    for (const deadline = Date.now() + 10_000; !isStartWaiting && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const [waiting] = await t.db.prisma.$queryRaw<{ count: bigint }[]>`
+        SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      isStartWaiting = Number(waiting?.count) > 0;
+    }
+    commit();
+    await writer;
+    const res = await start;
+    expect(isStartWaiting).toBe(true);
+    expect(res.status).toBe(409);
+    expect(res.type).toBe('application/problem+json');
+    // The repository's wording (the service's own check names the line and the order it found).
+    expect(res.body).toMatchObject({ title: 'Line is busy' });
+    expect(res.body.detail).toMatch(/^The line already runs another work order/);
+    const after = await viewer.call('get', `/work-orders/${order.id}`);
+    expect(after.body).toMatchObject({ status: 'RELEASED', version: order.version + 2 });
+  });
+
   it('serialises concurrent transitions of one order: one wins, the other is refused', async () => {
     const order = await orderIn('IN_PROGRESS');
     const results = await Promise.all([act(order.id, 'pause'), act(order.id, 'pause')]);
@@ -689,6 +753,44 @@ describe('counts and progress', () => {
         reason: 'Final inspection: 5 cracked housings',
       },
     });
+
+    // The ledger is work_order_adjustment: one row per accepted adjustment (none for the refused ones), listed
+    // for viewers, each referenced by its audit entry.
+    const ledger = await viewer.call('get', `/work-orders/${order.id}/adjustments`);
+    expect(ledger.status).toBe(200);
+    expect(ledger.body.items).toEqual([
+      expect.objectContaining({
+        goodDelta: -5,
+        scrapDelta: 5,
+        reason: 'Final inspection: 5 cracked housings',
+        actorLabel: 'sam',
+      }),
+      expect.objectContaining({ goodDelta: 3, scrapDelta: 0, reason: 'Found a box', actorLabel: 'sam' }),
+    ]);
+    expect(entries.map((e) => e.after?.adjustmentId)).toEqual(ledger.body.items.map((i: { id: string }) => i.id));
+    expect((await viewer.call('get', `/work-orders/${randomUUID()}/adjustments`)).status).toBe(404);
+    // The audit log records changes and is never read back as data: an entry alone changes no figure.
+    await t.db.prisma.auditLog.create({
+      data: {
+        actorLabel: 'system',
+        action: 'work-order.adjusted',
+        entityType: 'work-order',
+        entityId: order.id,
+        after: { goodDelta: 1000, scrapDelta: 1000, reason: 'forged' },
+      },
+    });
+    expect((await viewer.call('get', `/work-orders/${order.id}`)).body.production).toMatchObject({
+      goodCount: 38,
+      scrapCount: 7,
+      adjustmentGoodCount: -2,
+      adjustmentScrapCount: 5,
+    });
+    // An adjustment that changes nothing is refused by the table too.
+    await expect(
+      t.db.prisma.workOrderAdjustment.create({
+        data: { workOrderId: order.id, goodDelta: 0, scrapDelta: 0, reason: 'nothing' },
+      }),
+    ).rejects.toThrow(/work_order_adjustment_non_zero/);
 
     const cancelled = await orderIn('CANCELLED');
     const late = await supervisor.call('post', `/work-orders/${cancelled.id}/adjustments`, {
