@@ -17,7 +17,7 @@ export const appPages = {
   overview: { path: '/', label: 'Overview', minRole: 'VIEWER', group: 'production' },
   oee: { path: '/oee', label: 'OEE', minRole: 'VIEWER', group: 'production' },
   downtime: { path: '/downtime', label: 'Downtime', minRole: 'VIEWER', group: 'production' },
-  workOrders: { path: '/work-orders', label: 'Work orders', minRole: 'SUPERVISOR', group: 'production' },
+  workOrders: { path: '/work-orders', label: 'Work orders', minRole: 'VIEWER', group: 'production' },
   plant: { path: '/admin/plant', label: 'Plant configuration', minRole: 'ADMIN', group: 'administration' },
   dataSources: { path: '/admin/data-sources', label: 'Data sources', minRole: 'ADMIN', group: 'administration' },
   users: { path: '/admin/users', label: 'Users', minRole: 'ADMIN', group: 'administration' },

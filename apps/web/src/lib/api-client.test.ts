@@ -111,6 +111,36 @@ describe('createApiClient', () => {
     expect(new Headers(fetchFn.mock.calls[0]?.[1]?.headers).has(CSRF_HEADER)).toBe(false);
   });
 
+  it('sends If-Match with the displayed version as a strong ETag, only when asked to', async () => {
+    const fetchFn = vi.fn<typeof fetch>().mockImplementation(async () => jsonResponse(200, sessionBody));
+    const client = createApiClient({ baseUrl: '/api/v1', fetchFn });
+    await client.post('/work-orders/1/start', {}, ZSessionResponse, { ifMatchVersion: 7 });
+    await client.post('/work-orders/1/start', {}, ZSessionResponse);
+    await client.delete('/work-orders/1', undefined, { ifMatchVersion: 0 });
+    const ifMatchOf = (call: number) => new Headers(fetchFn.mock.calls[call]?.[1]?.headers).get('if-match');
+    expect(ifMatchOf(0)).toBe('"7"');
+    expect(ifMatchOf(1)).toBeNull();
+    expect(ifMatchOf(2)).toBe('"0"');
+  });
+
+  it('hands a 412 of a stale If-Match to the caller as an ApiError', async () => {
+    const problem = {
+      type: 'https://takt.dev/problems/precondition-failed',
+      title: 'Changed by someone else',
+      status: 412,
+      detail: 'The work order is at version 5, not 4: reload it and apply your change again.',
+    };
+    const client = createApiClient({
+      baseUrl: '/api/v1',
+      fetchFn: async () => jsonResponse(412, problem, PROBLEM_JSON),
+    });
+    const error = await client
+      .post('/work-orders/1/pause', {}, ZSessionResponse, { ifMatchVersion: 4 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 412, title: 'Changed by someone else' });
+  });
+
   it('resolves a 204 to undefined', async () => {
     const client = createApiClient({ baseUrl: '/api/v1', fetchFn: async () => new Response(null, { status: 204 }) });
     await expect(client.post('/auth/logout')).resolves.toBeUndefined();

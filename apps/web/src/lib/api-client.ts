@@ -1,4 +1,5 @@
 // The one way the SPA talks to the Takt API: JSON in and out, the CSRF double-submit header on every write,
+// If-Match with the displayed version on writes that ask for it,
 // responses checked against the zod contract, and every failure turned into a typed ApiError built from the
 // API's RFC 9457 problem+json (or from whatever a proxy in between answered instead).
 import { CSRF_COOKIE, CSRF_HEADER, ZProblem, type TFieldError, type TProblem } from '@takt/contracts';
@@ -101,6 +102,11 @@ export type TRequestOptions = {
   signal?: AbortSignal | undefined;
   /** Non-2xx statuses whose body is still a regular response, e.g. 503 from GET /health when degraded. */
   okStatuses?: readonly number[];
+  /**
+   * The version of the resource as displayed, sent as `If-Match: "<version>"` (the API's ETag), so that a write
+   * to something changed in the meantime fails with 412 instead of overwriting the other change.
+   */
+  ifMatchVersion?: number | undefined;
 };
 
 export type TApiClientOptions = {
@@ -126,6 +132,7 @@ export function createApiClient({ baseUrl, fetchFn = (...args) => fetch(...args)
       const csrfToken = getCsrfToken?.();
       if (csrfToken !== undefined) headers.set(CSRF_HEADER, csrfToken);
     }
+    if (options.ifMatchVersion !== undefined) headers.set('if-match', `"${options.ifMatchVersion}"`);
 
     let response: Response;
     try {

@@ -1,20 +1,21 @@
-// /work-orders — release and dispatch of production orders (SUPERVISOR and up).
-import { EmptyState } from '../../components/ui/empty-state.tsx';
+// /work-orders — release and dispatch of production orders and their progress against plan. Everyone reads;
+// supervisors and admins create, release, dispatch, start, pause, complete, cancel and adjust counts.
+import { hasRole } from '@takt/contracts';
 import { PageHeader } from '../../components/ui/page-header.tsx';
+import { useMe } from '../../features/auth/api/get-me.ts';
+import { NewWorkOrderButton, WorkOrdersView } from '../../features/work-orders/components/work-orders-view.tsx';
 
 export function WorkOrdersRoute() {
+  const me = useMe();
+  const canWrite = me.data ? hasRole(me.data.role, 'SUPERVISOR') : false;
   return (
     <>
       <PageHeader
         title="Work orders"
-        description="Release orders, dispatch them to a line and follow their progress against plan."
+        description="What each line runs, how far it is against target and when it will finish; release and dispatch what comes next."
+        actions={canWrite ? <NewWorkOrderButton /> : undefined}
       />
-      <EmptyState icon="clipboard" title="No dispatch board yet">
-        <p>
-          Releasing orders, dispatching them to a line and following their good and scrap counts against plan arrive
-          with the work-order module.
-        </p>
-      </EmptyState>
+      {me.data ? <WorkOrdersView role={me.data.role} /> : null}
     </>
   );
 }

@@ -1,4 +1,5 @@
-// The role → navigation rule of the brief: VIEWER reads, SUPERVISOR adds work orders, ADMIN adds the admin pages.
+// The role → navigation rule of the brief: VIEWER reads the production pages (work orders read-only), ADMIN adds
+// the admin pages.
 import { ROLES, hasRole } from '@takt/contracts';
 import { describe, expect, it } from 'vitest';
 import { appPages } from '../../config/paths.ts';
@@ -7,12 +8,12 @@ import { getNavigationItems, getNavigationSections } from './navigation-items.ts
 const labels = (role: (typeof ROLES)[number]) => getNavigationItems(role).map((item) => item.label);
 
 describe('getNavigationItems', () => {
-  it('gives a viewer the read-only production pages', () => {
-    expect(labels('VIEWER')).toEqual(['Overview', 'OEE', 'Downtime']);
+  it('gives a viewer the production pages, work orders included (read-only there)', () => {
+    expect(labels('VIEWER')).toEqual(['Overview', 'OEE', 'Downtime', 'Work orders']);
   });
 
-  it('adds work orders for a supervisor', () => {
-    expect(labels('SUPERVISOR')).toEqual(['Overview', 'OEE', 'Downtime', 'Work orders']);
+  it('gives a supervisor the same pages as a viewer (the difference is what they may change)', () => {
+    expect(labels('SUPERVISOR')).toEqual(labels('VIEWER'));
   });
 
   it('adds the administration pages for an admin', () => {

@@ -1,0 +1,22 @@
+// GET /products/:id/ideal-cycle-times: where a product has an ideal cycle time (per line or per machine), which is
+// how the dispatch picker tells the lines set up for the product from the others.
+import { ZIdealCycleTimes, type TIdealCycleTimes } from '@takt/contracts';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client.ts';
+
+export const productCycleTimesQueryKey = (productId: string) => ['products', 'ideal-cycle-times', productId] as const;
+
+export function getProductCycleTimes(productId: string, signal?: AbortSignal): Promise<TIdealCycleTimes> {
+  return api.get(`/products/${encodeURIComponent(productId)}/ideal-cycle-times`, ZIdealCycleTimes, { signal });
+}
+
+export function useProductCycleTimes(productId: string | null) {
+  return useQuery({
+    ...queryOptions({
+      queryKey: productCycleTimesQueryKey(productId ?? ''),
+      queryFn: ({ signal }) => getProductCycleTimes(productId ?? '', signal),
+      staleTime: 300_000,
+    }),
+    enabled: productId !== null,
+  });
+}

@@ -1,0 +1,55 @@
+// A modal side panel over the right of the page (native <dialog>): Escape, the Close button and a click on the
+// backdrop close it, and focus stays inside while it is open. The order drawer and the create form use it.
+import { useEffect, useRef, type ReactNode } from 'react';
+
+export function SidePanel({
+  titleId,
+  title,
+  subtitle,
+  badge,
+  onClose,
+  children,
+}: {
+  titleId: string;
+  title: string;
+  subtitle?: ReactNode;
+  badge?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (dialog !== null && !dialog.open) dialog.showModal();
+  }, []);
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="wo-drawer"
+      aria-labelledby={titleId}
+      onClose={onClose}
+      onClick={(event) => {
+        // A click on the backdrop (the dialog element itself, outside its content) closes it.
+        if (event.target === dialogRef.current) dialogRef.current.close();
+      }}
+    >
+      <div className="wo-drawer-content">
+        <header className="wo-drawer-header">
+          <div>
+            <div className="wo-drawer-title-row">
+              <h2 id={titleId}>{title}</h2>
+              {badge}
+            </div>
+            {subtitle === undefined ? null : <p className="panel-muted">{subtitle}</p>}
+          </div>
+          <button className="button button-small" type="button" onClick={() => dialogRef.current?.close()}>
+            Close
+          </button>
+        </header>
+        {children}
+      </div>
+    </dialog>
+  );
+}
