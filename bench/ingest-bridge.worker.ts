@@ -1,12 +1,15 @@
 // Child process of `npm run bench -- ingest` (bench/ingest.bench.ts), so that its CPU and memory are measured
-// alone. Mode `bridge`: the Sparkplug B source feeding the @takt/ingest pipeline into PostgreSQL, each event's
-// publish→commit latency measured when the pipeline reports the commit. Mode `bare`: a subscriber that only
-// counts what the broker delivers (the physical limit the bridge is compared with).
-// Reports over IPC every 10 ms: committed (or received) so far, latency samples, CPU time and RSS.
+// alone. Mode `bridge`: the Sparkplug B source feeding the @takt/ingest pipeline into PostgreSQL with the bridge's
+// own batching and back-pressure settings (BRIDGE_INGEST_DEFAULTS), each event's publish→commit latency measured
+// when the pipeline reports the commit. Mode `bare`: a subscriber that only counts what the broker delivers (the
+// physical limit the bridge is compared with).
+// Reports over IPC every 10 ms: committed (or received) so far, latency samples, events pending in the pipeline,
+// CPU time and RSS.
 import { createPrismaClient } from '@takt/db';
 import { createIngestPipeline } from '@takt/ingest';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
+import { bridgeIngestLimits } from '../apps/bridge/src/bridge.ts';
 import { createSource } from '../apps/bridge/src/sources/source.factory.ts';
 import type { ConnectorSink } from '../apps/bridge/src/sources/source.ts';
 
@@ -18,6 +21,11 @@ export type WorkerReport = {
   received: number;
   /** Latencies (ms) of events committed since the previous report. */
   latenciesMs: number[];
+  /** Events received and not yet committed (bridge; 0 for bare), and the most so far. */
+  pending: number;
+  peakPending: number;
+  /** How often the pipeline told the source to stop reading. */
+  pauses: number;
   cpuUserMicros: number;
   cpuSystemMicros: number;
   rssBytes: number;
@@ -29,6 +37,11 @@ const send = (message: object) => process.send?.(message);
 let count = 0;
 let received = 0;
 let latencies: number[] = [];
+let pipelineStats: () => { pending: number; peakPending: number; pauses: number } = () => ({
+  pending: 0,
+  peakPending: 0,
+  pauses: 0,
+});
 
 const timer = setInterval(() => {
   const cpu = process.cpuUsage();
@@ -37,6 +50,7 @@ const timer = setInterval(() => {
     count,
     received,
     latenciesMs: latencies,
+    ...pipelineStats(),
     cpuUserMicros: cpu.user,
     cpuSystemMicros: cpu.system,
     rssBytes: process.memoryUsage().rss,
@@ -65,14 +79,15 @@ if (mode === 'bare') {
   const pipeline = createIngestPipeline({
     prisma,
     logger,
-    // Batches of up to 20,000 events, cut 20 ms after the first: latency at low rates, throughput at high ones.
-    maxBatchEvents: 20_000,
-    maxBatchDelayMs: 20,
-    maxPendingItems: 1_000_000,
+    ...bridgeIngestLimits(),
     offlineAfterMs: null,
     statusIntervalMs: null,
     pruneIntervalMs: null,
   });
+  pipelineStats = () => {
+    const { pending, peakPending, pauses } = pipeline.stats();
+    return { pending, peakPending, pauses };
+  };
   const measuring: ConnectorSink = {
     async submit(inputs, source) {
       // One event per DDATA here (one metric per message): events received = messages received.
@@ -85,8 +100,9 @@ if (mode === 'bare') {
       }
       return answer;
     },
-    reject: (rejections, source) => pipeline.reject(rejections, source),
+    reject: (rejections, source) => void pipeline.reject(rejections, source),
     setSourceStatus: (source, status) => pipeline.setSourceStatus(source, status),
+    waitForRoom: (extraItems) => pipeline.waitForRoom(extraItems),
   };
   const source = createSource({
     kind: 'MQTT_SPARKPLUG',

@@ -30,11 +30,40 @@ export type StartBridgeOptions = (
   /** BRIDGE_SPOOL_MAX_MB in bytes (default 256 MiB). */
   spoolMaxBytes?: number;
   logger?: Logger;
+  /** Default BRIDGE_INGEST_DEFAULTS.maxBatchEvents. */
   maxBatchEvents?: number;
+  /** Default BRIDGE_INGEST_DEFAULTS.maxBatchDelayMs. */
   maxBatchDelayMs?: number;
+  /**
+   * BRIDGE_MAX_PENDING_EVENTS: events received and not yet committed; at this bound the MQTT sources stop reading
+   * (QoS 1 messages wait at the broker) until half of them are written. Default 40,000.
+   */
+  maxPendingEvents?: number;
   /** How often the per-source counters are logged, default 60 s. */
   statsLogIntervalMs?: number;
 };
+
+/**
+ * How the bridge batches: large batches under load (one transaction per batch, the next one prepared while it
+ * commits), cut 20 ms after the oldest event otherwise, so that a quiet line's events are stored within tens of
+ * milliseconds. The ingest benchmark runs with these.
+ */
+export const BRIDGE_INGEST_DEFAULTS = { maxBatchEvents: 10_000, maxBatchDelayMs: 20, maxPendingEvents: 40_000 };
+
+/** The pipeline options of BRIDGE_INGEST_DEFAULTS and `maxPendingEvents`. */
+export function bridgeIngestLimits(
+  options: { maxBatchEvents?: number; maxBatchDelayMs?: number; maxPendingEvents?: number } = {},
+) {
+  const maxPendingEvents = options.maxPendingEvents ?? BRIDGE_INGEST_DEFAULTS.maxPendingEvents;
+  return {
+    maxBatchEvents: options.maxBatchEvents ?? BRIDGE_INGEST_DEFAULTS.maxBatchEvents,
+    maxBatchDelayMs: options.maxBatchDelayMs ?? BRIDGE_INGEST_DEFAULTS.maxBatchDelayMs,
+    pauseAtPendingItems: maxPendingEvents,
+    resumeAtPendingItems: Math.floor(maxPendingEvents / 2),
+    // Sources that cannot hold their peer off (OPC UA notifications) may overshoot the bound up to this.
+    maxPendingItems: 2 * maxPendingEvents,
+  };
+}
 
 export type BridgeStats = {
   ingest: IngestStats;
@@ -92,8 +121,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
       ? {}
       : { isWatchingUnheardMachines: options.isWatchingUnheardMachines }),
     ...(options.statusIntervalMs === undefined ? {} : { statusIntervalMs: options.statusIntervalMs }),
-    ...(options.maxBatchEvents === undefined ? {} : { maxBatchEvents: options.maxBatchEvents }),
-    ...(options.maxBatchDelayMs === undefined ? {} : { maxBatchDelayMs: options.maxBatchDelayMs }),
+    ...bridgeIngestLimits(options),
     // With a spool, batches PostgreSQL cannot take are handed back ("database unavailable") and spooled.
     ...(options.dataDir === undefined ? {} : { maxTransientAttempts: 3 }),
   });

@@ -19,6 +19,11 @@ export const ZBridgeEnv = z.object({
   TAKT_DATA_DIR: z.string().min(1).default('data'),
   /** Most unreplayed events kept on disk while PostgreSQL is unreachable, in MiB; beyond it new events are refused. */
   BRIDGE_SPOOL_MAX_MB: z.coerce.number().positive().max(1_048_576).default(256),
+  /**
+   * Events received and not yet committed; at this bound the MQTT sources stop reading (QoS 1 messages wait at the
+   * broker) until half of them are written. Bounds the bridge's memory when messages come faster than it commits.
+   */
+  BRIDGE_MAX_PENDING_EVENTS: z.coerce.number().int().min(100).max(10_000_000).default(40_000),
 });
 export type TBridgeEnv = z.infer<typeof ZBridgeEnv>;
 

@@ -24,6 +24,7 @@ const bridge = await startBridge({
   offlineAfterSec: env.BRIDGE_OFFLINE_AFTER_SEC,
   dataDir: env.TAKT_DATA_DIR,
   spoolMaxBytes: env.BRIDGE_SPOOL_MAX_MB * 2 ** 20,
+  maxPendingEvents: env.BRIDGE_MAX_PENDING_EVENTS,
   isWatchingUnheardMachines: env.BRIDGE_OFFLINE_UNHEARD,
   logger,
 });

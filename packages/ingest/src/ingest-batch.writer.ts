@@ -2,17 +2,22 @@
 // event): de-duplication keys, the timeline log, state intervals (recomputed where late events landed),
 // counter readings turned into deltas, 60 s production_count buckets, counter_state, dead letters, the
 // `takt_events` notification and the live-event outbox. Arrays are passed whole and expanded with unnest(), so a
-// batch of any size is a fixed handful of statements with a fixed number of bind parameters.
+// batch of any size is a fixed handful of statements with a fixed number of bind parameters; the writes that do
+// not depend on each other go as one statement (writeBatchRows). On the hot path columns travel as array literals
+// (sql-array.encoder.ts) and times as epoch milliseconds, turned into timestamptz exactly in SQL
+// (`timestamptz 'epoch' + ms * interval '1 millisecond'`), which spares a date string per value.
 //
 // Concurrency: every machine touched is locked with a transaction-scoped advisory lock (in id order, so that
 // two writers cannot deadlock), so the read-recompute-write of a machine's intervals and counters is atomic
 // across bridge processes and the API's HTTP ingest.
 import { TAKT_EVENTS_CHANNEL, type TMachineState, type TTaktEventsNotification } from '@takt/contracts';
-import { appendLiveEvents, type Prisma, type PrismaClient } from '@takt/db';
+import { appendLiveEvents, Prisma, type PrismaClient } from '@takt/db';
 import { refreshRollupsMany } from '@takt/kpi-sql';
 import { planCounterDeltas, type CounterReading } from './counter-delta.planner.ts';
 import { encodeDeadLetterPayload } from './dead-letter-payload.encoder.ts';
 import type { IngestSourceInfo } from './ingest-event.ts';
+import { lockMachineTimelines } from './machine-timeline.lock.ts';
+import { encodePlainArray, encodeTextArray } from './sql-array.encoder.ts';
 import { planTimeline, type IntervalSnapshot, type TimelineEvent } from './timeline.planner.ts';
 
 /** production_count bucket length (schema.prisma ProductionCount, default bucket_sec 60). */
@@ -134,25 +139,20 @@ async function deduplicate(tx: Prisma.TransactionClient, events: readonly Resolv
     else firstByKey.set(event.dedupKey, event.ticket);
   }
   if (firstByKey.size === 0) return duplicates;
-  const inserted = await tx.$queryRaw<{ event_key: string }[]>`
-    INSERT INTO ingest_event_key (event_key)
-    SELECT k FROM unnest(${[...firstByKey.keys()]}::text[]) AS k
-    ON CONFLICT (event_key) DO NOTHING
-    RETURNING event_key`;
-  const isNew = new Set(inserted.map((row) => row.event_key));
+  // The inserted keys come back only when some key was stored already (rare): the common answer is one number.
+  const [row] = await tx.$queryRaw<{ inserted: number; keys: string[] | null }[]>`
+    WITH ins AS (
+      INSERT INTO ingest_event_key (event_key)
+      SELECT k FROM unnest(${encodeTextArray([...firstByKey.keys()])}::text[]) AS k
+      ON CONFLICT (event_key) DO NOTHING
+      RETURNING event_key
+    ), n AS (SELECT count(*)::int AS inserted FROM ins)
+    SELECT n.inserted, CASE WHEN n.inserted < ${firstByKey.size} THEN (SELECT array_agg(event_key) FROM ins) END AS keys
+    FROM n`;
+  if (!row || row.inserted === firstByKey.size) return duplicates;
+  const isNew = new Set(row.keys ?? []);
   for (const [key, ticket] of firstByKey) if (!isNew.has(key)) duplicates.add(ticket);
   return duplicates;
-}
-
-async function lockMachines(tx: Prisma.TransactionClient, machineIds: readonly string[]): Promise<void> {
-  if (machineIds.length === 0) return;
-  const sorted = [...new Set(machineIds)].sort();
-  // The sorted subquery runs before the locks are taken, so every writer locks in the same order.
-  await tx.$queryRaw`
-    SELECT count(*)::int AS locked FROM (
-      SELECT pg_advisory_xact_lock(hashtextextended('takt-ingest:' || s.m, 0))
-      FROM (SELECT m FROM unnest(${sorted}::text[]) AS m ORDER BY m) s
-    ) l`;
 }
 
 function toSnapshot(row: IntervalRow): IntervalSnapshot {
@@ -263,115 +263,204 @@ async function planTimelines(tx: Prisma.TransactionClient, events: readonly Reso
   return outcome;
 }
 
+type CounterSeries = {
+  machineId: string;
+  kind: 'counter:good' | 'counter:reject';
+  counter: 'good' | 'reject';
+  minTsMs: number;
+  readings: CounterReading[];
+  /** The batch's latest reading (by time, the later arrival on a tie): the new counter_state. */
+  latest: { tsMs: number; value: number };
+};
+
+type CounterPlan = { adjustments: CountAdjustment[]; series: CounterSeries[] };
+
+type LoggedReadingRow = {
+  machine_id: string;
+  kind: string;
+  id: bigint;
+  ts_ms: number;
+  seq: bigint | null;
+  counter_value: bigint | null;
+  is_before: boolean;
+};
+
 /** Turns new counter readings into count adjustments (see counter-delta.planner.ts). */
-async function planCounters(
-  tx: Prisma.TransactionClient,
-  events: readonly ResolvedEvent[],
-): Promise<CountAdjustment[]> {
-  const readings = events.flatMap((event) =>
-    event.body.kind === 'counter'
-      ? [{ event, kind: `counter:${event.body.counter}`, value: event.body.value, counter: event.body.counter }]
-      : [],
-  );
-  if (readings.length === 0) return [];
-  const byKey = groupBy(readings, (r) => `${r.event.machineId}|${r.kind}`);
-  const keys = [...byKey.values()].map((list) => ({
-    machineId: list[0]?.event.machineId ?? '',
-    kind: list[0]?.kind ?? '',
-    minTs: iso(Math.min(...list.map((r) => r.event.tsMs))),
-  }));
-  const logged = await tx.$queryRaw<(LogRow & { is_before: boolean })[]>`
+async function planCounters(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<CounterPlan> {
+  // Per machine: its good and its reject series.
+  const seriesByMachine = new Map<string, [CounterSeries | null, CounterSeries | null]>();
+  const list: CounterSeries[] = [];
+  for (const event of events) {
+    const { body } = event;
+    if (body.kind !== 'counter') continue;
+    let pair = seriesByMachine.get(event.machineId);
+    if (!pair) {
+      pair = [null, null];
+      seriesByMachine.set(event.machineId, pair);
+    }
+    const slot = body.counter === 'good' ? 0 : 1;
+    let series = pair[slot];
+    if (!series) {
+      series = {
+        machineId: event.machineId,
+        kind: body.counter === 'good' ? 'counter:good' : 'counter:reject',
+        counter: body.counter,
+        minTsMs: event.tsMs,
+        readings: [],
+        latest: { tsMs: event.tsMs, value: body.value },
+      };
+      pair[slot] = series;
+      list.push(series);
+    }
+    if (event.tsMs < series.minTsMs) series.minTsMs = event.tsMs;
+    if (event.tsMs >= series.latest.tsMs) series.latest = { tsMs: event.tsMs, value: body.value };
+    series.readings.push({
+      tsMs: event.tsMs,
+      value: body.value,
+      seq: event.seq,
+      order: NEW_EVENT_ORDER_BASE + series.readings.length,
+    });
+  }
+  if (list.length === 0) return { adjustments: [], series: [] };
+  // Per series: the last logged reading before its earliest new one (found through max(ts) on the index, then
+  // ordered by seq and id among the few rows at that instant) and the logged readings from there on.
+  const logged = await tx.$queryRaw<LoggedReadingRow[]>`
     WITH k AS (
-      SELECT * FROM unnest(${keys.map((k) => k.machineId)}::uuid[], ${keys.map((k) => k.kind)}::text[],
-                           ${keys.map((k) => k.minTs)}::timestamptz[]) AS k(machine_id, kind, min_ts)
+      SELECT k.machine_id, k.kind, timestamptz 'epoch' + k.min_ms * interval '1 millisecond' AS min_ts
+      FROM unnest(${encodeTextArray(list.map((s) => s.machineId))}::uuid[],
+                  ${encodeTextArray(list.map((s) => s.kind))}::text[],
+                  ${encodePlainArray(list.map((s) => s.minTsMs))}::bigint[]) AS k(machine_id, kind, min_ms)
     )
-    SELECT e.id, e.machine_id::text AS machine_id, e.kind, e.ts, e.seq, e.counter_value, e.is_before
+    SELECT e.machine_id::text AS machine_id, e.kind, e.id, (extract(epoch FROM e.ts) * 1000)::float8 AS ts_ms,
+           e.seq, e.counter_value, e.is_before
     FROM k CROSS JOIN LATERAL (
-      (SELECT l.*, true AS is_before FROM ingest_timeline_event l
-        WHERE l.machine_id = k.machine_id AND l.kind = k.kind AND l.ts < k.min_ts
-        ORDER BY l.ts DESC, l.seq DESC NULLS LAST, l.id DESC LIMIT 1)
+      (SELECT l.id, l.machine_id, l.kind, l.ts, l.seq, l.counter_value, true AS is_before
+       FROM ingest_timeline_event l
+       WHERE l.machine_id = k.machine_id AND l.kind = k.kind
+         AND l.ts = (SELECT max(p.ts) FROM ingest_timeline_event p
+                     WHERE p.machine_id = k.machine_id AND p.kind = k.kind AND p.ts < k.min_ts)
+       ORDER BY l.seq DESC NULLS LAST, l.id DESC LIMIT 1)
       UNION ALL
-      (SELECT l.*, false AS is_before FROM ingest_timeline_event l
-        WHERE l.machine_id = k.machine_id AND l.kind = k.kind AND l.ts >= k.min_ts)
+      (SELECT l.id, l.machine_id, l.kind, l.ts, l.seq, l.counter_value, false AS is_before
+       FROM ingest_timeline_event l
+       WHERE l.machine_id = k.machine_id AND l.kind = k.kind AND l.ts >= k.min_ts)
     ) e`;
   const loggedByKey = groupBy(logged, (row) => `${row.machine_id}|${row.kind}`);
   const adjustments: CountAdjustment[] = [];
-  for (const [key, list] of byKey) {
-    const rows = loggedByKey.get(key) ?? [];
-    const toReading = (row: LogRow): CounterReading => ({
-      tsMs: row.ts.getTime(),
-      value: Number(row.counter_value ?? 0),
-      seq: row.seq === null ? null : Number(row.seq),
-      order: Number(row.id),
-    });
-    const beforeRow = rows.find((row) => row.is_before);
-    const contributions = planCounterDeltas(
-      beforeRow ? toReading(beforeRow) : null,
-      rows.filter((row) => !row.is_before).map(toReading),
-      list.map((r, index) => ({
-        tsMs: r.event.tsMs,
-        value: r.value,
-        seq: r.event.seq,
-        order: NEW_EVENT_ORDER_BASE + index,
-      })),
-    );
-    const first = list[0];
-    if (!first) continue;
-    for (const { tsMs, delta } of contributions) {
+  for (const series of list) {
+    let before: CounterReading | null = null;
+    const after: CounterReading[] = [];
+    for (const row of loggedByKey.get(`${series.machineId}|${series.kind}`) ?? []) {
+      const reading: CounterReading = {
+        tsMs: row.ts_ms,
+        value: Number(row.counter_value ?? 0),
+        seq: row.seq === null ? null : Number(row.seq),
+        order: Number(row.id),
+      };
+      if (row.is_before) before = reading;
+      else after.push(reading);
+    }
+    const isGood = series.counter === 'good';
+    for (const { tsMs, delta } of planCounterDeltas(before, after, series.readings)) {
       adjustments.push({
-        machineId: first.event.machineId,
+        machineId: series.machineId,
         tsMs,
-        good: first.counter === 'good' ? delta : 0,
-        reject: first.counter === 'reject' ? delta : 0,
+        good: isGood ? delta : 0,
+        reject: isGood ? 0 : delta,
       });
     }
   }
-  return adjustments;
+  return { adjustments, series: list };
 }
 
-async function insertTimelineLog(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<void> {
-  const rows = events.flatMap((event) => {
+/** The timeline log inserts of the batch's fresh events, as parts (`name AS (...)`) of the batch's write statement. */
+function timelineLogParts(events: readonly ResolvedEvent[]): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
+  // Counter readings, most of a busy batch, go as narrow rows: machines by index into the batch's few ids.
+  const machineIndex = new Map<string, number>();
+  const counterMachine: number[] = [];
+  const counterIsGood: boolean[] = [];
+  const counterTsMs: number[] = [];
+  const counterSeq: (number | null)[] = [];
+  const counterValue: number[] = [];
+  const changes: ResolvedEvent[] = [];
+  for (const event of events) {
     const { body } = event;
-    const base = {
+    if (body.kind === 'counter') {
+      let index = machineIndex.get(event.machineId);
+      if (index === undefined) {
+        index = machineIndex.size + 1;
+        machineIndex.set(event.machineId, index);
+      }
+      counterMachine.push(index);
+      counterIsGood.push(body.counter === 'good');
+      counterTsMs.push(event.tsMs);
+      counterSeq.push(event.seq);
+      counterValue.push(body.value);
+    } else if (body.kind === 'state' || body.kind === 'product' || body.kind === 'work_order') {
+      changes.push(event);
+    }
+  }
+  // Each insert goes in batch order, so that ids order equal-time readings (and changes) by arrival.
+  if (counterMachine.length > 0) {
+    parts.push(Prisma.sql`logged_readings AS (
+      INSERT INTO ingest_timeline_event (machine_id, kind, ts, seq, counter_value)
+      SELECT (${encodeTextArray([...machineIndex.keys()])}::uuid[])[u.machine],
+             CASE WHEN u.is_good THEN 'counter:good' ELSE 'counter:reject' END,
+             timestamptz 'epoch' + u.ts_ms * interval '1 millisecond', u.seq, u.counter_value
+      FROM unnest(${encodePlainArray(counterMachine)}::int[], ${encodePlainArray(counterIsGood)}::boolean[],
+                  ${encodePlainArray(counterTsMs)}::bigint[], ${encodePlainArray(counterSeq)}::bigint[],
+                  ${encodePlainArray(counterValue)}::bigint[])
+           WITH ORDINALITY AS u(machine, is_good, ts_ms, seq, counter_value, ord)
+      ORDER BY u.ord
+      RETURNING 1)`);
+  }
+  if (changes.length === 0) return parts;
+  const rows = changes.map((event) => {
+    const { body } = event;
+    const row = {
       machineId: event.machineId,
-      ts: iso(event.tsMs),
-      seq: event.seq === null ? null : String(event.seq),
+      kind: body.kind,
+      tsMs: event.tsMs,
+      seq: event.seq,
       state: null as string | null,
       reasonId: null as string | null,
       sourceCode: null as string | null,
       hasProduct: false,
       productId: null as string | null,
       workOrderId: null as string | null,
-      counterValue: null as string | null,
     };
-    switch (body.kind) {
-      case 'state':
-        return [{ ...base, ...body }];
-      case 'product':
-        return [{ ...base, kind: 'product', hasProduct: true, productId: body.productId }];
-      case 'work_order':
-        return [{ ...base, kind: 'work_order', workOrderId: body.workOrderId }];
-      case 'counter':
-        return [{ ...base, kind: `counter:${body.counter}`, counterValue: String(body.value) }];
-      default:
-        return [];
+    if (body.kind === 'state') {
+      row.state = body.state;
+      row.reasonId = body.reasonId;
+      row.sourceCode = body.sourceCode;
+      row.hasProduct = body.hasProduct;
+      row.productId = body.productId;
+    } else if (body.kind === 'product') {
+      row.hasProduct = true;
+      row.productId = body.productId;
+    } else if (body.kind === 'work_order') {
+      row.workOrderId = body.workOrderId;
     }
+    return row;
   });
-  if (rows.length === 0) return;
-  await tx.$executeRaw`
+  parts.push(Prisma.sql`logged_changes AS (
     INSERT INTO ingest_timeline_event
-      (machine_id, kind, ts, seq, state, reason_id, source_code, has_product, product_id, work_order_id, counter_value)
-    SELECT u.machine_id, u.kind, u.ts, u.seq, u.state::"MachineState", u.reason_id, u.source_code, u.has_product,
-           u.product_id, u.work_order_id, u.counter_value
-    FROM unnest(${rows.map((r) => r.machineId)}::uuid[], ${rows.map((r) => r.kind)}::text[],
-                ${rows.map((r) => r.ts)}::timestamptz[], ${rows.map((r) => r.seq)}::bigint[],
-                ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reasonId)}::uuid[],
-                ${rows.map((r) => r.sourceCode)}::text[], ${rows.map((r) => r.hasProduct)}::boolean[],
-                ${rows.map((r) => r.productId)}::uuid[], ${rows.map((r) => r.workOrderId)}::uuid[],
-                ${rows.map((r) => r.counterValue)}::bigint[])
-         WITH ORDINALITY AS u(machine_id, kind, ts, seq, state, reason_id, source_code, has_product, product_id,
-                              work_order_id, counter_value, ord)
-    ORDER BY u.ord`;
+      (machine_id, kind, ts, seq, state, reason_id, source_code, has_product, product_id, work_order_id)
+    SELECT u.machine_id, u.kind, timestamptz 'epoch' + u.ts_ms * interval '1 millisecond', u.seq,
+           u.state::"MachineState", u.reason_id, u.source_code, u.has_product, u.product_id, u.work_order_id
+    FROM unnest(${encodeTextArray(rows.map((r) => r.machineId))}::uuid[], ${encodeTextArray(rows.map((r) => r.kind))}::text[],
+                ${encodePlainArray(rows.map((r) => r.tsMs))}::bigint[], ${encodePlainArray(rows.map((r) => r.seq))}::bigint[],
+                ${encodeTextArray(rows.map((r) => r.state))}::text[], ${encodeTextArray(rows.map((r) => r.reasonId))}::uuid[],
+                ${encodeTextArray(rows.map((r) => r.sourceCode))}::text[],
+                ${encodePlainArray(rows.map((r) => r.hasProduct))}::boolean[],
+                ${encodeTextArray(rows.map((r) => r.productId))}::uuid[],
+                ${encodeTextArray(rows.map((r) => r.workOrderId))}::uuid[])
+         WITH ORDINALITY AS u(machine_id, kind, ts_ms, seq, state, reason_id, source_code, has_product, product_id,
+                              work_order_id, ord)
+    ORDER BY u.ord
+    RETURNING 1)`);
+  return parts;
 }
 
 async function writeIntervals(tx: Prisma.TransactionClient, outcome: TimelineOutcome): Promise<void> {
@@ -410,19 +499,143 @@ async function writeIntervals(tx: Prisma.TransactionClient, outcome: TimelineOut
          AS u(machine_id, state, started_at, ended_at, reason_id, product_id, work_order_id, source_code)`;
 }
 
+/** The count adjustments of one machine in one bucket: what addCounts writes and listeners hear of. */
+type CountGroup = {
+  machineId: string;
+  bucketStartMs: number;
+  minTsMs: number;
+  maxTsMs: number;
+  good: number;
+  reject: number;
+  /** Some member is negative (a late reading moved parts away): emptied buckets are deleted. */
+  hasNegative: boolean;
+  members: CountAdjustment[];
+};
+
+function groupCounts(counts: readonly CountAdjustment[]): CountGroup[] {
+  const groups = new Map<string, CountGroup>();
+  for (const count of counts) {
+    const bucketStartMs = countBucketStartMs(count.tsMs);
+    const key = `${count.machineId}|${bucketStartMs}`;
+    const group = groups.get(key);
+    if (group) {
+      if (count.tsMs < group.minTsMs) group.minTsMs = count.tsMs;
+      if (count.tsMs > group.maxTsMs) group.maxTsMs = count.tsMs;
+      group.good += count.good;
+      group.reject += count.reject;
+      if (count.good < 0 || count.reject < 0) group.hasNegative = true;
+      group.members.push(count);
+    } else {
+      groups.set(key, {
+        machineId: count.machineId,
+        bucketStartMs,
+        minTsMs: count.tsMs,
+        maxTsMs: count.tsMs,
+        good: count.good,
+        reject: count.reject,
+        hasNegative: count.good < 0 || count.reject < 0,
+        members: [count],
+      });
+    }
+  }
+  return [...groups.values()];
+}
+
+type CountsWritten = { written: number; ids: string[] };
+
 /**
- * Adds count adjustments to their buckets: keyed by machine, minute, and the product and work order of the state
- * interval covering the count's time (after this batch's interval writes). One upsert on the bucket key.
- * Adjustments may be negative (a late counter reading moves parts between buckets); a bucket never goes below 0.
+ * Count adjustments go to their buckets: keyed by machine, minute, and the product and work order of the state
+ * interval covering the count's time (after this batch's interval writes). Adjustments may be negative (a late
+ * counter reading moves parts between buckets); a bucket never goes below 0. A machine's counts in one bucket
+ * are resolved together when no interval starts among them (the rule, by far); the groups that hold an interval
+ * start are left out here (`resolved.is_split`) and written count by count afterwards (addCountsOneByOne).
+ * Defines `resolved` and `written` for the statement's result.
  */
-async function addCounts(tx: Prisma.TransactionClient, counts: readonly CountAdjustment[]): Promise<number> {
-  if (counts.length === 0) return 0;
-  const rows = await tx.$queryRaw<{ id: bigint }[]>`
+function countParts(groups: readonly CountGroup[]): Prisma.Sql[] {
+  return [
+    Prisma.sql`g AS (
+      SELECT g.machine_id, timestamptz 'epoch' + g.bucket_ms * interval '1 millisecond' AS bucket_start,
+             timestamptz 'epoch' + g.min_ms * interval '1 millisecond' AS min_ts,
+             timestamptz 'epoch' + g.max_ms * interval '1 millisecond' AS max_ts, g.good, g.reject, g.ord
+      FROM unnest(${encodeTextArray(groups.map((group) => group.machineId))}::uuid[],
+                  ${encodePlainArray(groups.map((group) => group.bucketStartMs))}::bigint[],
+                  ${encodePlainArray(groups.map((group) => group.minTsMs))}::bigint[],
+                  ${encodePlainArray(groups.map((group) => group.maxTsMs))}::bigint[],
+                  ${encodePlainArray(groups.map((group) => group.good))}::int[],
+                  ${encodePlainArray(groups.map((group) => group.reject))}::int[])
+           WITH ORDINALITY AS g(machine_id, bucket_ms, min_ms, max_ms, good, reject, ord)
+    )`,
+    Prisma.sql`resolved AS (
+      SELECT g.*, s.product_id, s.work_order_id,
+             EXISTS (SELECT 1 FROM machine_state_interval x
+                     WHERE x.machine_id = g.machine_id AND x.started_at > g.min_ts AND x.started_at <= g.max_ts)
+               AS is_split
+      FROM g
+      LEFT JOIN LATERAL (
+        SELECT product_id, work_order_id FROM machine_state_interval s
+        WHERE s.machine_id = g.machine_id AND s.started_at <= g.min_ts ORDER BY s.started_at DESC LIMIT 1
+      ) s ON true
+    )`,
+    Prisma.sql`lowered AS (
+      -- Net-negative sums only ever lower an existing bucket (the CHECK forbids inserting them).
+      UPDATE production_count p
+      SET good_count = GREATEST(0, p.good_count + g.good), reject_count = GREATEST(0, p.reject_count + g.reject)
+      FROM resolved g
+      WHERE NOT g.is_split AND (g.good < 0 OR g.reject < 0) AND p.machine_id = g.machine_id
+        AND p.bucket_start = g.bucket_start AND p.bucket_sec = ${COUNT_BUCKET_SEC}
+        AND p.product_id IS NOT DISTINCT FROM g.product_id AND p.work_order_id IS NOT DISTINCT FROM g.work_order_id
+      RETURNING p.id
+    )`,
+    Prisma.sql`raised AS (
+      INSERT INTO production_count AS p
+        (machine_id, bucket_start, bucket_sec, product_id, work_order_id, good_count, reject_count)
+      SELECT machine_id, bucket_start, ${COUNT_BUCKET_SEC}, product_id, work_order_id, good, reject
+      FROM resolved WHERE NOT is_split AND good >= 0 AND reject >= 0
+      ON CONFLICT (machine_id, bucket_start, bucket_sec, product_id, work_order_id) DO UPDATE
+      SET good_count = p.good_count + EXCLUDED.good_count, reject_count = p.reject_count + EXCLUDED.reject_count
+      RETURNING p.id
+    )`,
+    Prisma.sql`written AS (SELECT id FROM lowered UNION ALL SELECT id FROM raised)`,
+  ];
+}
+
+/** The rest of the count writes: the groups holding an interval start, and buckets a late reading emptied. */
+async function finishCounts(
+  tx: Prisma.TransactionClient,
+  groups: readonly CountGroup[],
+  first: CountsWritten & { splitOrds: number[] },
+): Promise<number> {
+  const result: CountsWritten = { written: first.written, ids: first.ids };
+  const splitCounts = first.splitOrds.flatMap((ord) => groups[ord - 1]?.members ?? []);
+  if (splitCounts.length > 0) {
+    const more = await addCountsOneByOne(tx, splitCounts);
+    result.written += more.written;
+    result.ids.push(...more.ids);
+  }
+  if (groups.some((group) => group.hasNegative)) {
+    // Parts moved away can leave a bucket empty: remove it, as if they had never been there.
+    await tx.$executeRaw`
+      DELETE FROM production_count
+      WHERE id = ANY(${encodeTextArray(result.ids)}::bigint[]) AND good_count = 0 AND reject_count = 0`;
+  }
+  return result.written;
+}
+
+/** addCounts for counts whose bucket holds an interval boundary: each resolved at its own time. */
+async function addCountsOneByOne(
+  tx: Prisma.TransactionClient,
+  counts: readonly CountAdjustment[],
+): Promise<CountsWritten> {
+  const rows = await tx.$queryRaw<{ id: bigint | string }[]>`
     WITH raw AS (
-      SELECT * FROM unnest(${counts.map((c) => c.machineId)}::uuid[], ${counts.map((c) => iso(c.tsMs))}::timestamptz[],
-                           ${counts.map((c) => iso(countBucketStartMs(c.tsMs)))}::timestamptz[],
-                           ${counts.map((c) => c.good)}::int[], ${counts.map((c) => c.reject)}::int[])
-             AS r(machine_id, ts, bucket_start, good, reject)
+      SELECT r.machine_id, timestamptz 'epoch' + r.ts_ms * interval '1 millisecond' AS ts,
+             timestamptz 'epoch' + r.bucket_ms * interval '1 millisecond' AS bucket_start, r.good, r.reject
+      FROM unnest(${encodeTextArray(counts.map((c) => c.machineId))}::uuid[],
+                  ${encodePlainArray(counts.map((c) => c.tsMs))}::bigint[],
+                  ${encodePlainArray(counts.map((c) => countBucketStartMs(c.tsMs)))}::bigint[],
+                  ${encodePlainArray(counts.map((c) => c.good))}::int[],
+                  ${encodePlainArray(counts.map((c) => c.reject))}::int[])
+           AS r(machine_id, ts_ms, bucket_ms, good, reject)
     ), resolved AS (
       SELECT r.machine_id, r.bucket_start, r.good, r.reject, s.product_id, s.work_order_id
       FROM raw r
@@ -434,7 +647,6 @@ async function addCounts(tx: Prisma.TransactionClient, counts: readonly CountAdj
       SELECT machine_id, bucket_start, product_id, work_order_id, SUM(good)::int AS good, SUM(reject)::int AS reject
       FROM resolved GROUP BY machine_id, bucket_start, product_id, work_order_id
     ), lowered AS (
-      -- Net-negative sums only ever lower an existing bucket (the CHECK forbids inserting them).
       UPDATE production_count p
       SET good_count = GREATEST(0, p.good_count + g.good), reject_count = GREATEST(0, p.reject_count + g.reject)
       FROM grouped g
@@ -452,40 +664,62 @@ async function addCounts(tx: Prisma.TransactionClient, counts: readonly CountAdj
       RETURNING p.id
     )
     SELECT id FROM lowered UNION ALL SELECT id FROM raised`;
-  if (counts.some((count) => count.good < 0 || count.reject < 0)) {
-    // Parts moved away can leave a bucket empty: remove it, as if they had never been there.
-    await tx.$executeRaw`
-      DELETE FROM production_count
-      WHERE id = ANY(${rows.map((row) => String(row.id))}::bigint[]) AND good_count = 0 AND reject_count = 0`;
-  }
-  return rows.length;
+  return { written: rows.length, ids: rows.map((row) => String(row.id)) };
 }
 
-function withoutZeros(counts: readonly CountAdjustment[]): CountAdjustment[] {
-  return counts.filter((count) => count.good !== 0 || count.reject !== 0);
-}
-
-async function updateCounterState(tx: Prisma.TransactionClient, events: readonly ResolvedEvent[]): Promise<void> {
-  const latest = new Map<string, { machineId: string; signal: string; value: number; tsMs: number }>();
-  for (const event of events) {
-    if (event.body.kind !== 'counter') continue;
-    const signal = event.body.counter === 'good' ? 'GOOD_COUNT' : 'REJECT_COUNT';
-    const key = `${event.machineId}|${signal}`;
-    const previous = latest.get(key);
-    if (!previous || previous.tsMs <= event.tsMs)
-      latest.set(key, { machineId: event.machineId, signal, value: event.body.value, tsMs: event.tsMs });
-  }
-  const rows = [...latest.values()];
-  if (rows.length === 0) return;
-  await tx.$executeRaw`
+/** counter_state: each counter's latest reading, unless a later one is stored already (a statement part). */
+function counterStatePart(series: readonly CounterSeries[]): Prisma.Sql {
+  return Prisma.sql`counter_states AS (
     INSERT INTO counter_state AS c (machine_id, signal, last_value, last_ts)
-    SELECT u.machine_id, u.signal::"SignalKind", u.value, u.ts
-    FROM unnest(${rows.map((r) => r.machineId)}::uuid[], ${rows.map((r) => r.signal)}::text[],
-                ${rows.map((r) => String(r.value))}::bigint[], ${rows.map((r) => iso(r.tsMs))}::timestamptz[])
-         AS u(machine_id, signal, value, ts)
+    SELECT u.machine_id, u.signal::"SignalKind", u.value, timestamptz 'epoch' + u.ts_ms * interval '1 millisecond'
+    FROM unnest(${encodeTextArray(series.map((s) => s.machineId))}::uuid[],
+                ${encodeTextArray(series.map((s) => (s.counter === 'good' ? 'GOOD_COUNT' : 'REJECT_COUNT')))}::text[],
+                ${encodePlainArray(series.map((s) => s.latest.value))}::bigint[],
+                ${encodePlainArray(series.map((s) => s.latest.tsMs))}::bigint[])
+         AS u(machine_id, signal, value, ts_ms)
     ON CONFLICT (machine_id, signal) DO UPDATE
     SET last_value = EXCLUDED.last_value, last_ts = EXCLUDED.last_ts
-    WHERE c.last_ts <= EXCLUDED.last_ts`;
+    WHERE c.last_ts <= EXCLUDED.last_ts
+    RETURNING 1
+  )`;
+}
+
+/**
+ * One statement for the batch's independent writes (one round trip): the timeline log, the count buckets,
+ * counter_state and the `takt_events` notifications. Runs after the interval writes, whose result the count
+ * buckets read.
+ */
+async function writeBatchRows(
+  tx: Prisma.TransactionClient,
+  rows: {
+    events: readonly ResolvedEvent[];
+    countGroups: readonly CountGroup[];
+    counterSeries: readonly CounterSeries[];
+    payloads: readonly string[];
+  },
+): Promise<CountsWritten & { splitOrds: number[] }> {
+  const { events, countGroups, counterSeries, payloads } = rows;
+  const parts = timelineLogParts(events);
+  const hasCounts = countGroups.length > 0;
+  if (hasCounts) parts.push(...countParts(countGroups));
+  if (counterSeries.length > 0) parts.push(counterStatePart(counterSeries));
+  if (payloads.length > 0) {
+    parts.push(
+      Prisma.sql`notified AS (SELECT pg_notify(${TAKT_EVENTS_CHANNEL}, p) FROM unnest(${encodeTextArray(payloads)}::text[]) AS p)`,
+    );
+  }
+  if (parts.length === 0) return { written: 0, ids: [], splitOrds: [] };
+  const hasNegative = countGroups.some((group) => group.hasNegative);
+  // Data-modifying parts run whether read or not; `notified` (a SELECT) runs because it is read.
+  const [row] = await tx.$queryRaw<
+    { written: number; ids: (bigint | string)[] | null; split: number[] | null; notified: number }[]
+  >`
+    WITH ${Prisma.join(parts, ',\n')}
+    SELECT ${hasCounts ? Prisma.sql`(SELECT count(*)::int FROM written)` : Prisma.sql`0`} AS written,
+           ${hasCounts && hasNegative ? Prisma.sql`(SELECT array_agg(id) FROM written)` : Prisma.sql`NULL::bigint[]`} AS ids,
+           ${hasCounts ? Prisma.sql`(SELECT array_agg(ord::int) FROM resolved WHERE is_split)` : Prisma.sql`NULL::int[]`} AS split,
+           ${payloads.length > 0 ? Prisma.sql`(SELECT count(*)::int FROM notified)` : Prisma.sql`0`} AS notified`;
+  return { written: row?.written ?? 0, ids: (row?.ids ?? []).map(String), splitOrds: row?.split ?? [] };
 }
 
 async function insertDeadLetters(tx: Prisma.TransactionClient, deadLetters: readonly DeadLetterInput[]): Promise<void> {
@@ -533,19 +767,15 @@ export function buildNotificationPayloads(states: NotificationState[], counts: N
 }
 
 /** Count news per machine and bucket; only additions (a late counter reading that moves parts is not news). */
-function summariseCounts(counts: readonly CountAdjustment[]): NotificationCount[] {
-  const byBucket = new Map<string, NotificationCount>();
-  for (const count of counts) {
-    const bucketStartMs = countBucketStartMs(count.tsMs);
-    const key = `${count.machineId}/${bucketStartMs}`;
-    const entry = byBucket.get(key) ?? { machineId: count.machineId, bucketStartMs, goodDelta: 0, rejectDelta: 0 };
-    entry.goodDelta += count.good;
-    entry.rejectDelta += count.reject;
-    byBucket.set(key, entry);
-  }
-  return [...byBucket.values()].filter(
-    (c) => c.goodDelta >= 0 && c.rejectDelta >= 0 && c.goodDelta + c.rejectDelta > 0,
-  );
+function summariseCounts(groups: readonly CountGroup[]): NotificationCount[] {
+  return groups
+    .filter((group) => group.good >= 0 && group.reject >= 0 && group.good + group.reject > 0)
+    .map((group) => ({
+      machineId: group.machineId,
+      bucketStartMs: group.bucketStartMs,
+      goodDelta: group.good,
+      rejectDelta: group.reject,
+    }));
 }
 
 /** Applies `batch` in one transaction; on commit, `takt_events` listeners and the live-event outbox hear of it. */
@@ -556,32 +786,31 @@ export async function writeIngestBatch(
 ): Promise<IngestBatchResult> {
   const result = await prisma.$transaction(
     async (tx) => {
-      await lockMachines(
+      await lockMachineTimelines(
         tx,
         batch.events.map((event) => event.machineId),
       );
       const duplicateTickets = await deduplicate(tx, batch.events);
-      const fresh = batch.events.filter((event) => !duplicateTickets.has(event.ticket));
-      const timelineEvents = fresh.filter((e) => ['state', 'product', 'work_order'].includes(e.body.kind));
+      const fresh =
+        duplicateTickets.size === 0
+          ? batch.events
+          : batch.events.filter((event) => !duplicateTickets.has(event.ticket));
+      const timelineEvents = fresh.filter(
+        ({ body }) => body.kind === 'state' || body.kind === 'product' || body.kind === 'work_order',
+      );
 
-      const [timeline, counterAdjustments] = await Promise.all([
-        planTimelines(tx, timelineEvents),
-        planCounters(tx, fresh),
-      ]);
-      await insertTimelineLog(tx, fresh);
+      const [timeline, counterPlan] = await Promise.all([planTimelines(tx, timelineEvents), planCounters(tx, fresh)]);
       await writeIntervals(tx, timeline);
 
-      const counts: CountAdjustment[] = [
-        ...fresh.flatMap((event) =>
-          event.body.kind === 'count' && event.body.good + event.body.reject > 0
-            ? [{ machineId: event.machineId, tsMs: event.tsMs, good: event.body.good, reject: event.body.reject }]
-            : [],
-        ),
-        ...withoutZeros(counterAdjustments),
-      ];
-      const countRows = await addCounts(tx, counts);
-      await updateCounterState(tx, fresh);
-      await insertDeadLetters(tx, batch.deadLetters);
+      const counts: CountAdjustment[] = [];
+      for (const { machineId, tsMs, body } of fresh) {
+        if (body.kind === 'count' && body.good + body.reject > 0)
+          counts.push({ machineId, tsMs, good: body.good, reject: body.reject });
+      }
+      for (const adjustment of counterPlan.adjustments) {
+        if (adjustment.good !== 0 || adjustment.reject !== 0) counts.push(adjustment);
+      }
+      const countGroups = groupCounts(counts);
 
       const changedStates: NotificationState[] = timeline.changedCurrent.map((row) => ({
         machineId: row.machineId,
@@ -590,13 +819,18 @@ export async function writeIngestBatch(
         reasonId: row.reasonId,
         productId: row.productId,
       }));
-      const countNews = summariseCounts(counts);
+      const countNews = summariseCounts(countGroups);
       // NOTIFY and the outbox inside the transaction: delivered exactly on commit, dropped on rollback, so that
       // listeners never hear of data that is not there.
       const payloads = buildNotificationPayloads(changedStates, countNews);
-      if (payloads.length > 0) {
-        await tx.$executeRaw`SELECT pg_notify(${TAKT_EVENTS_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`;
-      }
+      const written = await writeBatchRows(tx, {
+        events: fresh,
+        countGroups,
+        counterSeries: counterPlan.series,
+        payloads,
+      });
+      const countRows = await finishCounts(tx, countGroups, written);
+      await insertDeadLetters(tx, batch.deadLetters);
       await appendLiveEvents(tx, [
         ...changedStates.map((payload) => ({ type: 'machine-state' as const, machineId: payload.machineId, payload })),
         ...countNews.map((payload) => ({ type: 'count' as const, machineId: payload.machineId, payload })),

@@ -65,7 +65,12 @@ export type IngestStats = {
   intervalsWritten: number;
   countEvents: number;
   staleReplays: number;
+  /** Items submitted and not yet committed or given up (bounded, see waitForRoom). */
   pending: number;
+  /** The most items ever pending at once. */
+  peakPending: number;
+  /** How often waitForRoom() asked the sources to pause. */
+  pauses: number;
   dropped: number;
 };
 
@@ -75,8 +80,17 @@ export type IngestPipeline = {
    * result per input; a source that does not need the answer may ignore it (it never rejects).
    */
   submit(inputs: readonly IngestInput[], source: IngestSourceInfo): Promise<IngestSubmitResult>;
-  /** Dead-letters messages the source could not decode (counted per source like events). */
-  reject(rejections: readonly IngestRejection[], source: IngestSourceInfo): void;
+  /**
+   * Dead-letters messages the source could not decode (counted per source like events). The promise resolves once
+   * they are stored, or with `rejected: database unavailable` results when PostgreSQL stayed away (never rejects).
+   */
+  reject(rejections: readonly IngestRejection[], source: IngestSourceInfo): Promise<IngestSubmitResult>;
+  /**
+   * Back-pressure: null while there is room; once `pauseAtPendingItems` are pending (with `extraItems` the caller
+   * holds and will submit), a promise that resolves when the pipeline has caught up (`resumeAtPendingItems`).
+   * Sources that can wait (MQTT) stop reading meanwhile.
+   */
+  waitForRoom(extraItems?: number): Promise<void> | null;
   /** Connection state and spool depth reported by the source, shown by GET /api/v1/ingest/status. */
   setSourceStatus(source: IngestSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
   /** Resolves when everything queued so far is written (or given up on). */

@@ -172,6 +172,30 @@ describe('ingest pipeline', () => {
     ]);
   });
 
+  it('books counts of one minute to the product of their time when the product changes within the minute', async () => {
+    const [p1 = '', p2 = ''] = plant.productCodes;
+    const count = (tsMs: number, good: number) => ({ type: 'count' as const, machinePath: path(), tsMs, good });
+    // One batch: the bucket's counts straddle the interval that starts at 20 s, and one count follows a minute on.
+    await apply([
+      [
+        { type: 'state', machinePath: path(), tsMs: T0, state: 'PRODUCING', productCode: p1 },
+        count(T0 + 10_000, 2),
+        count(T0 + 15_000, 1),
+        { type: 'product', machinePath: path(), tsMs: T0 + 20_000, productCode: p2 },
+        count(T0 + 30_000, 3),
+        count(T0 + 70_000, 4),
+      ],
+    ]);
+    const { rows } = await snapshot();
+    expect(rows.map((r) => [r[1], r[2], r[4]])).toEqual(
+      [
+        [0, plant.productIds[0], 3],
+        [0, plant.productIds[1], 3],
+        [60_000, plant.productIds[1], 4],
+      ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
+  });
+
   it('turns cumulative counters into deltas, with reset and rollover detection', async () => {
     const counter = (tsMs: number, value: number, counterName: 'good' | 'reject' = 'good') => ({
       type: 'counter' as const,

@@ -1,17 +1,28 @@
 // The one ingest pipeline every source feeds (DESIGN.md "OT ingest contracts"): buffer → validate (zod) →
 // resolve machine, signal, product, reason and work order → de-duplicate → apply → write one batch per
-// transaction → notify → count. Batches are cut at `maxBatchEvents` items or `maxBatchDelayMs` after the first
-// buffered item, whichever comes first.
+// transaction → notify → count. Batches are cut at `maxBatchEvents` items or `maxBatchDelayMs` after the oldest
+// waiting item arrived, whichever comes first; a batch that had to wait for the previous commit goes at once.
+//
+// Pipelining: items are validated and resolved (the CPU part) as they arrive, in small chunks, while the previous
+// batch is being committed; one batch is written at a time, in arrival order, so that per machine the order and
+// the de-duplication are those of a serial writer.
+//
+// Back-pressure: `pending` (items submitted and not yet committed or given up) is bounded. Once it reaches
+// `pauseAtPendingItems`, waitForRoom() hands sources a promise that resolves when it is down to
+// `resumeAtPendingItems`; the MQTT sources stop reading (and acknowledging) meanwhile, so that QoS 1 messages wait
+// at the broker instead of in memory. Beyond `maxPendingItems` (callers that do not wait: HTTP ingest) new items
+// are refused with `ingest buffer full`.
 //
 // Rules (apps/bridge/README.md "What the ingest does"):
 // - De-duplication key: `{source}|id|{eventId}`, else `{source}|seq|{seq}`, else a SHA-256 of the event;
 //   `source` is the event's `source`, else the connection's code. Keys live for twice `maxEventAgeMs`, and
 //   events older than `maxEventAgeMs` are rejected as too late, so that a duplicate can never be applied twice.
 // - Ordering: late events are put in their place (timeline.planner.ts, counter-delta.planner.ts).
-// - Failure policy: a failed batch is retried with backoff while the buffer keeps filling (bounded: beyond
-//   `maxPendingItems` new events are dropped and counted); a batch failing `maxDataErrorAttempts` times for a
-//   reason other than the connection is dead-lettered, so that one poison batch cannot stop ingest.
-import { createHash } from 'node:crypto';
+// - Failure policy: a failed batch is retried with backoff while the buffer keeps filling (bounded, see above); a
+//   batch failing `maxDataErrorAttempts` times for a reason other than the connection is dead-lettered, so that
+//   one poison batch cannot stop ingest; after `maxTransientAttempts` connection failures its events and
+//   rejections are answered `database unavailable` (the bridge's spool takes them).
+import { hash } from 'node:crypto';
 import { ZIngestEvent, type TIngestEvent, type TIngestEventResult, type TMachineState } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import type { Logger } from 'pino';
@@ -54,7 +65,12 @@ export type IngestPipelineOptions = {
   futureToleranceMs?: number;
   /** The reorder window: events older than this on arrival are dead-lettered as too late. Default 24 h. */
   maxEventAgeMs?: number;
+  /** Hard bound of pending items: beyond it new ones are refused (`ingest buffer full`). Default 100,000. */
   maxPendingItems?: number;
+  /** waitForRoom() asks sources to pause from this many pending items on. Default: half of maxPendingItems. */
+  pauseAtPendingItems?: number;
+  /** … and lets them resume once no more than this many are pending. Default: half of pauseAtPendingItems. */
+  resumeAtPendingItems?: number;
   /** null (default) disables the OFFLINE watchdog. */
   offlineAfterMs?: number | null;
   /** Also put machines OFFLINE that were never heard from since the start (default true when the watchdog runs). */
@@ -76,6 +92,10 @@ export const DATABASE_UNAVAILABLE_REASON = 'database unavailable';
 /** Result reason of events refused because `maxPendingItems` are waiting already. */
 export const BUFFER_FULL_REASON = 'ingest buffer full';
 
+// Items validated and resolved in one go while a batch is being written: small enough not to hold up the
+// event loop (MQTT reads, timers), large enough that the per-chunk directory lookup does not matter.
+const PREPARE_CHUNK_ITEMS = 1_000;
+
 type Submission = {
   results: TIngestEventResult[];
   remaining: number;
@@ -89,14 +109,37 @@ type PendingItem =
       input: unknown;
       origin: IngestEventOrigin;
       receivedAtMs: number;
+      /** When the pipeline got it (receivedAtMs may be the original receipt of a replayed event). */
+      queuedAtMs: number;
       submission: Submission | null;
       index: number;
       /** Set for events the pipeline makes up itself (watchdog). */
       internal?: { machineId: string; body: ResolvedBody };
     }
-  | { kind: 'rejection'; source: IngestSourceInfo; rejection: IngestRejection; receivedAtMs: number };
+  | {
+      kind: 'rejection';
+      source: IngestSourceInfo;
+      rejection: IngestRejection;
+      receivedAtMs: number;
+      queuedAtMs: number;
+      submission: Submission | null;
+      index: number;
+    };
 
 type Outcome = { status: TIngestEventResult['status']; reason?: string };
+
+/** One item after validation and resolution, ready to be written. */
+type PreparedItem = {
+  item: PendingItem;
+  /** The event to write (its ticket is set when its batch is cut). */
+  event: ResolvedEvent | null;
+  /** Decided before writing: rejected (and dead-lettered) or a stale replay. */
+  outcome: Outcome | null;
+  /** Dead letters of this item: its rejection, or warnings about an event applied anyway. */
+  deadLetters: DeadLetterInput[] | null;
+  /** Preparing failed (the directory could not be loaded): the writer prepares it again. */
+  isUnprepared?: boolean;
+};
 
 // Error codes that mean "the database is unreachable or restarting", worth retrying: node/pg socket errors,
 // PostgreSQL classes 08 (connection) and 57P (operator intervention), Prisma P1001/P1017.
@@ -144,7 +187,8 @@ export function dedupKeyOf(event: TIngestEvent, sourceCode: string): string {
   const source = event.source ?? sourceCode;
   if (event.eventId !== undefined) return `${source}|id|${event.eventId}`;
   if (event.seq !== undefined) return `${source}|seq|${event.seq}`;
-  const digest = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+  // One-shot hash: no Hash object per event (the same digest as createHash).
+  const digest = hash('sha256', JSON.stringify(event), 'base64url');
   return `${source}|h|${digest}`;
 }
 
@@ -293,19 +337,44 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     maxTransientAttempts = Number.POSITIVE_INFINITY,
     now = Date.now,
   } = options;
+  const pauseAtPendingItems = Math.min(options.pauseAtPendingItems ?? Math.ceil(maxPendingItems / 2), maxPendingItems);
+  const resumeAtPendingItems = Math.min(
+    options.resumeAtPendingItems ?? Math.floor(pauseAtPendingItems / 2),
+    pauseAtPendingItems - 1,
+  );
   const directory = createPlantDirectory({ prisma, logger: logger.child({ name: 'ingest.directory' }), now });
 
-  const buffer: PendingItem[] = [];
+  // Arrival order: buffer (not yet prepared) → preparing (one chunk) → ready (prepared) → writing (one batch).
+  let buffer: PendingItem[] = [];
+  let preparingCount = 0;
+  let ready: PreparedItem[] = [];
+  let writingCount = 0;
+  const pendingCount = () => buffer.length + preparingCount + ready.length + writingCount;
+
   const sources = new Map<string, IngestSourceCounters>();
   // What has been written to ingest_source_status already, per source.
   const reported = new Map<string, { messages: number; duplicates: number; deadLetters: number; atMs: number }>();
-  const totals = { batches: 0, failedAttempts: 0, intervalsWritten: 0, countEvents: 0, staleReplays: 0, dropped: 0 };
+  const totals = {
+    batches: 0,
+    failedAttempts: 0,
+    intervalsWritten: 0,
+    countEvents: 0,
+    staleReplays: 0,
+    dropped: 0,
+    peakPending: 0,
+    pauses: 0,
+  };
   let timer: NodeJS.Timeout | null = null;
-  let draining: Promise<void> | null = null;
+  let preparing: Promise<void> | null = null;
+  let isPrepareScheduled = false;
+  let writing: Promise<void> | null = null;
   let flushRequests = 0;
   let isStopping = false;
   let isStopped = false;
   let lastDropLogMs = 0;
+  let roomWaiters: (() => void)[] = [];
+  let roomPromise: Promise<void> | null = null;
+  let idleWaiters: (() => void)[] = [];
 
   function countersOf(source: IngestSourceInfo): IngestSourceCounters {
     let counters = sources.get(source.code);
@@ -326,23 +395,39 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   }
 
   function settle(item: PendingItem, outcome: Outcome): void {
-    if (item.kind !== 'event' || !item.submission) return;
+    if (!item.submission) return;
     const { submission } = item;
-    submission.results[item.index] = {
-      index: item.index,
-      status: outcome.status,
-      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-    };
+    submission.results[item.index] =
+      outcome.reason === undefined
+        ? { index: item.index, status: outcome.status }
+        : { index: item.index, status: outcome.status, reason: outcome.reason };
     submission.remaining -= 1;
     if (submission.remaining === 0) {
-      const count = (status: TIngestEventResult['status']) =>
-        submission.results.filter((result) => result.status === status).length;
-      submission.resolve({
-        accepted: count('accepted'),
-        duplicates: count('duplicate'),
-        rejected: count('rejected'),
-        results: submission.results,
-      });
+      let accepted = 0;
+      let duplicates = 0;
+      let rejected = 0;
+      for (const result of submission.results) {
+        if (result.status === 'accepted') accepted += 1;
+        else if (result.status === 'duplicate') duplicates += 1;
+        else rejected += 1;
+      }
+      submission.resolve({ accepted, duplicates, rejected, results: submission.results });
+    }
+  }
+
+  /** Called whenever items leave the pipeline: wakes paused sources and flush() callers. */
+  function noteProgress(): void {
+    const pending = pendingCount();
+    if (roomWaiters.length > 0 && pending <= resumeAtPendingItems) {
+      const waiters = roomWaiters;
+      roomWaiters = [];
+      roomPromise = null;
+      for (const resolve of waiters) resolve();
+    }
+    if (idleWaiters.length > 0 && pending === 0 && !writing) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
     }
   }
 
@@ -352,57 +437,55 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       counters.messages += 1;
       counters.lastMessageAtMs = Math.max(counters.lastMessageAtMs ?? 0, item.receivedAtMs);
     }
-    if (buffer.length >= maxPendingItems || isStopped) {
+    const pending = pendingCount();
+    if (pending >= maxPendingItems || isStopped) {
       totals.dropped += 1;
       settle(item, { status: 'rejected', reason: BUFFER_FULL_REASON });
       if (now() - lastDropLogMs > 10_000) {
         lastDropLogMs = now();
-        logger.error({ pending: buffer.length, dropped: totals.dropped }, 'ingest buffer full: dropping events');
+        logger.error({ pending, dropped: totals.dropped }, 'ingest buffer full: dropping events');
       }
       return;
     }
     buffer.push(item);
-    schedule();
+    if (pending + 1 > totals.peakPending) totals.peakPending = pending + 1;
+    schedulePrepare();
   }
 
-  function schedule(): void {
-    if (draining) return;
-    if (buffer.length >= maxBatchEvents) {
-      startDrain();
-    } else if (buffer.length > 0 && !timer) {
-      timer = setTimeout(() => {
-        timer = null;
-        startDrain();
-      }, maxBatchDelayMs);
+  // ---------------------------------------------------------------- preparing (CPU, overlapped with writing)
+
+  function schedulePrepare(): void {
+    if (preparing || isPrepareScheduled) return;
+    isPrepareScheduled = true;
+    // After the current turn of the event loop, so that a burst of submits is prepared as one chunk.
+    setImmediate(() => {
+      isPrepareScheduled = false;
+      preparing ??= prepareLoop().finally(() => {
+        preparing = null;
+        if (buffer.length > 0) schedulePrepare();
+      });
+    });
+  }
+
+  async function prepareLoop(): Promise<void> {
+    while (buffer.length > 0) {
+      const chunk = buffer.length <= PREPARE_CHUNK_ITEMS ? buffer : buffer.slice(0, PREPARE_CHUNK_ITEMS);
+      buffer = chunk === buffer ? [] : buffer.slice(PREPARE_CHUNK_ITEMS);
+      preparingCount = chunk.length;
+      let prepared: PreparedItem[];
+      try {
+        prepared = await prepare(chunk);
+      } catch (error) {
+        // The directory could not be loaded (database away): keep the items unprepared; the writer's retry
+        // prepares them again.
+        logger.warn({ error: describeError(error) }, 'cannot prepare events yet');
+        prepared = chunk.map((item) => ({ item, event: null, outcome: null, deadLetters: null, isUnprepared: true }));
+      }
+      preparingCount = 0;
+      for (const each of prepared) ready.push(each);
+      scheduleWrite();
     }
   }
-
-  function startDrain(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    draining ??= drain().finally(() => {
-      draining = null;
-      if (!isStopping) schedule();
-    });
-    return draining;
-  }
-
-  async function drain(): Promise<void> {
-    do {
-      await writeWithRetry(buffer.slice(0, maxBatchEvents));
-      // Keep going only with full batches (a partial one waits for its timer, so that batches stay large),
-      // unless someone waits for everything to be written.
-    } while (buffer.length >= maxBatchEvents || ((isStopping || flushRequests > 0) && buffer.length > 0));
-  }
-
-  type Prepared = {
-    events: ResolvedEvent[];
-    deadLetters: DeadLetterInput[];
-    /** Outcomes decided before writing (rejections, stale replays), by item position. */
-    outcomes: Map<number, Outcome>;
-    /** Per resolved event: its item position and source. */
-    itemOfTicket: Map<number, PendingItem & { kind: 'event' }>;
-  };
 
   function deadLetterOf(item: PendingItem & { kind: 'event' }, reason: string): DeadLetterInput {
     return {
@@ -414,16 +497,15 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     };
   }
 
-  /** Validates and resolves buffered items into a batch; rejected events become dead letters. */
-  async function prepare(items: PendingItem[]): Promise<Prepared> {
-    const prepared: Prepared = { events: [], deadLetters: [], outcomes: new Map(), itemOfTicket: new Map() };
-    // Dead letters in arrival order, whichever step found them.
-    const deadLetterPositions = new Map<DeadLetterInput, number>();
-    const addDeadLetter = (position: number, deadLetter: DeadLetterInput) => {
-      deadLetterPositions.set(deadLetter, position);
-      prepared.deadLetters.push(deadLetter);
-    };
-    const parsed = new Map<number, TIngestEvent>();
+  function rejectPrepared(slot: PreparedItem, item: PendingItem & { kind: 'event' }, reason: string): void {
+    slot.outcome = { status: 'rejected', reason };
+    (slot.deadLetters ??= []).push(deadLetterOf(item, reason));
+  }
+
+  /** Validates and resolves items; rejected events become dead letters. */
+  async function prepare(items: readonly PendingItem[]): Promise<PreparedItem[]> {
+    const prepared: PreparedItem[] = new Array(items.length);
+    const parsed: (TIngestEvent | undefined)[] = new Array(items.length);
     const names = {
       machinePaths: new Set<string>(),
       machineIds: new Set<string>(),
@@ -433,26 +515,28 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       mappingKeys: new Set<string>(),
     };
     items.forEach((item, position) => {
+      const slot: PreparedItem = { item, event: null, outcome: null, deadLetters: null };
+      prepared[position] = slot;
       if (item.kind === 'rejection') {
-        addDeadLetter(position, {
-          source: item.source,
-          address: item.rejection.address,
-          payload: item.rejection.payload,
-          reason: item.rejection.reason,
-          receivedAtMs: item.receivedAtMs,
-        });
+        slot.deadLetters = [
+          {
+            source: item.source,
+            address: item.rejection.address,
+            payload: item.rejection.payload,
+            reason: item.rejection.reason,
+            receivedAtMs: item.receivedAtMs,
+          },
+        ];
         return;
       }
       if (item.internal) return;
       const result = ZIngestEvent.safeParse(item.input);
       if (!result.success) {
-        const reason = `schema violation: ${describeIssues(result.error)}`;
-        prepared.outcomes.set(position, { status: 'rejected', reason });
-        addDeadLetter(position, deadLetterOf(item, reason));
+        rejectPrepared(slot, item, `schema violation: ${describeIssues(result.error)}`);
         return;
       }
       const event = result.data;
-      parsed.set(position, event);
+      parsed[position] = event;
       if (event.type === 'signal') {
         if (item.source.dataSourceId !== null)
           names.mappingKeys.add(mappingKeyOf(item.source.dataSourceId, event.address));
@@ -469,33 +553,28 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     });
     let lookup = await directory.lookup(names);
 
-    let ticket = 0;
-    for (const [position, item] of items.entries()) {
-      if (item.kind !== 'event' || prepared.outcomes.has(position)) continue;
+    for (let position = 0; position < items.length; position += 1) {
+      const item = items[position];
+      const slot = prepared[position];
+      if (!item || !slot || item.kind !== 'event' || slot.outcome) continue;
       if (item.internal) {
-        const event: ResolvedEvent = {
-          ticket: ticket++,
+        slot.event = {
+          ticket: 0,
           machineId: item.internal.machineId,
           tsMs: safeTs(item.input),
           seq: null,
-          dedupKey: `${item.source.code}|h|${createHash('sha256').update(safeJson(item.input)).digest('base64url')}`,
+          dedupKey: `${item.source.code}|h|${hash('sha256', safeJson(item.input), 'base64url')}`,
           sourceCode: item.source.code,
           body: item.internal.body,
         };
-        prepared.events.push(event);
-        prepared.itemOfTicket.set(event.ticket, item);
         continue;
       }
-      let event = parsed.get(position);
+      let event = parsed[position];
       if (!event) continue;
-      const reject = (reason: string) => {
-        prepared.outcomes.set(position, { status: 'rejected', reason });
-        addDeadLetter(position, deadLetterOf(item, reason));
-      };
       if (event.type === 'signal') {
         const translated = fromSignal(event, item.source, lookup);
         if (!translated.ok) {
-          reject(translated.reason);
+          rejectPrepared(slot, item, translated.reason);
           continue;
         }
         event = translated.event;
@@ -506,27 +585,35 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       }
       const aheadMs = event.tsMs - item.receivedAtMs;
       if (aheadMs > futureToleranceMs) {
-        reject(`timestamp ${Math.round(aheadMs / 1000)} s in the future (clock of the sender wrong?)`);
+        rejectPrepared(
+          slot,
+          item,
+          `timestamp ${Math.round(aheadMs / 1000)} s in the future (clock of the sender wrong?)`,
+        );
         continue;
       }
       if (item.receivedAtMs - event.tsMs > maxEventAgeMs) {
         if (item.origin.isReplay) {
           // An old retained message: old news, not an error.
           totals.staleReplays += 1;
-          prepared.outcomes.set(position, { status: 'duplicate', reason: 'stale replay' });
+          slot.outcome = { status: 'duplicate', reason: 'stale replay' };
         } else {
-          reject(`too late: older than the reorder window of ${Math.round(maxEventAgeMs / 60_000)} min`);
+          rejectPrepared(
+            slot,
+            item,
+            `too late: older than the reorder window of ${Math.round(maxEventAgeMs / 60_000)} min`,
+          );
         }
         continue;
       }
       const resolved = resolveEvent(event, lookup);
       if (!resolved.ok) {
-        reject(resolved.reason);
+        rejectPrepared(slot, item, resolved.reason);
         continue;
       }
-      for (const warning of resolved.warnings) addDeadLetter(position, deadLetterOf(item, warning));
-      const resolvedEvent: ResolvedEvent = {
-        ticket: ticket++,
+      for (const warning of resolved.warnings) (slot.deadLetters ??= []).push(deadLetterOf(item, warning));
+      slot.event = {
+        ticket: 0,
         machineId: resolved.machineId,
         tsMs: event.tsMs,
         seq: event.seq ?? null,
@@ -534,8 +621,6 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         sourceCode: item.source.code,
         body: resolved.body,
       };
-      prepared.events.push(resolvedEvent);
-      prepared.itemOfTicket.set(resolvedEvent.ticket, item);
       watchdog?.noteEvent({
         machineId: resolved.machineId,
         receivedAtMs: item.receivedAtMs,
@@ -544,67 +629,58 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         address: item.origin.address,
       });
     }
-    prepared.deadLetters.sort((a, b) => (deadLetterPositions.get(a) ?? 0) - (deadLetterPositions.get(b) ?? 0));
     return prepared;
+  }
+
+  // ---------------------------------------------------------------- writing (one batch at a time, in order)
+
+  function scheduleWrite(): void {
+    if (writing || ready.length === 0) return;
+    const oldest = ready[0];
+    const waitedMs = oldest ? now() - oldest.item.queuedAtMs : 0;
+    const isDue = ready.length >= maxBatchEvents || waitedMs >= maxBatchDelayMs || flushRequests > 0 || isStopping;
+    if (!isDue) {
+      timer ??= setTimeout(
+        () => {
+          timer = null;
+          scheduleWrite();
+        },
+        Math.max(1, maxBatchDelayMs - waitedMs),
+      );
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = ready.length <= maxBatchEvents ? ready : ready.slice(0, maxBatchEvents);
+    ready = batch === ready ? [] : ready.slice(maxBatchEvents);
+    writingCount = batch.length;
+    writing = writeWithRetry(batch).finally(() => {
+      writingCount = 0;
+      writing = null;
+      noteProgress();
+      scheduleWrite();
+    });
   }
 
   function recordDeadLetters(deadLetters: readonly DeadLetterInput[]): void {
     for (const { source } of deadLetters) countersOf(source).deadLetters += 1;
   }
 
-  async function writeWithRetry(items: PendingItem[]): Promise<void> {
-    if (items.length === 0) return;
+  async function writeWithRetry(batch: PreparedItem[]): Promise<void> {
     let transientFailures = 0;
+    let current = batch;
     for (let attempt = 1; ; attempt += 1) {
       if (isStopped) {
-        logger.error({ items: items.length }, 'stopped with an unwritten batch; its events are lost');
-        finish(items, () => ({ status: 'rejected', reason: 'ingest stopped' }));
+        logger.error({ items: current.length }, 'stopped with an unwritten batch; its events are lost');
+        finish(current, () => ({ status: 'rejected', reason: 'ingest stopped' }));
         return;
       }
       try {
-        const prepared = await prepare(items);
-        const result = await writeIngestBatch(
-          prisma,
-          { events: prepared.events, deadLetters: prepared.deadLetters },
-          now,
-        );
-        recordDeadLetters(prepared.deadLetters);
-        // The batch is committed; a rollup that fails to refresh is recomputed by the next batch touching
-        // that machine-hour (or explain shows it stale), so it must not fail or retry the batch.
-        await refreshRollupsAfterBatch(prisma, prepared.events, result.committedAtMs).catch((error: unknown) =>
-          logger.warn({ err: error }, 'KPI rollups not refreshed after a batch'),
-        );
-        totals.batches += 1;
-        totals.intervalsWritten += result.intervalsWritten;
-        totals.countEvents += prepared.events.filter((e) => e.body.kind === 'count').length;
-        const newestTsBySource = new Map<string, number>();
-        for (const event of prepared.events) {
-          const item = prepared.itemOfTicket.get(event.ticket);
-          if (!item) continue;
-          if (result.duplicateTickets.has(event.ticket)) countersOf(item.source).duplicates += 1;
-          if (!item.internal)
-            newestTsBySource.set(item.source.code, Math.max(newestTsBySource.get(item.source.code) ?? 0, event.tsMs));
+        // A retry prepares again: the directory may have changed (e.g. what made the last attempt fail).
+        if (attempt > 1 || current.some((each) => each.isUnprepared)) {
+          current = await prepare(current.map((each) => each.item));
         }
-        for (const [code, tsMs] of newestTsBySource) {
-          const counters = sources.get(code);
-          if (counters) counters.lagMs = Math.max(0, result.committedAtMs - tsMs);
-        }
-        const outcomeByItem = new Map<PendingItem, Outcome>();
-        for (const event of prepared.events) {
-          const item = prepared.itemOfTicket.get(event.ticket);
-          if (item)
-            outcomeByItem.set(item, { status: result.duplicateTickets.has(event.ticket) ? 'duplicate' : 'accepted' });
-        }
-        items.forEach((item, position) => {
-          const outcome = prepared.outcomes.get(position) ?? outcomeByItem.get(item);
-          if (outcome?.status === 'duplicate' && item.kind === 'event' && !outcomeByItem.has(item))
-            countersOf(item.source).duplicates += 1;
-        });
-        finish(
-          items,
-          (item, position) => prepared.outcomes.get(position) ?? outcomeByItem.get(item) ?? { status: 'accepted' },
-        );
-        logger.debug({ items: items.length, intervalsWritten: result.intervalsWritten }, 'batch written');
+        await writeBatch(current);
         return;
       } catch (error) {
         totals.failedAttempts += 1;
@@ -612,17 +688,17 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         const isTransient = TRANSIENT_ERROR.test(detail);
         if (isTransient) transientFailures += 1;
         if (isTransient && transientFailures >= maxTransientAttempts) {
-          logger.error({ items: items.length, error: detail }, 'database unavailable: batch given up');
-          finish(items, () => ({ status: 'rejected', reason: DATABASE_UNAVAILABLE_REASON }));
+          logger.error({ items: current.length, error: detail }, 'database unavailable: batch given up');
+          finish(current, () => ({ status: 'rejected', reason: DATABASE_UNAVAILABLE_REASON }));
           return;
         }
         if (!isTransient && attempt >= maxDataErrorAttempts) {
-          await giveUp(items, detail);
+          await giveUp(current, detail);
           return;
         }
         const delayMs = Math.min(retryMaxDelayMs, retryInitialDelayMs * 2 ** (attempt - 1));
         logger.warn(
-          { attempt, delayMs, items: items.length, isTransient, error: detail },
+          { attempt, delayMs, items: current.length, isTransient, error: detail },
           'batch write failed: retrying',
         );
         await sleep(delayMs);
@@ -630,15 +706,60 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     }
   }
 
-  /** Removes `items` (the head of the buffer) and settles their submitters. */
-  function finish(items: PendingItem[], outcomeOf: (item: PendingItem, position: number) => Outcome): void {
-    buffer.splice(0, items.length);
-    items.forEach((item, position) => settle(item, outcomeOf(item, position)));
+  async function writeBatch(batch: readonly PreparedItem[]): Promise<void> {
+    const events: ResolvedEvent[] = [];
+    const deadLetters: DeadLetterInput[] = [];
+    const positionOfTicket: number[] = [];
+    batch.forEach(({ event, deadLetters: itemDeadLetters }, position) => {
+      if (event) {
+        positionOfTicket.push(position);
+        event.ticket = events.length;
+        events.push(event);
+      }
+      if (itemDeadLetters) for (const deadLetter of itemDeadLetters) deadLetters.push(deadLetter);
+    });
+    const result = await writeIngestBatch(prisma, { events, deadLetters }, now);
+    recordDeadLetters(deadLetters);
+    // The batch is committed; a rollup that fails to refresh is recomputed by the next batch touching
+    // that machine-hour (or explain shows it stale), so it must not fail or retry the batch.
+    await refreshRollupsAfterBatch(prisma, events, result.committedAtMs).catch((error: unknown) =>
+      logger.warn({ err: error }, 'KPI rollups not refreshed after a batch'),
+    );
+    totals.batches += 1;
+    totals.intervalsWritten += result.intervalsWritten;
+    const outcomes: Outcome[] = batch.map((each) => each.outcome ?? { status: 'accepted' });
+    const newestTsBySource = new Map<string, number>();
+    for (const event of events) {
+      if (event.body.kind === 'count') totals.countEvents += 1;
+      const position = positionOfTicket[event.ticket] ?? 0;
+      const item = batch[position]?.item;
+      if (!item) continue;
+      if (result.duplicateTickets.has(event.ticket)) outcomes[position] = { status: 'duplicate' };
+      if (item.kind === 'event' && !item.internal) {
+        const newest = newestTsBySource.get(item.source.code);
+        if (newest === undefined || event.tsMs > newest) newestTsBySource.set(item.source.code, event.tsMs);
+      }
+    }
+    for (const [code, tsMs] of newestTsBySource) {
+      const counters = sources.get(code);
+      if (counters) counters.lagMs = Math.max(0, result.committedAtMs - tsMs);
+    }
+    outcomes.forEach((outcome, position) => {
+      const item = batch[position]?.item;
+      if (outcome.status === 'duplicate' && item?.kind === 'event') countersOf(item.source).duplicates += 1;
+    });
+    finish(batch, (_, position) => outcomes[position] ?? { status: 'accepted' });
+    logger.debug({ items: batch.length, intervalsWritten: result.intervalsWritten }, 'batch written');
   }
 
-  async function giveUp(items: PendingItem[], detail: string): Promise<void> {
+  /** Settles the submitters of a written (or given up) batch. */
+  function finish(batch: readonly PreparedItem[], outcomeOf: (item: PendingItem, position: number) => Outcome): void {
+    batch.forEach(({ item }, position) => settle(item, outcomeOf(item, position)));
+  }
+
+  async function giveUp(batch: readonly PreparedItem[], detail: string): Promise<void> {
     const reason = `write failed: ${detail}`;
-    const deadLetters = items.map((item): DeadLetterInput =>
+    const deadLetters = batch.map(({ item }): DeadLetterInput =>
       item.kind === 'rejection'
         ? {
             source: item.source,
@@ -652,14 +773,14 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     try {
       await writeDeadLetters(prisma, deadLetters);
       recordDeadLetters(deadLetters);
-      logger.error({ items: items.length, error: detail }, 'batch cannot be written: dead-lettered');
+      logger.error({ items: batch.length, error: detail }, 'batch cannot be written: dead-lettered');
     } catch (error) {
       logger.error(
-        { items: items.length, error: detail, deadLetterError: describeError(error) },
+        { items: batch.length, error: detail, deadLetterError: describeError(error) },
         'batch cannot be written nor dead-lettered: dropped',
       );
     }
-    finish(items, () => ({ status: 'rejected', reason }));
+    finish(batch, () => ({ status: 'rejected', reason }));
   }
 
   const silenceSource: IngestSourceInfo = { code: 'bridge:watchdog', kind: 'MQTT_JSON', dataSourceId: null };
@@ -700,6 +821,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
                 input: payload,
                 origin: { address: lastAddress ?? 'watchdog', isReplay: true },
                 receivedAtMs: now(),
+                queuedAtMs: now(),
                 submission: null,
                 index: 0,
                 internal: {
@@ -777,18 +899,36 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   async function flush(): Promise<void> {
     flushRequests += 1;
     try {
-      while (buffer.length > 0 || draining) await (draining ?? startDrain());
+      scheduleWrite();
+      while (pendingCount() > 0 || writing) {
+        await new Promise<void>((resolve) => idleWaiters.push(resolve));
+        scheduleWrite();
+      }
     } finally {
       flushRequests -= 1;
     }
   }
 
+  function waitForRoom(extraItems = 0): Promise<void> | null {
+    if (roomPromise) return roomPromise;
+    if (pendingCount() + extraItems < pauseAtPendingItems || isStopped) return null;
+    totals.pauses += 1;
+    roomPromise = new Promise<void>((resolve) => roomWaiters.push(resolve));
+    return roomPromise;
+  }
+
+  function submissionOf(count: number, resolve: (result: IngestSubmitResult) => void): Submission {
+    return { results: new Array(count), remaining: count, resolve };
+  }
+
+  const NOTHING: IngestSubmitResult = { accepted: 0, duplicates: 0, rejected: 0, results: [] };
+
   return {
     submit(inputs, source) {
-      if (inputs.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, results: [] });
+      if (inputs.length === 0) return Promise.resolve({ ...NOTHING, results: [] });
       return new Promise<IngestSubmitResult>((resolve) => {
-        const submission: Submission = { results: new Array(inputs.length), remaining: inputs.length, resolve };
-        const receivedAtMs = now();
+        const submission = submissionOf(inputs.length, resolve);
+        const queuedAtMs = now();
         inputs.forEach((input: IngestInput, index) => {
           enqueue(
             {
@@ -796,7 +936,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
               source,
               input: input.event,
               origin: input.origin ?? { address: source.code },
-              receivedAtMs: input.origin?.receivedAtMs ?? receivedAtMs,
+              receivedAtMs: input.origin?.receivedAtMs ?? queuedAtMs,
+              queuedAtMs,
               submission,
               index,
             },
@@ -806,10 +947,27 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       });
     },
     reject(rejections, source) {
-      for (const rejection of rejections) {
-        enqueue({ kind: 'rejection', source, rejection, receivedAtMs: rejection.receivedAtMs ?? now() }, true);
-      }
+      if (rejections.length === 0) return Promise.resolve({ ...NOTHING, results: [] });
+      return new Promise<IngestSubmitResult>((resolve) => {
+        const submission = submissionOf(rejections.length, resolve);
+        const queuedAtMs = now();
+        rejections.forEach((rejection, index) => {
+          enqueue(
+            {
+              kind: 'rejection',
+              source,
+              rejection,
+              receivedAtMs: rejection.receivedAtMs ?? queuedAtMs,
+              queuedAtMs,
+              submission,
+              index,
+            },
+            true,
+          );
+        });
+      });
     },
+    waitForRoom,
     setSourceStatus(source, status) {
       const counters = countersOf(source);
       if (status.isConnected !== undefined) counters.isConnected = status.isConnected;
@@ -829,15 +987,26 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const outcome = await Promise.race([flush().then(() => 'flushed' as const), timedOut]);
       clearTimeout(deadline);
       isStopped = true;
-      if (outcome === 'timeout')
-        logger.error({ pending: buffer.length }, 'stopped before the buffer was written; its events are lost');
-      else if (statusIntervalMs !== null) await reportOnce();
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (outcome === 'timeout') {
+        const unwritten = [...ready.map((each) => each.item), ...buffer];
+        logger.error({ pending: pendingCount() }, 'stopped before the buffer was written; its events are lost');
+        ready = [];
+        buffer = [];
+        for (const item of unwritten) settle(item, { status: 'rejected', reason: 'ingest stopped' });
+      } else if (statusIntervalMs !== null) await reportOnce();
+      // Sources still waiting for room must not wait for ever.
+      const waiters = roomWaiters;
+      roomWaiters = [];
+      roomPromise = null;
+      for (const resolve of waiters) resolve();
     },
     stats(): IngestStats {
       return {
         sources: Object.fromEntries([...sources].map(([code, counters]) => [code, { ...counters }])),
         ...totals,
-        pending: buffer.length,
+        pending: pendingCount(),
       };
     },
   };

@@ -1,5 +1,12 @@
 // The persistent MQTT session every MQTT source runs on (UNS JSON, Sparkplug B): connection options,
-// exponential reconnect backoff and the bookkeeping of the source's status, in one place.
+// exponential reconnect backoff, back-pressure and the bookkeeping of the source's status, in one place.
+//
+// Back-pressure: mqtt.js hands over one packet at a time and reads the next one, and sends this one's PUBACK, only
+// when `handleMessage` calls back. While the sink has no room (`waitForRoom`), the session does not call back: the
+// socket is no longer read, unacknowledged QoS 1 messages stay the broker's (3.1.1 §4.3.2: it redelivers them on
+// a new connection of the persistent session) and the broker stops sending once its in-flight window is full.
+// PUBACKs of one burst are written together (the socket is corked until the end of the event-loop turn) rather
+// than one system call per message.
 import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { SourceStatus } from './source.ts';
@@ -20,7 +27,11 @@ export type MqttSessionOptions = {
   onConnected(client: MqttClient, connack: IConnackPacket): void;
   onConnectionChange(isConnected: boolean): void;
   onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void;
+  /** Asked after each message: null to go on, or a promise to wait for before reading (and acking) more. */
+  waitForRoom?(): Promise<void> | null;
 };
+
+type CorkableStream = { cork?: () => void; uncork?: () => void };
 
 /** Connects and keeps reconnecting until the client is ended; subscribing is left to `onConnected`. */
 export function openMqttSession(options: MqttSessionOptions): MqttClient {
@@ -67,5 +78,30 @@ export function openMqttSession(options: MqttSessionOptions): MqttClient {
     logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
   });
   client.on('message', options.onMessage);
+
+  let corked: CorkableStream | null = null;
+  function corkUntilTurnEnds(stream: CorkableStream): void {
+    if (corked === stream || typeof stream.cork !== 'function') return;
+    stream.cork();
+    corked = stream;
+    setImmediate(() => {
+      corked = null;
+      stream.uncork?.();
+    });
+  }
+  client.handleMessage = (_packet, callback) => {
+    const { stream } = client;
+    corkUntilTurnEnds(stream as CorkableStream);
+    const wait = options.waitForRoom?.() ?? null;
+    if (!wait) {
+      callback();
+      return;
+    }
+    void wait.then(() => {
+      // A PUBACK belongs to the connection that carried the message: after a reconnect the broker redelivers.
+      const isStale = client.stream !== stream || !client.connected || client.disconnecting;
+      callback(isStale ? new Error('connection replaced while waiting for room') : undefined);
+    });
+  };
   return client;
 }

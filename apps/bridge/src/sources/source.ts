@@ -27,6 +27,11 @@ export type ConnectorSink = {
     source: ConnectorSourceInfo,
   ): void;
   setSourceStatus?(source: ConnectorSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+  /**
+   * Back-pressure: null while the sink has room, counting `extraItems` the source holds but has not submitted
+   * yet; else a promise that resolves once it has caught up. Sources that can hold off their peer wait for it.
+   */
+  waitForRoom?(extraItems?: number): Promise<void> | null;
 };
 
 export type SourceStatus = {

@@ -108,20 +108,45 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     logger.info({ edgeNodeId }, 'rebirth requested');
   }
 
+  function submitPending(sink: ConnectorSink): void {
+    if (flushScheduled) clearImmediate(flushScheduled);
+    flushScheduled = null;
+    if (pending.length === 0) return;
+    const inputs = pending;
+    pending = [];
+    void sink.submit(inputs, info);
+  }
+
+  /** Back-pressure (mqtt-session.ts): the events decoded but not yet submitted count too. */
+  function waitForRoom(sink: ConnectorSink): Promise<void> | null {
+    const wait = sink.waitForRoom?.(pending.length) ?? null;
+    // Pausing: hand over what we hold, so that the sink can write it and make the room we wait for.
+    if (wait) submitPending(sink);
+    return wait;
+  }
+
+  function rejectMessage(sink: ConnectorSink, topicName: string, bytes: Buffer, receivedAtMs: number, reason: string) {
+    sink.reject([{ address: topicName, payload: bytes, reason, receivedAtMs }], info);
+  }
+
   function handleMessage(sink: ConnectorSink, topicName: string, bytes: Buffer): void {
     const receivedAtMs = now();
-    const reject = (reason: string) =>
-      sink.reject([{ address: topicName, payload: bytes, reason, receivedAtMs }], info);
     const topic = parseSparkplugTopic(topicName);
     if (!topic) {
-      reject('not a Sparkplug B topic');
+      rejectMessage(sink, topicName, bytes, receivedAtMs, 'not a Sparkplug B topic');
       return;
     }
     let payload: SparkplugPayload;
     try {
       payload = decodeSparkplugPayload(bytes);
     } catch (error) {
-      reject(`malformed Sparkplug B payload: ${error instanceof Error ? error.message : String(error)}`);
+      rejectMessage(
+        sink,
+        topicName,
+        bytes,
+        receivedAtMs,
+        `malformed Sparkplug B payload: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return;
     }
     try {
@@ -131,31 +156,27 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
       // An NDEATH is usually the MQTT will, registered (and timestamped) when the edge node connected: the
       // time the broker delivered it is the best estimate of when the node died.
       const deathTsMs = topic.messageType === 'NDEATH' ? receivedAtMs : (payload.timestampMs ?? receivedAtMs);
-      const events: TIngestEvent[] = [
-        ...outcome.events,
-        ...outcome.offlineMachinePaths.map((machinePath): TIngestEvent => ({
-          type: 'state',
-          machinePath,
-          tsMs: deathTsMs,
-          state: 'OFFLINE',
-        })),
-      ];
+      const events = outcome.events;
+      for (const machinePath of outcome.offlineMachinePaths) {
+        events.push({ type: 'state', machinePath, tsMs: deathTsMs, state: 'OFFLINE' });
+      }
       if (events.length > 0) {
         const origin = { address: topicName, payload: bytes, receivedAtMs };
         for (const event of events) pending.push({ event, origin });
         // One submit per turn of the event loop rather than per message: at tens of thousands of messages
         // per second the pipeline's per-call cost would be what the bridge spends its CPU on.
-        flushScheduled ??= setImmediate(() => {
-          flushScheduled = null;
-          const inputs = pending;
-          pending = [];
-          void sink.submit(inputs, info);
-        });
+        flushScheduled ??= setImmediate(() => submitPending(sink));
       }
-      for (const reason of outcome.problems) reject(reason);
+      for (const reason of outcome.problems) rejectMessage(sink, topicName, bytes, receivedAtMs, reason);
     } catch (error) {
       // The host state is total; this only guards the process against a bug in it.
-      reject(`sparkplug host error: ${error instanceof Error ? error.message : String(error)}`);
+      rejectMessage(
+        sink,
+        topicName,
+        bytes,
+        receivedAtMs,
+        `sparkplug host error: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -181,6 +202,7 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
         },
         onConnectionChange: (isConnected) => sink.setSourceStatus?.(info, { isConnected }),
         onMessage: (topic, payload) => handleMessage(sink, topic, payload),
+        waitForRoom: () => waitForRoom(sink),
       });
     },
     async stop() {

@@ -111,6 +111,7 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
         },
         onConnectionChange: (isConnected) => sink.setSourceStatus?.(info, { isConnected }),
         onMessage: (topic, payload, packet) => handleMessage(sink, topic, payload, packet.retain),
+        waitForRoom: () => sink.waitForRoom?.() ?? null,
       });
     },
     async stop() {

@@ -1,8 +1,7 @@
-// Store and forward against a real PostgreSQL behind a TCP proxy the test cuts: events keep coming while the
-// database is unreachable, none is lost after it returns, and a spool left by a stopped bridge is replayed by
-// the next one.
+// Store and forward against a real PostgreSQL behind a TCP proxy the test cuts: events and dead letters keep
+// coming while the database is unreachable, none is lost after it returns, and a spool left by a stopped bridge is
+// replayed by the next one.
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TIngestEvent } from '@takt/contracts';
@@ -12,56 +11,19 @@ import { createIngestPipeline } from '@takt/ingest';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorSourceInfo } from '../sources/source.ts';
+import { startDatabaseProxy, type TcpProxy } from '../testing/tcp-proxy.fixture.ts';
 import { createTestPlant, type TestPlant } from '../testing/test-plant.fixture.ts';
 import { openEventSpool } from './event-spool.store.ts';
-import { createSpoolingSink, type SpooledEvent, type SpoolingSink } from './spooling.sink.ts';
+import { createSpoolingSink, type SpooledRecord, type SpoolingSink } from './spooling.sink.ts';
 
 const logger = pino({ level: 'silent' });
 const SOURCE: ConnectorSourceInfo = { code: 'spool-test', kind: 'MQTT_SPARKPLUG', dataSourceId: null };
 const T0 = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
 
-/** A TCP proxy in front of PostgreSQL that the test can cut (refuse and reset everything) and restore. */
-async function startCuttableProxy(target: { host: string; port: number }) {
-  const sockets = new Set<net.Socket>();
-  let isCut = false;
-  const server = net.createServer((client) => {
-    if (isCut) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(target.port, target.host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => {});
-    }
-    client.pipe(upstream).pipe(client);
-    client.once('close', () => upstream.destroy());
-    upstream.once('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    cut() {
-      isCut = true;
-      for (const socket of sockets) socket.destroy();
-    },
-    restore() {
-      isCut = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('store and forward', { timeout: 20_000 }, () => {
   let db: TestDatabase;
   let plant: TestPlant;
-  let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;
+  let proxy: TcpProxy;
   let proxied: PrismaClient;
   let dir: string;
   let sequence = 0;
@@ -78,6 +40,19 @@ describe('store and forward', { timeout: 20_000 }, () => {
   };
   const storedGood = async () =>
     (await db.prisma.productionCount.aggregate({ _sum: { goodCount: true } }))._sum.goodCount ?? 0;
+  const rejection = (label: string) => ({
+    address: `spool/plant1/assembly/line1/press1/${label}`,
+    payload: Buffer.from([0xde, 0xad, label.length]),
+    reason: `malformed: ${label}`,
+    receivedAtMs: T0,
+  });
+  const deadLetterReasons = async (prefix: string) =>
+    (
+      await db.prisma.deadLetter.findMany({
+        where: { reason: { startsWith: `malformed: ${prefix}` } },
+        orderBy: { id: 'asc' },
+      })
+    ).map((row) => row.reason);
 
   async function startSink(): Promise<{ sink: SpoolingSink; stop: () => Promise<void> }> {
     const pipeline = createIngestPipeline({
@@ -90,7 +65,7 @@ describe('store and forward', { timeout: 20_000 }, () => {
       statusIntervalMs: null,
       pruneIntervalMs: null,
     });
-    const spool = await openEventSpool<SpooledEvent>({ dir, segmentMaxBytes: 16 * 1024 });
+    const spool = await openEventSpool<SpooledRecord>({ dir, segmentMaxBytes: 16 * 1024 });
     const sink = createSpoolingSink({
       pipeline,
       spool,
@@ -111,11 +86,8 @@ describe('store and forward', { timeout: 20_000 }, () => {
   beforeAll(async () => {
     db = await createTestDatabase('bridge_spool');
     plant = await createTestPlant(db.prisma, { topicPrefix: 'spool', machineCodes: ['press1'] });
-    const url = new URL(db.url);
-    proxy = await startCuttableProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    proxied = createPrismaClient(url.toString(), { maxConnections: 2 });
+    proxy = await startDatabaseProxy(db.url);
+    proxied = createPrismaClient(proxy.urlThrough(db.url), { maxConnections: 2 });
     dir = await mkdtemp(path.join(tmpdir(), 'takt-spool-int-'));
   });
 
@@ -145,22 +117,55 @@ describe('store and forward', { timeout: 20_000 }, () => {
     }
   });
 
+  it('keeps the dead letters of an outage, in order, and stores each once when PostgreSQL returns', async () => {
+    const before = await storedGood();
+    const { sink, stop } = await startSink();
+    try {
+      proxy.cut();
+      // Before the sink knows: the pipeline gives these up as "database unavailable" and the sink spools them.
+      sink.reject([rejection('outage-1'), rejection('outage-2')], SOURCE);
+      void sink.submit([{ event: countEvent() }], SOURCE);
+      await expect.poll(() => sink.stats().isSpooling, { timeout: 10_000, interval: 20 }).toBe(true);
+      // While spooling: straight to the spool.
+      sink.reject([rejection('outage-3')], SOURCE);
+      void sink.submit([{ event: countEvent() }], SOURCE);
+      sink.reject([rejection('outage-4')], SOURCE);
+      await expect.poll(() => sink.stats().spooled, { timeout: 10_000, interval: 20 }).toBe(6);
+      expect(await deadLetterReasons('outage')).toEqual([]);
+
+      proxy.restore();
+      await expect.poll(storedGood, { timeout: 15_000, interval: 100 }).toBe(before + 2);
+      await sink.drained();
+      expect(await deadLetterReasons('outage')).toEqual([
+        'malformed: outage-1',
+        'malformed: outage-2',
+        'malformed: outage-3',
+        'malformed: outage-4',
+      ]);
+      expect(sink.stats()).toMatchObject({ isSpooling: false, depth: 0, refused: 0, replayed: 6 });
+    } finally {
+      await stop();
+    }
+  });
+
   it('replays a spool left non-empty by a stopped bridge when the next one starts', async () => {
     const before = await storedGood();
     proxy.cut();
     const first = await startSink();
     for (let i = 0; i < 50; i += 1) void first.sink.submit([{ event: countEvent() }], SOURCE);
-    await expect.poll(() => first.sink.stats().spooled, { timeout: 10_000, interval: 50 }).toBe(50);
+    first.sink.reject([rejection('restart')], SOURCE);
+    await expect.poll(() => first.sink.stats().spooled, { timeout: 10_000, interval: 50 }).toBe(51);
     await first.stop();
     expect(await storedGood()).toBe(before);
 
     proxy.restore();
     const second = await startSink();
     try {
-      expect(second.sink.stats()).toMatchObject({ isSpooling: true, depth: 50 });
+      expect(second.sink.stats()).toMatchObject({ isSpooling: true, depth: 51 });
       await expect.poll(storedGood, { timeout: 10_000, interval: 100 }).toBe(before + 50);
       await second.sink.drained();
-      expect(second.sink.stats()).toMatchObject({ isSpooling: false, depth: 0, replayed: 50 });
+      expect(second.sink.stats()).toMatchObject({ isSpooling: false, depth: 0, replayed: 51 });
+      expect(await deadLetterReasons('restart')).toEqual(['malformed: restart']);
     } finally {
       await second.stop();
     }

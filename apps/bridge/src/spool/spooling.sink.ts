@@ -14,6 +14,10 @@
 // events in their place (its reorder window), so the stored result is the same.
 // Full spool: new events are refused and counted (policy "reject new"), and once the database is back one dead
 // letter says how many events were lost and between which times.
+// Dead letters (messages a source could not decode) take the same way: the pipeline answers those it could not
+// store `database unavailable` too, and they are spooled and replayed in order with the events.
+// Back-pressure: in direct mode the sources are held off by the pipeline's waitForRoom(); while spooling, the
+// disk (bounded, see above) takes everything and the sources are not held off.
 import type { TIngestEvent } from '@takt/contracts';
 import type { Logger } from 'pino';
 import type { ConnectorEventOrigin, ConnectorSink, ConnectorSourceInfo } from '../sources/source.ts';
@@ -29,19 +33,33 @@ export type SpooledEvent = {
   origin?: { address: string; payloadBase64?: string; receivedAtMs?: number; isReplay?: boolean };
 };
 
-type SubmitResults = { results?: readonly { status: string; reason?: string }[] } | undefined;
+/** One message the source could not decode, on its way to dead_letter. */
+export type SpooledRejection = {
+  source: ConnectorSourceInfo;
+  rejection: { address: string; payloadBase64: string; reason: string; receivedAtMs: number };
+};
 
-/** The pipeline as the spooling sink needs it: submit answers per-event results. */
-export type SpoolTarget = Omit<ConnectorSink, 'submit'> & {
+/** A spool line (records of older spools are all events). */
+export type SpooledRecord = SpooledEvent | SpooledRejection;
+
+type SubmitResults = { results?: readonly { status: string; reason?: string }[] } | undefined;
+type ConnectorRejection = Parameters<ConnectorSink['reject']>[0][number];
+
+/** The pipeline as the spooling sink needs it: submit and reject answer per-item results. */
+export type SpoolTarget = Omit<ConnectorSink, 'submit' | 'reject'> & {
   submit(
     inputs: readonly { event: TIngestEvent; origin?: ConnectorEventOrigin }[],
     source: ConnectorSourceInfo,
   ): Promise<SubmitResults | unknown>;
+  reject(
+    rejections: readonly ConnectorRejection[],
+    source: ConnectorSourceInfo,
+  ): Promise<SubmitResults | unknown> | void;
 };
 
 export type SpoolingSinkOptions = {
   pipeline: SpoolTarget;
-  spool: EventSpool<SpooledEvent>;
+  spool: EventSpool<SpooledRecord>;
   logger: Logger;
   /** Events waiting for the disk are written (one fsync) at most this often. Default 50 ms. */
   appendIntervalMs?: number;
@@ -73,6 +91,35 @@ function resultsOf(answer: unknown): readonly { status: string; reason?: string 
   const results = (answer as SubmitResults)?.results;
   return Array.isArray(results) ? results : [];
 }
+
+const isUnavailable = (result: { status: string; reason?: string }): boolean =>
+  result.status === 'rejected' && result.reason === DATABASE_UNAVAILABLE_REASON;
+
+const isRejection = (record: SpooledRecord): record is SpooledRejection => 'rejection' in record;
+
+const toSpooledRejection = (
+  rejection: ConnectorRejection,
+  source: ConnectorSourceInfo,
+  nowMs: number,
+): SpooledRejection => ({
+  source,
+  rejection: {
+    address: rejection.address,
+    payloadBase64: Buffer.from(rejection.payload).toString('base64'),
+    reason: rejection.reason,
+    receivedAtMs: rejection.receivedAtMs ?? nowMs,
+  },
+});
+
+const fromSpooledRejection = ({ rejection }: SpooledRejection): ConnectorRejection => ({
+  address: rejection.address,
+  payload: Buffer.from(rejection.payloadBase64, 'base64'),
+  reason: rejection.reason,
+  receivedAtMs: rejection.receivedAtMs,
+});
+
+const timeOf = (record: SpooledRecord): number =>
+  isRejection(record) ? record.rejection.receivedAtMs : record.event.tsMs;
 
 const toSpooled = (
   input: { event: TIngestEvent; origin?: ConnectorEventOrigin },
@@ -115,7 +162,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
     now = Date.now,
   } = options;
   const logger = options.logger.child({ name: 'bridge.spool' });
-  let waiting: SpooledEvent[] = [];
+  let waiting: SpooledRecord[] = [];
   let appendTimer: NodeJS.Timeout | null = null;
   let isSpooling = spool.depth().records > 0;
   let isStopped = false;
@@ -137,7 +184,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
       spooled += batch.length;
     } else {
       refusedTotal += batch.length;
-      const times = batch.map((record) => record.event.tsMs);
+      const times = batch.map(timeOf);
       refusedRange = {
         count: (refusedRange?.count ?? 0) + batch.length,
         firstTsMs: Math.min(refusedRange?.firstTsMs ?? Infinity, ...times),
@@ -147,7 +194,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
     }
   }
 
-  function toSpool(records: SpooledEvent[]): void {
+  function toSpool(records: SpooledRecord[]): void {
     if (records.length === 0) return;
     waiting.push(...records);
     if (!isSpooling) {
@@ -178,22 +225,25 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
         }
         continue;
       }
-      // The pipeline takes one source per submit; it keeps submissions in order, so the groups stay in order.
-      const groups: { source: ConnectorSourceInfo; records: SpooledEvent[] }[] = [];
+      // The pipeline takes one source per call; it keeps calls in order, so the groups stay in order.
+      const groups: { source: ConnectorSourceInfo; isRejection: boolean; records: SpooledRecord[] }[] = [];
       for (const { record } of entries) {
         const last = groups.at(-1);
-        if (last && last.source.code === record.source.code) last.records.push(record);
-        else groups.push({ source: record.source, records: [record] });
+        if (last && last.source.code === record.source.code && last.isRejection === isRejection(record))
+          last.records.push(record);
+        else groups.push({ source: record.source, isRejection: isRejection(record), records: [record] });
       }
       const answers = await Promise.all(
-        groups.map((group) => pipeline.submit(group.records.map(fromSpooled), group.source)),
-      );
-      const isUnavailable = answers.some((answer) =>
-        resultsOf(answer).some(
-          (result) => result.status === 'rejected' && result.reason === DATABASE_UNAVAILABLE_REASON,
+        groups.map((group) =>
+          group.isRejection
+            ? pipeline.reject(group.records.filter(isRejection).map(fromSpooledRejection), group.source)
+            : pipeline.submit(
+                group.records.flatMap((record) => (isRejection(record) ? [] : [fromSpooled(record)])),
+                group.source,
+              ),
         ),
       );
-      if (isUnavailable) {
+      if (answers.some((answer) => resultsOf(answer).some(isUnavailable))) {
         // Still down. What did get committed of this batch is a duplicate on the next try (de-duplicated).
         await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
         delayMs = Math.min(retryMaxDelayMs, delayMs * 2);
@@ -220,10 +270,23 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
       });
   }
 
+  /** Direct mode: dead letters the pipeline could not store (database unavailable) go to the spool. */
+  function rejectDirect(rejections: readonly ConnectorRejection[], source: ConnectorSourceInfo): void {
+    const answer = pipeline.reject(rejections, source);
+    void Promise.resolve(answer).then((settled) => {
+      toSpool(
+        resultsOf(settled).flatMap((result, index) => {
+          const rejection = rejections[index];
+          return isUnavailable(result) && rejection ? [toSpooledRejection(rejection, source, now())] : [];
+        }),
+      );
+    });
+  }
+
   function reportRefused(): void {
     if (!refusedRange || !lastSource) return;
     const summary = { ...refusedRange, firstAt: new Date(refusedRange.firstTsMs).toISOString() };
-    pipeline.reject(
+    rejectDirect(
       [
         {
           address: 'bridge/spool',
@@ -251,15 +314,18 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
       }
       const answer = await pipeline.submit(inputs, source);
       const failed = resultsOf(answer).flatMap((result, index) =>
-        result.status === 'rejected' && result.reason === DATABASE_UNAVAILABLE_REASON && inputs[index]
-          ? [toSpooled(inputs[index], source, now())]
-          : [],
+        isUnavailable(result) && inputs[index] ? [toSpooled(inputs[index], source, now())] : [],
       );
       toSpool(failed);
       return answer;
     },
     reject(rejections, source) {
-      pipeline.reject(rejections, source);
+      lastSource = source;
+      if (isStopped || isSpooling) toSpool(rejections.map((rejection) => toSpooledRejection(rejection, source, now())));
+      else rejectDirect(rejections, source);
+    },
+    waitForRoom(extraItems) {
+      return isStopped || isSpooling ? null : (pipeline.waitForRoom?.(extraItems) ?? null);
     },
     setSourceStatus(source, status) {
       pipeline.setSourceStatus?.(source, { ...status, spoolDepth: spool.depth().records });
@@ -296,7 +362,7 @@ export async function openSpoolingSink(options: {
   maxBytes?: number;
   logger: Logger;
 }): Promise<SpoolingSink> {
-  const spool = await openEventSpool<SpooledEvent>({
+  const spool = await openEventSpool<SpooledRecord>({
     dir: options.dir,
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
