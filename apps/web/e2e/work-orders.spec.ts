@@ -161,6 +161,10 @@ test('a supervisor takes an order from draft to completed while a viewer watches
   await adjust.getByRole('button', { name: 'Adjust counts' }).click();
   expect((await adjusted).status()).toBe(200);
   await expect(drawer.getByTestId('work-order-adjustments')).toContainText('good +5, scrap +2');
+  // Who corrected the counts, when and why.
+  await expect(drawer.getByRole('list', { name: 'Manual adjustments' })).toContainText(
+    'E2E: recount at final inspection',
+  );
   await expect(viewerDrawer.getByTestId('work-order-adjustments')).toContainText('good +5, scrap +2', {
     timeout: 8_000,
   });

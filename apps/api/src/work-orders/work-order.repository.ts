@@ -175,7 +175,10 @@ export const findProduct = (db: Db, id: string) =>
   db.product.findUnique({ where: { id }, select: { id: true, code: true, archivedAt: true } });
 
 export const findLine = (db: Db, id: string) =>
-  db.line.findUnique({ where: { id }, select: { id: true, code: true, archivedAt: true } });
+  db.line.findUnique({
+    where: { id },
+    select: { id: true, code: true, name: true, archivedAt: true, area: { select: { name: true } } },
+  });
 
 /**
  * Locks the line row until the transaction ends: every transition into IN_PROGRESS takes this lock before

@@ -393,7 +393,7 @@ async function assertLineFree(tx: repo.Db, order: repo.WorkOrderRow, lineId: str
   if (holder !== null) {
     throw new AppError('CONFLICT', 'Line is busy', {
       detail:
-        `Line "${line.code}" already runs work order ${holder.number} (${holder.status}); a line runs one order ` +
+        `Line "${line.area.name} · ${line.name}" (${line.code}) already runs work order ${holder.number} (${holder.status}); a line runs one order ` +
         'at a time: complete or cancel that one first.',
     });
   }

@@ -7,6 +7,7 @@ import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
 import { formatDuration } from '../../../utils/format-duration.ts';
 import { useDeleteWorkOrder } from '../api/delete-work-order.ts';
 import { useWorkOrder } from '../api/get-work-order.ts';
+import { useWorkOrderAdjustments } from '../api/get-work-order-adjustments.ts';
 import { useWorkOrderTransitions } from '../api/get-work-order-transitions.ts';
 import { DueFlag, ProgressBar, StatusChip } from './work-order-badges.tsx';
 import { WorkOrderActions } from './work-order-actions.tsx';
@@ -130,7 +131,30 @@ function Progress({ order, zone, context }: { order: TWorkOrder; zone: string; c
           {formatCount(p.countedScrapCount)} scrap).
         </p>
       ) : null}
+      <AdjustmentList orderId={order.id} zone={zone} />
     </section>
+  );
+}
+
+/** Each manual correction with who made it, when and why (the totals above sum them). */
+function AdjustmentList({ orderId, zone }: { orderId: string; zone: string }) {
+  const adjustments = useWorkOrderAdjustments(orderId);
+  if (adjustments.data === undefined || adjustments.data.items.length === 0) return null;
+  return (
+    <ul className="wo-history" aria-label="Manual adjustments">
+      {[...adjustments.data.items].reverse().map((adjustment) => (
+        <li key={adjustment.id}>
+          <span className="wo-history-when">{formatPlantDateTimeLong(adjustment.at, zone)}</span>
+          <span>
+            <strong>
+              good {formatSignedCount(adjustment.goodDelta)}, scrap {formatSignedCount(adjustment.scrapDelta)}
+            </strong>
+            <span className="cell-note"> by {adjustment.actorLabel ?? 'the system'}</span>
+          </span>
+          <q className="wo-history-note">{adjustment.reason}</q>
+        </li>
+      ))}
+    </ul>
   );
 }
 
