@@ -28,7 +28,7 @@ const isWorkOrderCall = (path: RegExp) => (response: { url(): string; request():
   response.request().method() === 'POST' && path.test(new URL(response.url()).pathname);
 
 /** The status chip in the drawer's header. */
-const drawerStatus = (drawer: Locator) => drawer.locator('.wo-drawer-header .wo-status');
+const drawerStatus = (drawer: Locator) => drawer.locator('.side-panel-header .wo-status');
 
 /** A line of the demo plant and the order running or paused on it, if any (read from the API as the page does). */
 async function pickLine(page: Page): Promise<{ lineId: string; lineName: string; holder: TWorkOrder | undefined }> {

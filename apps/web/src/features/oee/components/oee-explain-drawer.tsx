@@ -1,7 +1,7 @@
 // "How was this computed?": a side panel with the arithmetic behind a machine's OEE and the data it was made from
 // (GET /kpi/oee/explain): the shift calendar, time per state, parts per product with their ideal cycle times, and
 // every state interval. It also says whether the reported figure matches a fresh computation from raw data.
-import { useEffect, useRef } from 'react';
+import { SidePanel } from '../../../components/ui/side-panel.tsx';
 import type { TKpiExplainResponse, TKpiFigures, TMachineState } from '@takt/contracts';
 import { formatDuration } from '../../../utils/format-duration.ts';
 import { useOeeExplain, type TOeeExplainParams } from '../api/get-oee-explain.ts';
@@ -233,43 +233,16 @@ export function OeeExplainDrawer({
   timeZone: string;
   onClose: () => void;
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const explain = useOeeExplain(params);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (dialog !== null && !dialog.open) dialog.showModal();
-  }, []);
-
   return (
-    <dialog
-      ref={dialogRef}
-      className="oee-drawer"
-      aria-labelledby="oee-drawer-title"
-      onClose={onClose}
-      onClick={(event) => {
-        // A click on the backdrop (the dialog element itself, outside its content) closes it.
-        if (event.target === dialogRef.current) dialogRef.current.close();
-      }}
-    >
-      <div className="oee-drawer-content">
-        <header className="oee-drawer-header">
-          <div>
-            <h2 id="oee-drawer-title">How was this computed?</h2>
-            <p className="panel-muted">{title}</p>
-          </div>
-          <button className="button button-small" type="button" onClick={() => dialogRef.current?.close()}>
-            Close
-          </button>
-        </header>
-        {explain.data === undefined ? (
-          <p className="panel-muted" role={explain.isError ? 'alert' : 'status'}>
-            {explain.isError ? `Could not load the explanation: ${explain.error.message}` : 'Loading the raw data…'}
-          </p>
-        ) : (
-          <ExplainBody explain={explain.data} timeZone={timeZone} />
-        )}
-      </div>
-    </dialog>
+    <SidePanel titleId="oee-explain-title" title="How was this computed?" subtitle={title} onClose={onClose}>
+      {explain.data === undefined ? (
+        <p className="panel-muted" role={explain.isError ? 'alert' : 'status'}>
+          {explain.isError ? `Could not load the explanation: ${explain.error.message}` : 'Loading the raw data…'}
+        </p>
+      ) : (
+        <ExplainBody explain={explain.data} timeZone={timeZone} />
+      )}
+    </SidePanel>
   );
 }

@@ -26,7 +26,7 @@ import { canAdjustCounts, canDelete, canEditPlan, isOpenStatus, transitionLabelO
 import { timeZoneOfOrder, type TZoneChoice } from './work-order-lines.ts';
 import { productTextOf, type TOrderLookup } from './work-order-lookup.ts';
 import { WorkOrderPlanForm } from './work-order-plan-form.tsx';
-import { SidePanel } from './side-panel.tsx';
+import { SidePanel } from '../../../components/ui/side-panel.tsx';
 
 export type TDrawerContext = {
   lookup: TOrderLookup;

@@ -11,7 +11,7 @@ import { useProducts } from '../api/get-products.ts';
 import { useWorkOrderPages, useWorkOrders, type TWorkOrderListParams } from '../api/get-work-orders.ts';
 import { useWorkOrderLiveUpdates } from '../hooks/use-work-order-live-updates.ts';
 import { LineBoard } from './line-board.tsx';
-import { SidePanel } from './side-panel.tsx';
+import { SidePanel } from '../../../components/ui/side-panel.tsx';
 import { WorkOrderDrawer, type TDrawerContext } from './work-order-drawer.tsx';
 import { groupOpenOrders, OPEN_STATUSES } from './work-order-lifecycle.ts';
 import { lineCardsOf, lineGroupsOf, timeZoneOfOrder, zoneChoicesOf } from './work-order-lines.ts';

@@ -1,5 +1,6 @@
 // A modal side panel over the right of the page (native <dialog>): Escape, the Close button and a click on the
-// backdrop close it, and focus stays inside while it is open. The order drawer and the create form use it.
+// backdrop close it, and focus stays inside while it is open. Used for details that open over a page: the OEE
+// explanation, a work order, the work-order create form.
 import { useEffect, useRef, type ReactNode } from 'react';
 
 export function SidePanel({
@@ -27,7 +28,7 @@ export function SidePanel({
   return (
     <dialog
       ref={dialogRef}
-      className="wo-drawer"
+      className="side-panel"
       aria-labelledby={titleId}
       onClose={onClose}
       onClick={(event) => {
@@ -35,10 +36,10 @@ export function SidePanel({
         if (event.target === dialogRef.current) dialogRef.current.close();
       }}
     >
-      <div className="wo-drawer-content">
-        <header className="wo-drawer-header">
+      <div className="side-panel-content">
+        <header className="side-panel-header">
           <div>
-            <div className="wo-drawer-title-row">
+            <div className="side-panel-title-row">
               <h2 id={titleId}>{title}</h2>
               {badge}
             </div>
