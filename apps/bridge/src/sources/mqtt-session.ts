@@ -7,7 +7,14 @@
 // a new connection of the persistent session) and the broker stops sending once its in-flight window is full.
 // PUBACKs of one burst are written together (the socket is corked until the end of the event-loop turn) rather
 // than one system call per message.
-import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
+import {
+  connect,
+  type IClientOptions,
+  type IClientSubscribeOptions,
+  type IConnackPacket,
+  type IPublishPacket,
+  type MqttClient,
+} from 'mqtt';
 import type { Logger } from 'pino';
 import type { SourceStatus } from './source.ts';
 
@@ -104,4 +111,80 @@ export function openMqttSession(options: MqttSessionOptions): MqttClient {
     });
   };
   return client;
+}
+
+export type MqttSubscriberOptions = Omit<
+  MqttSessionOptions,
+  'isStopping' | 'onConnected' | 'onConnectionChange' | 'onMessage' | 'waitForRoom'
+> & {
+  topicFilters: string[];
+  subscribeOptions: IClientSubscribeOptions;
+};
+
+/** What a started subscriber hands its messages to (a source binds them to its sink). */
+export type MqttSubscriberHandlers = Pick<MqttSessionOptions, 'onConnectionChange' | 'onMessage' | 'waitForRoom'>;
+
+export type MqttSubscriber = {
+  /** Resolves once the broker granted the subscription for the first time. */
+  ready: Promise<void>;
+  /** The client while started, e.g. to publish commands; null when stopped. */
+  client(): MqttClient | null;
+  start(handlers: MqttSubscriberHandlers): void;
+  stop(): Promise<void>;
+};
+
+/**
+ * A persistent session subscribed to `topicFilters` at QoS 1: what every MQTT source runs on. It subscribes on the
+ * first connection of this process, even when the broker kept the session (the filters may have changed), and
+ * whenever the broker lost the session (3.1.1 §3.2.2.2 Session Present); otherwise the kept subscription stands.
+ */
+export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscriber {
+  const { topicFilters, subscribeOptions, logger, status } = options;
+  let client: MqttClient | null = null;
+  let hasSubscribed = false;
+  let isStopping = false;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  function subscribe(mqttClient: MqttClient): void {
+    mqttClient.subscribe(topicFilters, subscribeOptions, (error, granted) => {
+      const failed = granted?.find((grant) => grant.qos >= 0x80);
+      if (error || failed) {
+        status.lastError = error?.message ?? `subscription refused (reason code 0x${failed?.qos.toString(16)})`;
+        logger.error({ topicFilters, error: status.lastError }, 'subscribe failed');
+        return;
+      }
+      hasSubscribed = true;
+      logger.info({ topicFilters }, 'subscribed');
+      markReady();
+    });
+  }
+
+  return {
+    ready,
+    client: () => client,
+    start(handlers) {
+      if (client) throw new Error(`MQTT session ${options.clientId} already started`);
+      client = openMqttSession({
+        ...options,
+        ...handlers,
+        isStopping: () => isStopping,
+        onConnected: (mqttClient, connack) => {
+          if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
+        },
+      });
+    },
+    async stop() {
+      if (!client) return;
+      const stopping = client;
+      client = null;
+      isStopping = true;
+      // Force when not connected: a graceful end would wait for a connection that may never come.
+      await stopping.endAsync(!status.isConnected);
+      status.isConnected = false;
+      logger.info('disconnected');
+    },
+  };
 }

@@ -2,10 +2,9 @@
 // keeps births/aliases/seq per edge node (sparkplug-host.state.ts), asks edge nodes for a rebirth when it lost
 // track, and turns device metrics into state and count events. MQTT session handling follows the UNS JSON
 // source (persistent session, QoS 1, backoff); the Sparkplug rules cite the 3.0 specification.
-import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { TIngestEvent } from '@takt/contracts';
-import { openMqttSession } from './mqtt-session.ts';
+import { createMqttSubscriber } from './mqtt-session.ts';
 import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
 import { createSparkplugHostState, type SparkplugMetricMapping } from './sparkplug-host.state.ts';
 import {
@@ -70,32 +69,25 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
   const info: ConnectorSourceInfo = { code, kind: 'MQTT_SPARKPLUG', dataSourceId };
   let pending: { event: TIngestEvent; origin: { address: string; payload: Buffer; receivedAtMs: number } }[] = [];
   let flushScheduled: NodeJS.Immediate | null = null;
-  let client: MqttClient | null = null;
-  let hasSubscribed = false;
-  let isStopping = false;
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  const subscriber = createMqttSubscriber({
+    mqttUrl,
+    clientId,
+    protocolVersion,
+    sessionExpirySec,
+    reconnectInitialDelayMs,
+    reconnectMaxDelayMs,
+    logger,
+    status,
+    logContext: { groupId },
+    topicFilters,
+    subscribeOptions: { qos: 1 },
   });
-
-  function subscribe(mqttClient: MqttClient): void {
-    mqttClient.subscribe(topicFilters, { qos: 1 }, (error, granted) => {
-      const failed = granted?.find((grant) => grant.qos >= 0x80);
-      if (error || failed) {
-        status.lastError = error?.message ?? `subscription refused (reason code 0x${failed?.qos.toString(16)})`;
-        logger.error({ topicFilters, error: status.lastError }, 'subscribe failed');
-        return;
-      }
-      hasSubscribed = true;
-      logger.info({ topicFilters }, 'subscribed');
-      markReady();
-    });
-  }
 
   /** Sparkplug B 3.0 ch. 5 "Rebirth request": NCMD to the edge node with `Node Control/Rebirth` = true. */
   function requestRebirth(edgeNodeId: string): void {
     const nowMs = now();
     const lastMs = lastRebirthAtMs.get(edgeNodeId);
+    const client = subscriber.client();
     if (!client || (lastMs !== undefined && nowMs - lastMs < rebirthMinIntervalMs)) return;
     lastRebirthAtMs.set(edgeNodeId, nowMs);
     status.rebirthRequests += 1;
@@ -183,37 +175,15 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
   return {
     code,
     kind: 'MQTT_SPARKPLUG',
-    ready,
+    ready: subscriber.ready,
     start(sink) {
-      if (client) throw new Error(`source ${code} already started`);
-      client = openMqttSession({
-        mqttUrl,
-        clientId,
-        protocolVersion,
-        sessionExpirySec,
-        reconnectInitialDelayMs,
-        reconnectMaxDelayMs,
-        logger,
-        status,
-        isStopping: () => isStopping,
-        logContext: { groupId },
-        onConnected: (mqttClient, connack) => {
-          if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
-        },
+      subscriber.start({
         onConnectionChange: (isConnected) => sink.setSourceStatus?.(info, { isConnected }),
         onMessage: (topic, payload) => handleMessage(sink, topic, payload),
         waitForRoom: () => waitForRoom(sink),
       });
     },
-    async stop() {
-      if (!client) return;
-      const stopping = client;
-      client = null;
-      isStopping = true;
-      await stopping.endAsync(!status.isConnected);
-      status.isConnected = false;
-      logger.info('disconnected');
-    },
+    stop: () => subscriber.stop(),
     status() {
       return { ...status };
     },

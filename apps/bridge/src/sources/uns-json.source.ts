@@ -5,10 +5,9 @@
 // Protocol: MQTT 3.1.1 by default, because every broker speaks it, the embedded aedes 1.x only speaks
 // 3.1.x, and Sparkplug B 3.0 is specified on it; MQTT 5.0 on request. Spec references: MQTT 3.1.1 (OASIS
 // Standard, 29 October 2014) and MQTT 5.0 (OASIS Standard, 7 March 2019).
-import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
-import { openMqttSession } from './mqtt-session.ts';
+import { createMqttSubscriber } from './mqtt-session.ts';
 import { decodeUnsMessage } from './uns-json.decoder.ts';
 
 export type UnsJsonSourceOptions = {
@@ -42,31 +41,21 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
     now = Date.now,
   } = options;
   const logger = options.logger.child({ name: 'bridge.source.uns-json' });
-  const topicFilter = `${topicPrefix}/#`;
   const status: SourceStatus = { isConnected: false, connectCount: 0, lastError: null };
-  let client: MqttClient | null = null;
-  let hasSubscribed = false;
-  let isStopping = false;
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  // MQTT 5 rh = 1: retained messages only when the subscription is new (5.0 §3.8.3.1 Retain Handling).
+  // Under 3.1.1 we get the same by not resubscribing while the broker kept the session.
+  const subscriber = createMqttSubscriber({
+    mqttUrl,
+    clientId,
+    protocolVersion,
+    sessionExpirySec,
+    reconnectInitialDelayMs,
+    reconnectMaxDelayMs,
+    logger,
+    status,
+    topicFilters: [`${topicPrefix}/#`],
+    subscribeOptions: protocolVersion === 5 ? { qos: 1, rh: 1 } : { qos: 1 },
   });
-
-  function subscribe(mqttClient: MqttClient): void {
-    // MQTT 5 rh = 1: retained messages only when the subscription is new (5.0 §3.8.3.1 Retain Handling).
-    // Under 3.1.1 we get the same by not resubscribing while the broker kept the session.
-    mqttClient.subscribe(topicFilter, protocolVersion === 5 ? { qos: 1, rh: 1 } : { qos: 1 }, (error, granted) => {
-      const failed = granted?.find((grant) => grant.qos >= 0x80);
-      if (error || failed) {
-        status.lastError = error?.message ?? `subscription refused (reason code 0x${failed?.qos.toString(16)})`;
-        logger.error({ topicFilter, error: status.lastError }, 'subscribe failed');
-        return;
-      }
-      hasSubscribed = true;
-      logger.info({ topicFilter }, 'subscribed');
-      markReady();
-    });
-  }
 
   const info: ConnectorSourceInfo = { code, kind: 'MQTT_JSON', dataSourceId };
 
@@ -91,39 +80,15 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
   return {
     code,
     kind: 'MQTT_JSON',
-    ready,
+    ready: subscriber.ready,
     start(sink) {
-      if (client) throw new Error(`source ${code} already started`);
-      client = openMqttSession({
-        mqttUrl,
-        clientId,
-        protocolVersion,
-        sessionExpirySec,
-        reconnectInitialDelayMs,
-        reconnectMaxDelayMs,
-        logger,
-        status,
-        isStopping: () => isStopping,
-        // Subscribe on the first connection of this process even when the broker kept the session (the
-        // filter may have changed), and whenever the session is gone.
-        onConnected: (mqttClient, connack) => {
-          if (!hasSubscribed || !connack.sessionPresent) subscribe(mqttClient);
-        },
+      subscriber.start({
         onConnectionChange: (isConnected) => sink.setSourceStatus?.(info, { isConnected }),
         onMessage: (topic, payload, packet) => handleMessage(sink, topic, payload, packet.retain),
         waitForRoom: () => sink.waitForRoom?.() ?? null,
       });
     },
-    async stop() {
-      if (!client) return;
-      const stopping = client;
-      client = null;
-      isStopping = true;
-      // Force when not connected: a graceful end would wait for a connection that may never come.
-      await stopping.endAsync(!status.isConnected);
-      status.isConnected = false;
-      logger.info('disconnected');
-    },
+    stop: () => subscriber.stop(),
     status() {
       return { ...status };
     },
