@@ -1,5 +1,6 @@
 // The audit log (DESIGN.md "HTTP API conventions"): every change is recorded with who, what,
 // before/after, when and the request id, in the same transaction as the change itself.
+import type { Response } from 'express';
 import type { Prisma } from '@takt/db';
 import type { AuthContext } from '../auth/auth-context.ts';
 
@@ -11,6 +12,11 @@ export type AuditActor =
 
 export function userActor(auth: AuthContext): AuditActor {
   return { kind: 'user', userId: auth.user.id, username: auth.user.username };
+}
+
+/** Who made a change through this request, and its request id: the audit fields of a mutating service. */
+export function changeBy(auth: AuthContext, res: Response): { actor: AuditActor; requestId: string | null } {
+  return { actor: userActor(auth), requestId: res.locals.requestId };
 }
 
 export type AuditEntry = {

@@ -12,8 +12,8 @@ import {
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import { userActor } from '../audit/audit.service.ts';
-import { ifMatchVersion, setEtag } from '../http/precondition.ts';
+import { changeBy } from '../audit/audit.service.ts';
+import { ifMatchVersion, withVersionEtag } from '../http/precondition.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import {
   createPlannedDowntime,
@@ -51,14 +51,14 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       schemas: { body: ZShiftPatternCreateRequest, response: ZShiftPattern },
       successStatus: 201,
       async handler({ body, auth, res }) {
-        const pattern = await createShiftPattern({
-          prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
-          body,
-        });
-        setEtag(res, pattern.version);
-        return pattern;
+        return withVersionEtag(
+          res,
+          await createShiftPattern({
+            prisma,
+            ...changeBy(auth, res),
+            body,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -69,9 +69,7 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       tags,
       schemas: { params: ZUuidParams, response: ZShiftPattern },
       async handler({ params, res }) {
-        const pattern = await getShiftPattern({ prisma, id: params.id });
-        setEtag(res, pattern.version);
-        return pattern;
+        return withVersionEtag(res, await getShiftPattern({ prisma, id: params.id }));
       },
     }),
     defineRoute({
@@ -82,16 +80,16 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       tags,
       schemas: { params: ZUuidParams, body: ZShiftPatternUpdateRequest, response: ZShiftPattern },
       async handler({ params, body, auth, req, res }) {
-        const pattern = await updateShiftPattern({
-          prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
-          id: params.id,
-          body,
-          expectedVersion: ifMatchVersion(req),
-        });
-        setEtag(res, pattern.version);
-        return pattern;
+        return withVersionEtag(
+          res,
+          await updateShiftPattern({
+            prisma,
+            ...changeBy(auth, res),
+            id: params.id,
+            body,
+            expectedVersion: ifMatchVersion(req),
+          }),
+        );
       },
     }),
     defineRoute({
@@ -105,8 +103,7 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       async handler({ params, auth, req, res }) {
         await deleteShiftPattern({
           prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
+          ...changeBy(auth, res),
           id: params.id,
           expectedVersion: ifMatchVersion(req),
         });
@@ -130,8 +127,7 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       tags,
       schemas: { body: ZPlannedDowntimeCreateRequest, response: ZPlannedDowntime },
       successStatus: 201,
-      handler: ({ body, auth, res }) =>
-        createPlannedDowntime({ prisma, actor: userActor(auth), requestId: res.locals.requestId, body }),
+      handler: ({ body, auth, res }) => createPlannedDowntime({ prisma, ...changeBy(auth, res), body }),
     }),
     defineRoute({
       method: 'patch',
@@ -143,8 +139,7 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       handler: ({ params, body, auth, res }) =>
         updatePlannedDowntime({
           prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
+          ...changeBy(auth, res),
           id: params.id,
           body,
         }),
@@ -158,7 +153,7 @@ export function calendarRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       schemas: { params: ZUuidParams },
       successStatus: 204,
       async handler({ params, auth, res }) {
-        await deletePlannedDowntime({ prisma, actor: userActor(auth), requestId: res.locals.requestId, id: params.id });
+        await deletePlannedDowntime({ prisma, ...changeBy(auth, res), id: params.id });
         return undefined;
       },
     }),

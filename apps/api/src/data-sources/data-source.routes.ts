@@ -10,8 +10,8 @@ import {
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import { userActor } from '../audit/audit.service.ts';
-import { ifMatchVersion, setEtag } from '../http/precondition.ts';
+import { changeBy } from '../audit/audit.service.ts';
+import { ifMatchVersion, setEtag, withVersionEtag } from '../http/precondition.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import {
   createDataSource,
@@ -45,14 +45,14 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       schemas: { body: ZDataSourceCreateRequest, response: ZDataSource },
       successStatus: 201,
       async handler({ body, auth, res }) {
-        const source = await createDataSource({
-          prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
-          body,
-        });
-        setEtag(res, source.version);
-        return source;
+        return withVersionEtag(
+          res,
+          await createDataSource({
+            prisma,
+            ...changeBy(auth, res),
+            body,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -63,9 +63,7 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       tags,
       schemas: { params: ZUuidParams, response: ZDataSource },
       async handler({ params, res }) {
-        const source = await getDataSource({ prisma, id: params.id });
-        setEtag(res, source.version);
-        return source;
+        return withVersionEtag(res, await getDataSource({ prisma, id: params.id }));
       },
     }),
     defineRoute({
@@ -76,16 +74,16 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       tags,
       schemas: { params: ZUuidParams, body: ZDataSourceUpdateRequest, response: ZDataSource },
       async handler({ params, body, auth, req, res }) {
-        const source = await updateDataSource({
-          prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
-          id: params.id,
-          body,
-          expectedVersion: ifMatchVersion(req),
-        });
-        setEtag(res, source.version);
-        return source;
+        return withVersionEtag(
+          res,
+          await updateDataSource({
+            prisma,
+            ...changeBy(auth, res),
+            id: params.id,
+            body,
+            expectedVersion: ifMatchVersion(req),
+          }),
+        );
       },
     }),
     defineRoute({
@@ -99,8 +97,7 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       async handler({ params, auth, req, res }) {
         await deleteDataSource({
           prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
+          ...changeBy(auth, res),
           id: params.id,
           expectedVersion: ifMatchVersion(req),
         });
@@ -130,8 +127,7 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       async handler({ params, body, auth, req, res }) {
         const list = await replaceMappings({
           prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
+          ...changeBy(auth, res),
           id: params.id,
           mappings: body.mappings,
           expectedVersion: ifMatchVersion(req),

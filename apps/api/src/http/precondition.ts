@@ -7,6 +7,12 @@ export function setEtag(res: Response, version: number): void {
   res.setHeader('ETag', `"${version}"`);
 }
 
+/** Sends the resource's version as its ETag and answers the resource. */
+export function withVersionEtag<T extends { version: number }>(res: Response, resource: T): T {
+  setEtag(res, resource.version);
+  return resource;
+}
+
 /** The version named by If-Match, or undefined when the client sent none (unconditional write). */
 export function ifMatchVersion(req: Request): number | undefined {
   const header = req.get('if-match');

@@ -8,8 +8,8 @@ import {
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import { userActor } from '../audit/audit.service.ts';
-import { ifMatchVersion, setEtag } from '../http/precondition.ts';
+import { changeBy } from '../audit/audit.service.ts';
+import { ifMatchVersion, withVersionEtag } from '../http/precondition.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { archiveReason, createReason, deleteReason, getReasonTree, updateReason } from './reason.service.ts';
 
@@ -34,8 +34,7 @@ export function reasonRoutes(options: { prisma: PrismaClient }): RouteDefinition
       tags,
       schemas: { body: ZDowntimeReasonCreateRequest, response: ZDowntimeReason },
       successStatus: 201,
-      handler: ({ body, auth, res }) =>
-        createReason({ prisma, actor: userActor(auth), requestId: res.locals.requestId, body }),
+      handler: ({ body, auth, res }) => createReason({ prisma, ...changeBy(auth, res), body }),
     }),
     defineRoute({
       method: 'patch',
@@ -45,16 +44,16 @@ export function reasonRoutes(options: { prisma: PrismaClient }): RouteDefinition
       tags,
       schemas: { params: ZUuidParams, body: ZDowntimeReasonUpdateRequest, response: ZDowntimeReason },
       async handler({ params, body, auth, req, res }) {
-        const reason = await updateReason({
-          prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
-          id: params.id,
-          body,
-          expectedVersion: ifMatchVersion(req),
-        });
-        setEtag(res, reason.version);
-        return reason;
+        return withVersionEtag(
+          res,
+          await updateReason({
+            prisma,
+            ...changeBy(auth, res),
+            id: params.id,
+            body,
+            expectedVersion: ifMatchVersion(req),
+          }),
+        );
       },
     }),
     defineRoute({
@@ -66,7 +65,7 @@ export function reasonRoutes(options: { prisma: PrismaClient }): RouteDefinition
       schemas: { params: ZUuidParams },
       successStatus: 204,
       async handler({ params, auth, res }) {
-        await deleteReason({ prisma, actor: userActor(auth), requestId: res.locals.requestId, id: params.id });
+        await deleteReason({ prisma, ...changeBy(auth, res), id: params.id });
         return undefined;
       },
     }),
@@ -80,8 +79,7 @@ export function reasonRoutes(options: { prisma: PrismaClient }): RouteDefinition
       handler: ({ params, auth, res }) =>
         archiveReason({
           prisma,
-          actor: userActor(auth),
-          requestId: res.locals.requestId,
+          ...changeBy(auth, res),
           id: params.id,
           now: new Date(),
         }),

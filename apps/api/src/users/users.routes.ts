@@ -10,7 +10,7 @@ import {
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { ifMatchVersion, setEtag } from '../http/precondition.ts';
+import { ifMatchVersion, setEtag, withVersionEtag } from '../http/precondition.ts';
 import {
   createUser,
   disableUser,
@@ -57,9 +57,7 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       tags,
       schemas: { params: ZUuidParams, response: ZUserAccount },
       async handler({ params, res }) {
-        const account = await getUser({ prisma, id: params.id });
-        setEtag(res, account.version);
-        return account;
+        return withVersionEtag(res, await getUser({ prisma, id: params.id }));
       },
     }),
     defineRoute({
@@ -70,15 +68,16 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       tags,
       schemas: { params: ZUuidParams, body: ZUpdateUserRequest, response: ZUserAccount },
       async handler({ params, body, auth, req, res }) {
-        const updated = await updateUser({
-          prisma,
-          caller: { auth, requestId: res.locals.requestId },
-          id: params.id,
-          expectedVersion: ifMatchVersion(req),
-          input: body,
-        });
-        setEtag(res, updated.version);
-        return updated;
+        return withVersionEtag(
+          res,
+          await updateUser({
+            prisma,
+            caller: { auth, requestId: res.locals.requestId },
+            id: params.id,
+            expectedVersion: ifMatchVersion(req),
+            input: body,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -90,9 +89,10 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       schemas: { params: ZUuidParams, response: ZUserAccount },
       async handler({ params, auth, req, res }) {
         const caller = { auth, requestId: res.locals.requestId };
-        const updated = await disableUser({ prisma, caller, id: params.id, expectedVersion: ifMatchVersion(req) });
-        setEtag(res, updated.version);
-        return updated;
+        return withVersionEtag(
+          res,
+          await disableUser({ prisma, caller, id: params.id, expectedVersion: ifMatchVersion(req) }),
+        );
       },
     }),
     defineRoute({
@@ -104,9 +104,10 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       schemas: { params: ZUuidParams, response: ZUserAccount },
       async handler({ params, auth, req, res }) {
         const caller = { auth, requestId: res.locals.requestId };
-        const updated = await enableUser({ prisma, caller, id: params.id, expectedVersion: ifMatchVersion(req) });
-        setEtag(res, updated.version);
-        return updated;
+        return withVersionEtag(
+          res,
+          await enableUser({ prisma, caller, id: params.id, expectedVersion: ifMatchVersion(req) }),
+        );
       },
     }),
     defineRoute({
@@ -117,15 +118,16 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       tags,
       schemas: { params: ZUuidParams, body: ZResetPasswordRequest, response: ZUserAccount },
       async handler({ params, body, auth, req, res }) {
-        const updated = await resetUserPassword({
-          prisma,
-          caller: { auth, requestId: res.locals.requestId },
-          id: params.id,
-          expectedVersion: ifMatchVersion(req),
-          password: body.password,
-        });
-        setEtag(res, updated.version);
-        return updated;
+        return withVersionEtag(
+          res,
+          await resetUserPassword({
+            prisma,
+            caller: { auth, requestId: res.locals.requestId },
+            id: params.id,
+            expectedVersion: ifMatchVersion(req),
+            password: body.password,
+          }),
+        );
       },
     }),
   ];
