@@ -28,6 +28,8 @@ export function reasonKindForState(state: TMachineState): TDowntimeKind | null {
 export const ZDowntimeIntervalId = z
   .string()
   .regex(/^[1-9][0-9]{0,18}$/, 'A stop id is a positive decimal integer.')
+  // Checked even when the pattern failed, so only a string of digits goes through BigInt.
+  .refine((id) => !/^\d+$/.test(id) || BigInt(id) <= 9_223_372_036_854_775_807n, 'A stop id fits in 64 bits.')
   .meta({ description: 'Stop (state interval) id.', examples: ['4711'] });
 
 export const ZDowntimeIntervalParams = z.object({ id: ZDowntimeIntervalId });

@@ -55,7 +55,7 @@ function encodeCursor(row: TStopRow): string {
 
 function decodeCursor(cursor: string): { startedAtMs: number; id: string } {
   const match = /^(\d{1,15})_([1-9]\d{0,18})$/.exec(cursor);
-  if (match === null) {
+  if (match === null || BigInt(match[2] ?? '0') > 9_223_372_036_854_775_807n) {
     throw new AppError('BAD_REQUEST', 'Invalid cursor', {
       detail: 'The cursor is not one this list gave out; start again without it.',
       errors: [{ path: 'query.cursor', message: 'Unknown cursor.' }],

@@ -200,6 +200,13 @@ describe('GET /api/v1/downtime-intervals', () => {
     expect(badState.body.errors[0].path).toBe('query.state');
     const badCursor = await get('/downtime-intervals', { scope: 'line', id: ids.line, ...dayRange, cursor: 'x' });
     expect(badCursor.status).toBe(400);
+    const overflow = await get('/downtime-intervals', {
+      scope: 'line',
+      id: ids.line,
+      ...dayRange,
+      cursor: '1700000000000_9999999999999999999',
+    });
+    expect(overflow.status).toBe(400);
     const tooLong = await get('/downtime-intervals', {
       scope: 'line',
       id: ids.line,
@@ -337,6 +344,9 @@ describe('POST /api/v1/downtime-intervals/:id/split', () => {
     expect(missing.status).toBe(404);
     const badId = await post('/downtime-intervals/abc/split', { at: iso(at(9, 5)) });
     expect(badId.status).toBe(400);
+    const tooLarge = await post('/downtime-intervals/9999999999999999999/split', { at: iso(at(9, 5)) });
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body.errors[0].path).toBe('params.id');
   });
 
   it('splits a stop that is still open before the present, and survives the ingest recomputing the timeline', async () => {
