@@ -39,6 +39,7 @@ import type {
   TWorkOrderTransitionList,
   TWorkOrderUpdate,
 } from '@takt/contracts';
+import { z } from 'zod';
 import type { Prisma, PrismaClient } from '@takt/db';
 import { appendLiveEvents } from '@takt/db';
 import type { AuthContext } from '../auth/auth-context.ts';
@@ -224,7 +225,9 @@ function decodeCursor(cursor: string | undefined): repo.Keyset['before'] {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
       const createdAt = new Date(value[0]);
-      if (!Number.isNaN(createdAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1])) return { createdAt, id: value[1] };
+      // Only what the list gives out: an instant PostgreSQL can hold and a UUID (anything else would fail the cast).
+      const isInstant = createdAt.getTime() >= 0 && createdAt.getUTCFullYear() <= 9999;
+      if (isInstant && z.uuid().safeParse(value[1]).success) return { createdAt, id: value[1] };
     }
   } catch {
     // Falls through to the 400 below.

@@ -835,6 +835,14 @@ describe('list', () => {
 
     expect((await viewer.call('get', '/work-orders?status=RUNNING')).status).toBe(400);
     expect((await viewer.call('get', '/work-orders?cursor=nonsense')).status).toBe(400);
+    // Cursors shaped like ours but holding what PostgreSQL cannot cast are refused too, not a 500.
+    for (const forged of [
+      ['2026-01-01T00:00:00.000Z', '-'.repeat(36)],
+      ['-100000-01-01T00:00:00.000Z', crypto.randomUUID()],
+    ]) {
+      const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      expect((await viewer.call('get', `/work-orders?cursor=${cursor}`)).status).toBe(400);
+    }
     expect((await viewer.call('get', '/work-orders?limit=0')).status).toBe(400);
   });
 });
