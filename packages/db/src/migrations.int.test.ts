@@ -99,7 +99,6 @@ describe('createMigration', () => {
       schemaPath: path.join(dir, 'schema.prisma'),
       migrationsDir: path.join(dir, 'migrations'),
       snapshotPath: path.join(dir, 'migrations', 'schema.snapshot.prisma'),
-      functionDirs: [path.join(dir, 'sql')],
     };
   }
 
@@ -135,12 +134,13 @@ describe('createMigration', () => {
   });
 
   it('appends the SQL functions whose files changed, also to a migration without schema change', async () => {
-    const paths = await scratchPaths();
-    const [sqlDir] = paths.functionDirs;
-    await mkdir(sqlDir!);
+    const scratch = await scratchPaths();
+    const sqlDir = path.join(path.dirname(scratch.schemaPath), 'sql');
+    await mkdir(sqlDir);
+    const paths: MigrationPaths = { ...scratch, functionDirs: [sqlDir] };
     const writeFunction = (name: string, body: string) =>
       writeFile(
-        path.join(sqlDir!, `${name}.sql`),
+        path.join(sqlDir, `${name}.sql`),
         `-- ${name}: a test.\nCREATE OR REPLACE FUNCTION ${name}() ${body};\n`,
       );
     await writeFile(paths.schemaPath, `${base}model Widget {\n  id Int @id\n}\n`);

@@ -40,14 +40,14 @@ async function readMigrationDirectories(migrationsDir: string): Promise<Migratio
 }
 
 /**
- * Where a schema, its migrations and the SQL function files live; the defaults are the repo's prisma/ folder and
- * SQL_FUNCTION_DIRS.
+ * Where a schema, its migrations and the SQL function files live (`functionDirs`: none when left out); the defaults
+ * are the repo's prisma/ folder and SQL_FUNCTION_DIRS.
  */
 export type MigrationPaths = {
   schemaPath: string;
   migrationsDir: string;
   snapshotPath: string;
-  functionDirs: string[];
+  functionDirs?: readonly string[];
 };
 
 export const DEFAULT_MIGRATION_PATHS: MigrationPaths = {
@@ -127,7 +127,7 @@ export type CreateMigrationResult = { created: false } | { created: true; direct
 /** Every SQL function whose file and newest definition in the migrations differ (see sql-functions.ts). */
 export async function readFunctionDrift(paths: MigrationPaths = DEFAULT_MIGRATION_PATHS): Promise<TFunctionDrift[]> {
   const live = liveFunctions(await readMigrationSqls(paths.migrationsDir));
-  return functionDrift(await readFunctionFiles(paths.functionDirs), live);
+  return functionDrift(await readFunctionFiles(paths.functionDirs ?? []), live);
 }
 
 /**
