@@ -30,4 +30,8 @@ describe('loadEnv', () => {
     expect(message).toContain('MQTT_URL="http://broker": must be a URL like mqtt://');
     expect(message).toContain('PORT="70000"');
   });
+
+  it('keeps a value with a line break on the one line', () => {
+    expect(() => loadEnv(ZEnv, { PORT: '80\n80' })).toThrow(/^invalid configuration: PORT="80\\n80": [^\n]+$/);
+  });
 });

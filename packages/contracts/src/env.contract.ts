@@ -1,6 +1,7 @@
 // Building blocks for each app's env.ts: zod schemas for the common variables and one loader that
 // turns every bad variable into one readable line (no stack trace for a configuration mistake).
 import { z } from 'zod';
+import { formatZodIssues } from './format-zod-issues.ts';
 
 export const ZPort = z.coerce.number().int().min(0).max(65535);
 
@@ -32,10 +33,8 @@ export function loadEnv<S extends z.ZodObject>(schema: S, source: EnvSource): z.
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const name = issue.path.join('.');
-    const value = present[name];
-    return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
+  const detail = formatZodIssues(parsed.error, {
+    label: (name) => (present[name] === undefined ? name : `${name}=${JSON.stringify(present[name])}`),
   });
-  throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  throw new ConfigError(`invalid configuration: ${detail}`);
 }

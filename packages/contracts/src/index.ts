@@ -5,6 +5,7 @@ export * from './problem.contract.ts';
 export * from './machine-state.contract.ts';
 export * from './health.contract.ts';
 export * from './env.contract.ts';
+export * from './format-zod-issues.ts';
 export * from './uns.contract.ts';
 export * from './list.contract.ts';
 export * from './machine-status.contract.ts';

@@ -1,4 +1,5 @@
-// `npm run db:migration -- <name>`: writes the next migration from the changes in prisma/schema.prisma.
+// `npm run db:migration -- <name>`: writes the next migration from the changes in prisma/schema.prisma and in the
+// SQL function files (packages/kpi-sql/sql, packages/db/sql).
 import path from 'node:path';
 import { createMigration } from './migrations.ts';
 import { REPO_ROOT } from './paths.ts';
@@ -15,5 +16,5 @@ const result = await createMigration(name).catch((error: unknown) => {
 console.log(
   result.created
     ? `Created ${path.relative(REPO_ROOT, result.directory)}/migration.sql`
-    : 'prisma/schema.prisma has no change that a migration lacks: nothing written.',
+    : 'Neither prisma/schema.prisma nor a SQL function file has a change that a migration lacks: nothing written.',
 );

@@ -133,6 +133,39 @@ describe('createMigration', () => {
     expect(columns.map((c) => c.column_name)).toEqual(['id', 'name']);
   });
 
+  it('appends the SQL functions whose files changed, also to a migration without schema change', async () => {
+    const scratch = await scratchPaths();
+    const sqlDir = path.join(path.dirname(scratch.schemaPath), 'sql');
+    await mkdir(sqlDir);
+    const paths: MigrationPaths = { ...scratch, functionDirs: [sqlDir] };
+    const writeFunction = (name: string, body: string) =>
+      writeFile(
+        path.join(sqlDir, `${name}.sql`),
+        `-- ${name}: a test.\nCREATE OR REPLACE FUNCTION ${name}() ${body};\n`,
+      );
+    await writeFile(paths.schemaPath, `${base}model Widget {\n  id Int @id\n}\n`);
+    // widget_count calls widget_base: the SQL-language body is checked when created, so widget_base comes first.
+    await writeFunction(
+      'widget_count',
+      'RETURNS bigint LANGUAGE sql RETURN (SELECT count(*) FROM "Widget") + widget_base()',
+    );
+    await writeFunction('widget_base', 'RETURNS bigint LANGUAGE sql RETURN 100');
+    const first = await createMigration('widgets', { paths, now: new Date('2026-01-01T00:00:00Z') });
+    expect(first.created && first.sql).toMatch(/CREATE TABLE "Widget"[\s\S]*widget_base\.sql[\s\S]*widget_count\.sql/);
+    expect(await createMigration('again', { paths })).toEqual({ created: false });
+
+    await writeFunction('widget_base', 'RETURNS bigint LANGUAGE sql RETURN 200');
+    const second = await createMigration('widget_base_200', { paths, now: new Date('2026-01-02T00:00:00Z') });
+    // Only the changed function: no schema SQL, no widget_count.
+    expect(second.created && second.sql).toMatch(
+      /^-- \S+\/sql\/widget_base\.sql\n-- widget_base: a test\.\nCREATE OR REPLACE FUNCTION widget_base\(\) RETURNS bigint LANGUAGE sql RETURN 200;\n$/,
+    );
+
+    const url = databaseUrl(`takt_test_functions_${Date.now()}`);
+    await applyMigrations(url, paths);
+    expect(await query<{ n: string }>(url, 'SELECT widget_count() AS n')).toEqual([{ n: '200' }]);
+  });
+
   it('rejects a name that is not snake_case', async () => {
     await expect(createMigration('Bad Name', { paths: await scratchPaths() })).rejects.toThrow(/snake_case/);
   });

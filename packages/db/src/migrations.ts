@@ -5,38 +5,56 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import type { DiffTarget, MigrationDirectory, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
-import { MIGRATIONS_DIR, SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH } from './paths.ts';
+import { MIGRATIONS_DIR, SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH, SQL_FUNCTION_DIRS } from './paths.ts';
 import { openSchemaEngine } from './schema-engine.ts';
 import { ensureDatabaseExists } from './ensure-database.ts';
+import {
+  functionDrift,
+  functionMigrationSql,
+  liveFunctions,
+  readFunctionFiles,
+  type TFunctionDrift,
+  type TMigrationSql,
+} from './sql-functions.ts';
 
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 const LOCKFILE = 'migration_lock.toml';
 const LOCKFILE_CONTENT = '# Written by Takt (npm run db:migration). Do not edit.\nprovider = "postgresql"\n';
 
-async function readMigrationDirectories(migrationsDir: string): Promise<MigrationDirectory[]> {
+async function readMigrationSqls(migrationsDir: string): Promise<TMigrationSql[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const names = entries
     .filter((e) => e.isDirectory() && /^\d{14}_[a-z0-9_]+$/.test(e.name))
     .map((e) => e.name)
     .sort();
   return Promise.all(
-    names.map(async (name) => ({
-      path: name,
-      migrationFile: {
-        path: 'migration.sql',
-        content: { tag: 'ok' as const, value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
-      },
-    })),
+    names.map(async (name) => ({ name, sql: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8') })),
   );
 }
 
-/** Where a schema and its migrations live; the defaults are the repo's prisma/ folder. */
-export type MigrationPaths = { schemaPath: string; migrationsDir: string; snapshotPath: string };
+async function readMigrationDirectories(migrationsDir: string): Promise<MigrationDirectory[]> {
+  return (await readMigrationSqls(migrationsDir)).map(({ name, sql }) => ({
+    path: name,
+    migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: sql } },
+  }));
+}
+
+/**
+ * Where a schema, its migrations and the SQL function files live (`functionDirs`: none when left out); the defaults
+ * are the repo's prisma/ folder and SQL_FUNCTION_DIRS.
+ */
+export type MigrationPaths = {
+  schemaPath: string;
+  migrationsDir: string;
+  snapshotPath: string;
+  functionDirs?: readonly string[];
+};
 
 export const DEFAULT_MIGRATION_PATHS: MigrationPaths = {
   schemaPath: SCHEMA_PATH,
   migrationsDir: MIGRATIONS_DIR,
   snapshotPath: SCHEMA_SNAPSHOT_PATH,
+  functionDirs: SQL_FUNCTION_DIRS,
 };
 
 export type ApplyMigrationsResult = { appliedMigrationNames: string[] };
@@ -106,9 +124,16 @@ function timestamp(now: Date): string {
 
 export type CreateMigrationResult = { created: false } | { created: true; directory: string; sql: string };
 
+/** Every SQL function whose file and newest definition in the migrations differ (see sql-functions.ts). */
+export async function readFunctionDrift(paths: MigrationPaths = DEFAULT_MIGRATION_PATHS): Promise<TFunctionDrift[]> {
+  const live = liveFunctions(await readMigrationSqls(paths.migrationsDir));
+  return functionDrift(await readFunctionFiles(paths.functionDirs ?? []), live);
+}
+
 /**
  * Writes the next migration: the diff from the schema snapshot of the newest migration to
- * `schema.prisma`, then moves the snapshot forward. Writes nothing when the two agree.
+ * `schema.prisma`, then the `CREATE OR REPLACE` of every SQL function whose file changed (see
+ * sql-functions.ts), and moves the snapshot forward. Writes nothing when there is neither.
  */
 export async function createMigration(
   name: string,
@@ -117,8 +142,10 @@ export async function createMigration(
   const paths = options.paths ?? DEFAULT_MIGRATION_PATHS;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Migration name "${name}" must be snake_case (a-z, 0-9, _).`);
   const schemaText = await readFile(paths.schemaPath, 'utf8');
-  const sql = await diffSchemas(await readSchemaSnapshot(paths), schemaText);
-  if (sql === '') return { created: false };
+  const schemaSql = await diffSchemas(await readSchemaSnapshot(paths), schemaText);
+  const functionSql = functionMigrationSql(await readFunctionDrift(paths));
+  if (schemaSql === '' && functionSql === '') return { created: false };
+  const sql = [schemaSql, functionSql].filter((part) => part !== '').join('\n');
   const directory = path.join(paths.migrationsDir, `${timestamp(options.now ?? new Date())}_${name}`);
   await mkdir(directory, { recursive: true });
   await writeFile(path.join(directory, 'migration.sql'), sql);

@@ -1,5 +1,5 @@
 // Exact KPI components of arbitrary cells (machine × time range) straight from the raw tables, through the SQL
-// function kpi_cell_components (migration kpi_rollups). Rollups are made of it, and queries use it for whatever
+// function kpi_cell_components (sql/kpi_cell_components.sql). Rollups are made of it, and queries use it for whatever
 // the rollups do not cover: partial hours at the edges of a range, the running hour, hours never rolled up.
 import type { TKpiComponents } from '@takt/kpi';
 import { componentsFromRow, downtimeFromJson, sqlNumber, type TComponentsRow } from './components-row.mapper.ts';

@@ -225,3 +225,33 @@ describe('CSV import', () => {
     expect((await request(t.app).get('/api/v1/config/machines.csv')).status).toBe(401);
   });
 });
+
+describe('CSV syntax and formula-like cells', () => {
+  it('reads a byte order mark, CRLF and quoted line breaks, and reports an unclosed quote with its line', async () => {
+    const before = await t.db.prisma.machine.count();
+    const csv = [
+      '\uFEFFpath,name,sequence',
+      'plant1/assembly/line2/q1,"Two', // lines 2–3: a name over two lines (valid)
+      'lines",1',
+      'plant1/assembly/line2/q2,"open,2', // line 4: the quote never closes, to the end of the file
+      'plant1/assembly/line2/q3,Q3,3',
+      '',
+    ].join('\r\n');
+    const res = await importCsv('machines', csv, false);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ isValid: false, rows: 2, created: 1 });
+    expect(res.body.errors).toEqual([{ line: 4, message: expect.stringMatching(/quoted field is not closed/) }]);
+    expect(await t.db.prisma.machine.count()).toBe(before);
+  });
+
+  it("exports a formula-like name with a leading ' and re-imports the export unchanged", async () => {
+    const created = await importCsv('machines', 'path,name,sequence\r\nplant1/assembly/line2/evil,=1+2,4\r\n', false);
+    expect(created.body).toMatchObject({ isValid: true, created: 1 });
+    const csv = await exportCsv('machines');
+    expect(csv).toContain("\r\nplant1/assembly/line2/evil,'=1+2,4\r\n");
+    const again = await importCsv('machines', csv, false);
+    expect(again.body).toMatchObject({ isValid: true, created: 0, updated: 0 });
+    const evil = await t.db.prisma.machine.findUniqueOrThrow({ where: { path: 'plant1/assembly/line2/evil' } });
+    expect(evil.name).toBe('=1+2');
+  });
+});

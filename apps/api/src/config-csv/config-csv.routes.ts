@@ -76,7 +76,9 @@ export function configCsvRoutes(options: { prisma: PrismaClient }): RouteDefinit
         method: 'get',
         path: `/config/${entity}.csv`,
         access: 'VIEWER',
-        summary: `Export the ${csv.summary} as text/csv.`,
+        summary:
+          `Export the ${csv.summary} as text/csv. A cell a spreadsheet would run as a formula (first character ` +
+          "=, +, -, @, tab or CR) gets a leading ' that import removes.",
         tags,
         schemas: {},
         media: { response: 'text/csv' },
