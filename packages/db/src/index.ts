@@ -13,7 +13,7 @@ export {
   startScratchPostgres,
   type EmbeddedPostgres,
 } from './embedded-postgres.ts';
-export { resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
+export { EMBEDDED_DATABASE_NAME, resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
 export * from './generated/prisma/enums.ts';
 export { Prisma } from './generated/prisma/client.ts';
 export {
