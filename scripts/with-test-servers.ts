@@ -3,7 +3,7 @@
 // PostgreSQL or broker answers at those URLs (default: this machine's 5432 and 1883), it starts the
 // embedded ones of `npm start` for the run — a PostgreSQL in a temporary folder and the in-process
 // MQTT broker — and stops them when the command ends, fails or is interrupted.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { startEmbeddedBroker } from '@takt/bridge';
@@ -38,6 +38,28 @@ if (command === undefined) {
 const env = loadTestServersEnv();
 const stops: (() => Promise<void>)[] = [];
 const childEnv: Record<string, string> = { ...env };
+// Set once the command runs; the signal handlers below need it.
+const running: { child?: ChildProcess } = {};
+let interruptedBy: NodeJS.Signals | undefined;
+
+async function stopServers(): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch((error: unknown) => say(`stopping failed: ${String(error)}`));
+  stops.length = 0;
+}
+
+// Ctrl+C reaches the command too (same process group): wait for it to end, then stop the servers.
+// A SIGTERM sent to this process alone is passed on. A signal during start-up stops what started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interruptedBy ??= signal;
+    if (signal === 'SIGTERM') running.child?.kill('SIGTERM');
+  });
+}
+async function exitIfInterrupted(): Promise<void> {
+  if (interruptedBy === undefined) return;
+  await stopServers();
+  process.exit(128 + (interruptedBy === 'SIGINT' ? 2 : 15));
+}
 
 if (await isAnswering(env.TEST_DATABASE_URL, 5432)) {
   say(`PostgreSQL: ${new URL(env.TEST_DATABASE_URL).host}`);
@@ -49,6 +71,7 @@ if (await isAnswering(env.TEST_DATABASE_URL, 5432)) {
     `PostgreSQL: none answers at ${new URL(env.TEST_DATABASE_URL).host}; embedded server on 127.0.0.1:${postgres.port}`,
   );
 }
+await exitIfInterrupted();
 
 if (await isAnswering(env.TEST_MQTT_URL, 1883)) {
   say(`MQTT broker: ${new URL(env.TEST_MQTT_URL).host}`);
@@ -58,19 +81,17 @@ if (await isAnswering(env.TEST_MQTT_URL, 1883)) {
   childEnv.TEST_MQTT_URL = broker.url;
   say(`MQTT broker: none answers at ${new URL(env.TEST_MQTT_URL).host}; embedded broker on ${broker.url}`);
 }
+await exitIfInterrupted();
 
 const child = spawn(command, args, { env: { ...process.env, ...childEnv }, stdio: 'inherit' });
-// Ctrl+C reaches the command too (same process group): wait for it to end, then stop the servers.
-// A SIGTERM sent to this process alone is passed on.
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => child.kill('SIGTERM'));
+running.child = child;
 let exitCode: number;
 try {
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
+  exitCode = code ?? 128 + (signal === 'SIGINT' ? 2 : 15);
 } catch (error) {
   say(`could not run ${command}: ${(error as Error).message}`);
   exitCode = 127;
 }
-for (const stop of stops.reverse()) await stop().catch((error: unknown) => say(`stopping failed: ${String(error)}`));
+await stopServers();
 process.exit(exitCode);
