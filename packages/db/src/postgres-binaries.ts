@@ -16,7 +16,7 @@ export function platformPackageName(platform: NodeJS.Platform = process.platform
 type SymlinkEntry = { source: string; target: string };
 
 /** Creates the links listed in the package's `native/pg-symlinks.json` that do not exist yet. */
-async function linkSharedLibraries(packageDir: string): Promise<void> {
+export async function linkSharedLibraries(packageDir: string): Promise<void> {
   const listPath = path.join(packageDir, 'native', 'pg-symlinks.json');
   const list = await readFile(listPath, 'utf8').then(
     (text) => JSON.parse(text) as SymlinkEntry[],
