@@ -66,7 +66,7 @@ async function serverLogTail(pgData: string): Promise<string> {
   const newest = dated.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
   if (newest === undefined) return '';
   const lines = (await readFile(path.join(logDir, newest.name), 'utf8')).trim().split('\n');
-  return lines.slice(-3).join(' | ');
+  return lines.slice(-8).join(' | ');
 }
 
 function isAlive(pid: number): boolean {
@@ -156,6 +156,7 @@ async function waitUntilReady(child: ChildProcess, url: string, pgData: string, 
 
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  child.ref(); // keep this process alive until the server has exited
   const exited = once(child, 'exit');
   child.kill('SIGINT'); // fast shutdown
   const timer = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS); // immediate shutdown
@@ -163,16 +164,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/**
- * Starts the embedded PostgreSQL of TAKT_DATA_DIR `dataDir` (creating its cluster on first start) on
- * 127.0.0.1:`port`. Throws `EmbeddedPostgresError` for problems the user fixes (message says how).
- */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const port = await loopbackPort(options.port);
-  const cluster = await prepareCluster(options.dataDir);
-  await clearStaleLock(cluster.pgData);
-  const { postgres } = await postgresBinaries();
-
+/** Runs the server on `port` until it accepts connections; stops it again when it does not. */
+async function runServer(cluster: PreparedCluster, postgres: string, port: number): Promise<EmbeddedPostgres> {
   const child = spawnServer(postgres, cluster, port);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
@@ -190,7 +183,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stop();
     throw error;
   }
-  // The server's own stderr goes to its log once the logging collector runs; stop reading it.
+  // The server's own stderr goes to its log once the logging collector runs; stop reading it. Unref:
+  // a tool that is done may exit, and the 'exit' hook above stops the server with it.
   child.stderr?.destroy();
   child.unref();
   return {
@@ -199,6 +193,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     urlFor: (name) => connectionUrl(cluster, port, name),
     stop,
   };
+}
+
+/**
+ * Starts the embedded PostgreSQL of TAKT_DATA_DIR `dataDir` (creating its cluster on first start) on
+ * 127.0.0.1:`port`. Throws `EmbeddedPostgresError` for problems the user fixes (message says how).
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  let port = await loopbackPort(options.port);
+  const cluster = await prepareCluster(options.dataDir);
+  await clearStaleLock(cluster.pgData);
+  const { postgres } = await postgresBinaries();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runServer(cluster, postgres, port);
+    } catch (error) {
+      // A free port chosen for 0 can be taken by another process before the server binds it.
+      const isPortTaken = (error as Error).message.includes('Address already in use');
+      if (options.port !== 0 || !isPortTaken || attempt === 3) throw error;
+      port = await loopbackPort(0);
+    }
+  }
 }
 
 /**
