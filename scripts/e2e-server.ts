@@ -2,11 +2,12 @@
 // on a freshly created, seeded PostgreSQL database and an embedded broker on a free port.
 import pg from 'pg';
 import { runMain } from '@takt/runtime';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 import { inheritedEnv, loadLauncherEnv } from './launcher/launcher.env.ts';
 import { launch } from './launcher/launcher.ts';
 
 const inherited = inheritedEnv();
-const serverUrl = inherited.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const serverUrl = loadTestServersEnv(inherited).TEST_DATABASE_URL;
 const databaseName = 'takt_e2e';
 
 await runMain('e2e-server', async () => {

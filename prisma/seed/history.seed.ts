@@ -6,8 +6,8 @@
 // One transaction per line (holding the seed lock, see seed-lock.ts), so that an interrupted seed leaves
 // a line either complete or untouched and the next run simply fills it in. Intervals and counts are the
 // bulk (~190 k rows for the whole plant): they go in as one `INSERT … SELECT FROM unnest(arrays)` per
-// 5 000 rows, which sends one parameter per column instead of one per value; on the embedded PGlite
-// that is about 5× faster than createMany.
+// 5 000 rows, which sends one parameter per column instead of one per value (measured about 5× faster
+// than createMany).
 import { randomUUID } from 'node:crypto';
 import { type MachineState, type Prisma, WorkOrderStatus, type PrismaClient } from '@takt/db';
 import { MACHINE_FAULTS, OCCASIONAL_FAULTS } from './plant.data.ts';

@@ -2,7 +2,7 @@
 // with the data kept, and the one-line failures for bad configuration and a busy port.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,15 +50,16 @@ afterAll(async () => {
 });
 
 describe('npm start with the embedded defaults', () => {
-  it('serves the SPA and a healthy API on PGlite + the embedded broker, and keeps the data across restarts', async () => {
+  it('serves the SPA and a healthy API on the embedded PostgreSQL + broker, and keeps the data across restarts', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'takt-start-'));
+    await chmod(dataDir, 0o711); // the database runs as the postgres OS user when the tests run as root
     const port = await freePort();
     const env = { TAKT_DATA_DIR: dataDir, PORT: String(port), EMBEDDED_DB_PORT: '0', EMBEDDED_MQTT_PORT: '0' };
 
     const first = startTakt(env);
     running.push(first);
     await waitFor(first, 'Takt is running', 240_000);
-    expect(first.output()).toContain('Database: embedded PostgreSQL (PGlite)');
+    expect(first.output()).toContain(`Database: embedded PostgreSQL in ${path.join(dataDir, 'postgres')}`);
     expect(first.output()).toContain('30 days of history generated');
     expect(first.output()).toMatch(/ADMIN\s+admin \/ takt-admin/);
 

@@ -1,4 +1,4 @@
-// `npm start`: the whole product on one machine. Embedded PostgreSQL (PGlite) and MQTT broker when
+// `npm start`: the whole product on one machine. Embedded PostgreSQL and MQTT broker when
 // DATABASE_URL / MQTT_URL are unset (DESIGN.md "Embedded defaults"), migrations, the demo plant on
 // first start, then the API (serving the SPA), the bridge and the simulator as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedBroker } from '@takt/bridge';
-import { applyMigrations, createPrismaClient, startEmbeddedPostgres } from '@takt/db';
+import { applyMigrations, createPrismaClient, EMBEDDED_DATABASE_NAME, startEmbeddedPostgres } from '@takt/db';
 import type { Stoppable } from '@takt/runtime';
 import { DEMO_USERS, seedDemoPlant } from '../../prisma/seed/index.ts';
 import type { TLauncherEnv } from './launcher.env.ts';
@@ -70,10 +70,12 @@ async function provideDatabase(env: TLauncherEnv, say: Say): Promise<Peer> {
     say(`Database: PostgreSQL at ${url.host}${url.pathname}`);
     return { url: env.DATABASE_URL, mode: 'external' };
   }
-  const dataDir = path.join(env.TAKT_DATA_DIR, 'pg');
-  const embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_DB_PORT });
-  say(`Database: embedded PostgreSQL (PGlite) in ${dataDir}, listening on 127.0.0.1:${embedded.port}`);
-  return { url: embedded.url, mode: 'embedded', stop: () => embedded.stop() };
+  const embedded = await startEmbeddedPostgres({ dataDir: env.TAKT_DATA_DIR, port: env.EMBEDDED_DB_PORT });
+  say(
+    `Database: embedded PostgreSQL in ${path.join(env.TAKT_DATA_DIR, 'postgres')}, listening on 127.0.0.1:${embedded.port}`,
+  );
+  // Every process gets this URL, with the generated password, and connects as to any server.
+  return { url: embedded.urlFor(EMBEDDED_DATABASE_NAME), mode: 'embedded', stop: () => embedded.stop() };
 }
 
 async function provideBroker(env: TLauncherEnv, say: Say): Promise<Peer> {

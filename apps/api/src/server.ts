@@ -32,14 +32,11 @@ export async function startApiServer(env: TApiEnv): Promise<RunningApi> {
   const liveEvents = new LiveEventHub({
     prisma,
     logger: logger.child({ name: 'live-events' }),
-    // The embedded PGlite socket serves one connection at a time and never relays NOTIFY: poll only.
-    listen:
-      env.TAKT_DATABASE_MODE === 'external'
-        ? (wake) =>
-            listenForLiveEvents(env.DATABASE_URL, wake, (error) =>
-              logger.warn({ err: error }, 'live-event LISTEN failed; polling only until it reconnects'),
-            )
-        : undefined,
+    // The embedded database is a real PostgreSQL too: LISTEN in both modes.
+    listen: (wake) =>
+      listenForLiveEvents(env.DATABASE_URL, wake, (error) =>
+        logger.warn({ err: error }, 'live-event LISTEN failed; polling only until it reconnects'),
+      ),
   });
   try {
     await liveEvents.start();

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from './bridge.ts';
 import { startDatabaseProxy, type TcpProxy } from './testing/tcp-proxy.fixture.ts';
 import { createTestPlant, type TestPlant } from './testing/test-plant.fixture.ts';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 
-const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
+const MOSQUITTO_URL = loadTestServersEnv().TEST_MQTT_URL;
 const logger = pino({ level: 'silent' });
 const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
 // Below Mosquitto's max_queued_messages (1,000 per client): beyond that the broker itself would drop messages

@@ -11,8 +11,9 @@ import { startBridge, type Bridge } from './bridge.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 import { SILENCE_SOURCE_CODE } from '@takt/ingest';
 import { createTestPlant, type TestPlant } from './testing/test-plant.fixture.ts';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 
-const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
+const MOSQUITTO_URL = loadTestServersEnv().TEST_MQTT_URL;
 const POLL = { timeout: 5_000, interval: 25 };
 const logger = pino({ level: 'silent' });
 // Ten minutes ago, on a minute boundary: every timestamp below is exact, in the past and bucketed predictably.

@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './simulator.ts';
 import { sparkplugDeviceId } from './sparkplug.publisher.ts';
 import { createDemoPlant } from './testing/demo-plant.fixture.ts';
+import { loadTestServersEnv } from '@takt/runtime/testing';
+
+const { TEST_MQTT_URL } = loadTestServersEnv();
 
 const logger = pino({ level: 'silent' });
 const codec = getSparkplugCodec('spBv1.0')!;
@@ -42,7 +45,7 @@ describe.each([
     await createDemoPlant(db.prisma);
     dataDir = await mkdtemp(path.join(tmpdir(), 'takt-sim-'));
     if (isEmbedded) broker = await startEmbeddedBroker();
-    const mqttUrl = broker?.url ?? 'mqtt://127.0.0.1:1883';
+    const mqttUrl = broker?.url ?? TEST_MQTT_URL;
     subscriber = await connectAsync(mqttUrl, { clientId: `${group}-sub`, clean: true, protocolVersion: 4 });
     subscriber.on('message', (topic, payload) => {
       const decoded = codec.decodePayload(payload);
@@ -175,7 +178,7 @@ describe(
       });
       bridge = await startBridge({
         prisma: db.prisma,
-        mqttUrl: 'mqtt://127.0.0.1:1883',
+        mqttUrl: TEST_MQTT_URL,
         topicPrefix: `${group}-uns-unused`,
         clientId: `${group}-bridge`,
         offlineAfterSec: null,
@@ -187,7 +190,7 @@ describe(
       await new Promise((resolve) => setTimeout(resolve, 300));
       simulator = await startSimulator({
         prisma: db.prisma,
-        mqttUrl: 'mqtt://127.0.0.1:1883',
+        mqttUrl: TEST_MQTT_URL,
         clientId: `${group}-simulator`,
         seed: 11,
         speed: 1800,
@@ -246,7 +249,7 @@ describe('simulator (OPC UA server) â†’ bridge (configured OPC UA data source) â
     dataDir = await mkdtemp(path.join(tmpdir(), 'takt-sim-opcua-'));
     simulator = await startSimulator({
       prisma: db.prisma,
-      mqttUrl: 'mqtt://127.0.0.1:1883',
+      mqttUrl: TEST_MQTT_URL,
       seed: 5,
       speed: 1800,
       countIntervalMs: 200,
@@ -283,7 +286,7 @@ describe('simulator (OPC UA server) â†’ bridge (configured OPC UA data source) â
     });
     bridge = await startBridge({
       prisma: db.prisma,
-      mqttUrl: 'mqtt://127.0.0.1:1883',
+      mqttUrl: TEST_MQTT_URL,
       topicPrefix: `takt-sim-opcua-${randomBytes(4).toString('hex')}`,
       offlineAfterSec: null,
       maxBatchDelayMs: 50,

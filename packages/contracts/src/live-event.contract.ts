@@ -2,7 +2,7 @@
 // filter. Writers append events to the `live_event` outbox (appendLiveEvents in @takt/db); the API fans
 // them out. The SSE `id` is the outbox row id, so a client resumes with Last-Event-ID.
 // The bridge's NOTIFY (TAKT_EVENTS_CHANNEL in uns.contract.ts) only wakes the API up early; the outbox is
-// the source of truth, because NOTIFY never reaches another connection under embedded PGlite.
+// the source of truth, because a NOTIFY sent while the API is not listening is lost.
 import { z } from 'zod';
 import { ZMachineState } from './machine-state.contract.ts';
 

@@ -5,7 +5,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 export type { PrismaClient };
 
 export type CreatePrismaClientOptions = {
-  /** Pool size; PGlite behind the embedded socket serialises queries anyway. */
+  /** Pool size: connections this client opens at most. */
   maxConnections?: number;
 };
 

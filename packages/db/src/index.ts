@@ -7,8 +7,13 @@ export {
   readSchemaSnapshot,
   type MigrationPaths,
 } from './migrations.ts';
-export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
-export { resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
+export {
+  EmbeddedPostgresError,
+  startEmbeddedPostgres,
+  startScratchPostgres,
+  type EmbeddedPostgres,
+} from './embedded-postgres.ts';
+export { EMBEDDED_DATABASE_NAME, resolveDatabase, type ResolvedDatabase } from './resolve-database.ts';
 export * from './generated/prisma/enums.ts';
 export { Prisma } from './generated/prisma/client.ts';
 export {

@@ -1,7 +1,7 @@
 // The live-event outbox (table `live_event`): writers append rows inside the transaction of the change;
 // the API's LiveEventHub polls them by id and streams them as Server-Sent Events (GET /api/v1/stream).
-// An outbox rather than NOTIFY alone, because under the embedded PGlite a NOTIFY never reaches another
-// connection, and because rows give every event a durable id to resume from (Last-Event-ID).
+// An outbox rather than NOTIFY alone, because a NOTIFY is lost while no one listens (a reconnecting API)
+// and because rows give every event a durable id to resume from (Last-Event-ID).
 import pg from 'pg';
 import { ZLiveEventInput, type TLiveEventInput, TAKT_EVENTS_CHANNEL } from '@takt/contracts';
 import type { Prisma } from './generated/prisma/client.ts';
@@ -59,7 +59,7 @@ export type LiveEventListener = { close(): Promise<void> };
 /**
  * LISTENs on the live-event channels of `databaseUrl` and calls `onWake` on each notification, so that
  * the hub polls at once instead of at its next tick. Best effort: reconnects after errors; polling
- * covers the gaps. Not for the embedded PGlite (its socket serves one connection at a time).
+ * covers the gaps.
  */
 export function listenForLiveEvents(
   databaseUrl: string,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 import {
   applyMigrations,
   createMigration,
@@ -15,7 +16,7 @@ import {
 } from './migrations.ts';
 import { SCHEMA_PATH } from './paths.ts';
 
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const SERVER_URL = loadTestServersEnv().TEST_DATABASE_URL;
 const created: string[] = [];
 
 function databaseUrl(name: string): string {

@@ -4,7 +4,7 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiffTarget, MigrationDirectory, SchemaFilter } from '@prisma/schema-engine-wasm';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { startScratchPostgres } from './embedded-postgres.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH, SCHEMA_SNAPSHOT_PATH, SQL_FUNCTION_DIRS } from './paths.ts';
 import { openSchemaEngine } from './schema-engine.ts';
 import { ensureDatabaseExists } from './ensure-database.ts';
@@ -94,8 +94,8 @@ function datamodel(content: string): DiffTarget {
 
 /** The SQL that turns a database of schema `from` (null: an empty database) into schema `to`; '' when equal. */
 export async function diffSchemas(from: string | null, to: string): Promise<string> {
-  // The engine connects to a database even to diff two texts; a throwaway in-memory PGlite serves.
-  const scratch = await startEmbeddedPostgres({ port: 0 });
+  // The engine connects to a database even to diff two texts; a throwaway embedded server serves.
+  const scratch = await startScratchPostgres();
   const { engine, close } = await openSchemaEngine(scratch.url, to);
   try {
     const result = await engine.diff({

@@ -1,11 +1,11 @@
 // Test databases for *.int.test.ts: each test file gets its own fresh, migrated database on the
-// PostgreSQL server named by TEST_DATABASE_URL (default: this machine's 127.0.0.1:5432).
+// PostgreSQL server named by TEST_DATABASE_URL (default: this machine's 127.0.0.1:5432; `npm test`
+// starts an embedded server when that one does not answer).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 import { createPrismaClient, type PrismaClient } from './client.ts';
 import { applyMigrations } from './migrations.ts';
-
-const DEFAULT_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export type TestDatabase = {
   url: string;
@@ -16,8 +16,7 @@ export type TestDatabase = {
 };
 
 function serverUrl(): string {
-  // eslint-disable-next-line no-restricted-properties -- test-only helper, read before any app env exists
-  return process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
+  return loadTestServersEnv().TEST_DATABASE_URL;
 }
 
 function withDatabase(url: string, name: string): string {

@@ -3,10 +3,11 @@ import { pino } from 'pino';
 import { hashPassword } from '@takt/auth';
 import type { TRole } from '@takt/contracts';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 import { createApp, type AppOptions } from '../app.ts';
 import { startBrokerMonitor, type BrokerMonitor } from '../health/broker-monitor.ts';
 
-export const LOCAL_BROKER_URL = 'mqtt://127.0.0.1:1883';
+export const LOCAL_BROKER_URL = loadTestServersEnv().TEST_MQTT_URL;
 
 export type TestApp = {
   app: ReturnType<typeof createApp>;

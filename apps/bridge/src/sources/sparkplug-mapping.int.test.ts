@@ -10,9 +10,10 @@ import { createTestPlant, type TestPlant } from '../testing/test-plant.fixture.t
 import { createConfiguredSources } from './source.factory.ts';
 import type { Source } from './source.ts';
 import { encodeSparkplugPayload } from './sparkplug.decoder.ts';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 
 const logger = pino({ level: 'silent' });
-const MQTT_URL = 'mqtt://127.0.0.1:1883';
+const MQTT_URL = loadTestServersEnv().TEST_MQTT_URL;
 const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
 
 describe('configured Sparkplug B data source with signal mappings', { timeout: 20_000 }, () => {

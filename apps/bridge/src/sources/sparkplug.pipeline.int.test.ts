@@ -12,6 +12,9 @@ import { createSource } from './source.factory.ts';
 import type { Source } from './source.ts';
 import { deviceIdOfMachinePath } from './sparkplug-host.state.ts';
 import { encodeSparkplugPayload, type SparkplugMetricInput } from './sparkplug.decoder.ts';
+import { loadTestServersEnv } from '@takt/runtime/testing';
+
+const { TEST_MQTT_URL } = loadTestServersEnv();
 
 const POLL = { timeout: 8_000, interval: 50 };
 const logger = pino({ level: 'silent' });
@@ -43,7 +46,7 @@ describe.each([
     db = await createTestDatabase('bridge_sparkplug');
     plant = await createTestPlant(db.prisma, { topicPrefix: group, machineCodes: ['press1'] });
     if (isEmbedded) broker = await startEmbeddedBroker();
-    const mqttUrl = broker?.url ?? 'mqtt://127.0.0.1:1883';
+    const mqttUrl = broker?.url ?? TEST_MQTT_URL;
     pipeline = createIngestPipeline({
       prisma: db.prisma,
       logger,

@@ -16,8 +16,9 @@ import {
   type SparkplugPayload,
 } from './sparkplug.decoder.ts';
 import { createSparkplugSource, SPARKPLUG_REBIRTH_METRIC } from './sparkplug.source.ts';
+import { loadTestServersEnv } from '@takt/runtime/testing';
 
-const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
+const MOSQUITTO_URL = loadTestServersEnv().TEST_MQTT_URL;
 const POLL = { timeout: 5_000, interval: 20 };
 const logger = pino({ level: 'silent' });
 const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
