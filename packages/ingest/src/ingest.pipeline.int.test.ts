@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { IngestPipeline, IngestSourceInfo } from './ingest-event.ts';
+import type { IngestBatchCommit, IngestPipeline, IngestSourceInfo } from './ingest-event.ts';
 import { createIngestPipeline, DATABASE_UNAVAILABLE_REASON } from './ingest.pipeline.ts';
 import { createIngestTestPlant, type IngestTestPlant } from './testing/ingest-plant.fixture.ts';
 
@@ -125,25 +125,41 @@ describe('ingest pipeline', () => {
     expect(pipeline.stats().sources['test-http']).toMatchObject({ messages: 7, duplicates: 3 });
   });
 
-  it('keeps the KPI rollups of the complete hours a batch touched current, late events included', async () => {
-    const pipeline = newPipeline();
-    const machine = await db.prisma.machine.findUniqueOrThrow({ where: { path: path() } });
-    const hourGood = async (tsMs: number) => {
-      const rows = await db.prisma.$queryRaw<{ good: number | null }[]>`
-        SELECT good_count AS good FROM kpi_rollup_hour
-         WHERE machine_id = ${machine.id}::uuid AND hour_start = date_trunc('hour', ${new Date(tsMs)}::timestamptz)`;
-      return rows[0]?.good ?? null;
-    };
-    const twoHoursAgo = T0 - 3_600_000;
-    await pipeline.submit([{ event: { type: 'count', machinePath: path(), tsMs: twoHoursAgo, good: 5 } }], HTTP);
-    expect(await hourGood(twoHoursAgo)).toBe(5);
-    // A late count for the same, already rolled-up hour corrects it.
-    await pipeline.submit(
-      [{ event: { type: 'count', machinePath: path(), tsMs: twoHoursAgo + 60_000, good: 3 } }],
-      HTTP,
-    );
-    expect(await hourGood(twoHoursAgo)).toBe(8);
+  it('runs afterBatchCommit after each commit with the range per machine, before answering; its failure is only logged', async () => {
+    const commits: IngestBatchCommit[] = [];
+    const storedDuringHook: number[] = [];
+    let isFailing = false;
+    const pipeline = createIngestPipeline({
+      prisma: db.prisma,
+      logger,
+      maxBatchDelayMs: 1,
+      statusIntervalMs: null,
+      pruneIntervalMs: null,
+      afterBatchCommit: async (commit) => {
+        commits.push(commit);
+        storedDuringHook.push(await db.prisma.productionCount.count());
+        if (isFailing) throw new Error('rollups unavailable');
+      },
+    });
+    const count = (machine: number, tsMs: number) => ({
+      event: { type: 'count' as const, machinePath: plant.pathOf(machine), tsMs, good: 1 },
+    });
+    const first = await pipeline.submit([count(0, T0 + 5_000), count(1, T0 + 70_000), count(0, T0)], HTTP);
+    expect(first.accepted).toBe(3);
+    expect(commits).toHaveLength(1);
+    const [commit] = commits;
+    expect(commit?.touched).toEqual([
+      { machineId: plant.machineIds[0], fromMs: T0, toMs: commit?.committedAtMs },
+      { machineId: plant.machineIds[1], fromMs: T0 + 70_000, toMs: commit?.committedAtMs },
+    ]);
+    expect(storedDuringHook).toEqual([2]); // committed before the hook runs: machine 0's bucket, machine 1's bucket
+
+    isFailing = true;
+    const second = await pipeline.submit([count(0, T0 + 10_000)], HTTP);
+    expect(second.results).toEqual([{ index: 0, status: 'accepted' }]);
     await pipeline.stop();
+    const rows = await db.prisma.productionCount.findMany({ where: { machineId: plant.machineIds[0] } });
+    expect(rows.map((row) => row.goodCount)).toEqual([3]);
   });
 
   it('applies a late state event where it belongs and re-merges when it is overruled', async () => {
