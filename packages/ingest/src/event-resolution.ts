@@ -8,7 +8,7 @@
 // bounded by the contract itself: integers are safe integers (within int8), every number is finite (float8),
 // and event times lie between 2000 and 2100.
 import { hash } from 'node:crypto';
-import { ZIngestEvent, type TIngestEvent, type TMachineState } from '@takt/contracts';
+import { ZIngestEvent, ZMachineState, type TIngestEvent } from '@takt/contracts';
 import type { z } from 'zod';
 import type { IngestSourceInfo } from './ingest-event.ts';
 import { mappingKeyOf, type PlantLookup } from './plant-directory.cache.ts';
@@ -127,9 +127,16 @@ export function translateSignal(
   const asCount = (): number | null =>
     typeof mapped === 'number' && Number.isSafeInteger(mapped) && mapped >= 0 ? mapped : null;
   switch (mapping.signal) {
-    case 'STATE':
+    case 'STATE': {
       if (typeof mapped === 'boolean') return { ok: false, reason: `state value ${String(mapped)} has no mapping` };
-      return { ok: true, event: { ...common, type: 'state', state: mapped as TMachineState | number } };
+      const state = typeof mapped === 'number' ? mapped : ZMachineState.safeParse(mapped).data;
+      if (state === undefined)
+        return {
+          ok: false,
+          reason: `state value ${JSON.stringify(mapped)} is neither a machine state nor a state code`,
+        };
+      return { ok: true, event: { ...common, type: 'state', state } };
+    }
     case 'GOOD_COUNT':
     case 'REJECT_COUNT': {
       const value = asCount();

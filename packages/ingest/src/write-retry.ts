@@ -167,7 +167,7 @@ export async function writeWithRetry<T>(options: WriteWithRetryOptions<T>): Prom
   const { write, giveUp, isStopped, maxTransientAttempts, logger, retryInitialDelayMs, retryMaxDelayMs } = options;
   // Parts still to write, the next one last; a failing part is split into two in its place.
   const parts: { items: readonly T[]; isRetry: boolean }[] = [{ items: options.items, isRetry: false }];
-  const remainingItems = (): T[] => parts.flatMap((part) => part.items);
+  const remainingItems = (): T[] => parts.toReversed().flatMap((part) => part.items);
   let transientFailures = 0;
   let retriesLeft = options.maxDataErrorAttempts - 1;
   let consecutiveFailures = 0;
