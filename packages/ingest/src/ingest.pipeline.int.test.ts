@@ -1,6 +1,7 @@
 // The ingest pipeline against a real PostgreSQL: de-duplication, reordering, counter resets, signal mappings,
 // dead letters, and the property that shuffled and duplicated event streams store exactly what the in-order
 // stream stores.
+import net from 'node:net';
 import type { TIngestEvent } from '@takt/contracts';
 import { createPrismaClient } from '@takt/db';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
@@ -362,6 +363,32 @@ describe('ingest pipeline', () => {
     expect(result.results).toEqual([{ index: 0, status: 'rejected', reason: DATABASE_UNAVAILABLE_REASON }]);
     await pipeline.stop();
     await unreachable.$disconnect();
+  });
+
+  it('hands a batch back as "database unavailable" when the server drops every connection (no error code)', async () => {
+    // A server that accepts and closes every connection at once: node-postgres reports a bare Error, no code.
+    const dropping = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const { port } = dropping.address() as net.AddressInfo;
+    const unreachable = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/takt`, { maxConnections: 1 });
+    const pipeline = createIngestPipeline({
+      prisma: unreachable,
+      logger,
+      maxBatchDelayMs: 1,
+      statusIntervalMs: null,
+      pruneIntervalMs: null,
+      maxTransientAttempts: 2,
+      maxDataErrorAttempts: 1,
+      retryInitialDelayMs: 10,
+    });
+    const events = [0, 1].map((i) => ({ event: { type: 'count', machinePath: path(), tsMs: T0 + i, good: 1 } }));
+    const result = await pipeline.submit(events, HTTP);
+    expect(result.results.map((r) => r.reason)).toEqual([DATABASE_UNAVAILABLE_REASON, DATABASE_UNAVAILABLE_REASON]);
+    // Retried whole as a connection failure (the probe got no answer either), never split as a refused batch.
+    expect(pipeline.stats().failedAttempts).toBe(2);
+    await pipeline.stop();
+    await unreachable.$disconnect();
+    await new Promise((resolve) => dropping.close(resolve));
   });
 
   it('writes per-source status rows', async () => {

@@ -41,7 +41,7 @@ import { createLivenessWatchdog, type LivenessWatchdog } from './machine-livenes
 import { createPlantDirectory } from './plant-directory.cache.ts';
 import type { DeadLetterInput, ResolvedEvent } from './resolved-event.ts';
 import { createSourceStatusReporter } from './source-status.reporter.ts';
-import { classifyWriteFailure, describeErrorForLog, writeWithRetry, type GiveUp } from './write-retry.ts';
+import { classifyWriteFailureProbing, describeErrorForLog, writeWithRetry, type GiveUp } from './write-retry.ts';
 
 export type IngestPipelineOptions = {
   prisma: PrismaClient;
@@ -68,7 +68,10 @@ export type IngestPipelineOptions = {
   pruneIntervalMs?: number | null;
   retryInitialDelayMs?: number;
   retryMaxDelayMs?: number;
-  /** Attempts of a batch failing for a reason other than the connection before its refused events are isolated. */
+  /**
+   * Attempts of a batch failing with a conflict (40001, 40P01) or an error without any code before it is split
+   * like a refused batch (data errors split at once). Default 3.
+   */
   maxDataErrorAttempts?: number;
   /** Give up on a batch after this many connection failures (HTTP ingest answers 503); default: never. */
   maxTransientAttempts?: number;
@@ -90,6 +93,8 @@ export const INGEST_STOPPED_REASON = 'ingest stopped';
 // Items validated and resolved in one go while a batch is being written: small enough not to hold up the
 // event loop (MQTT reads, timers), large enough that the per-chunk directory lookup does not matter.
 const PREPARE_CHUNK_ITEMS = 1_000;
+// How long the database may take to answer the probe after a write failed without any error code.
+const PROBE_TIMEOUT_MS = 5_000;
 // The OFFLINE events the watchdog makes up come from here (counted, never reported as a source).
 const WATCHDOG_SOURCE: IngestSourceInfo = { code: 'bridge:watchdog', kind: 'MQTT_JSON', dataSourceId: null };
 // Instants PostgreSQL's timestamptz and JavaScript's Date can both hold (4714 BC … 275760 AD).
@@ -148,6 +153,21 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   });
   const totals = { batches: 0, failedAttempts: 0, intervalsWritten: 0, countEvents: 0, staleReplays: 0, dropped: 0 };
   let lastDropLogMs = 0;
+
+  /** Whether PostgreSQL answers a `SELECT 1` within PROBE_TIMEOUT_MS. */
+  async function isDatabaseReachable(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS).unref();
+    });
+    const probe = prisma.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    );
+    const isReachable = await Promise.race([probe, timedOut]);
+    clearTimeout(timer);
+    return isReachable;
+  }
 
   const recordDeadLetters = (deadLetters: readonly DeadLetterInput[]): void => {
     for (const { source } of deadLetters) status.noteDeadLetter(source);
@@ -243,7 +263,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         recordDeadLetters(deadLetters);
       } catch (error) {
         // Not stored: with the database away, hand the items back (the bridge spools them); else they are lost.
-        const isConnection = classifyWriteFailure(error).kind === 'connection';
+        const isConnection = (await classifyWriteFailureProbing(error, isDatabaseReachable)).kind === 'connection';
         if (isConnection) reason = DATABASE_UNAVAILABLE_REASON;
         logger.error(
           { items: batch.length, error: describeErrorForLog(error) },
@@ -274,6 +294,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
           ),
         giveUp,
         isStopped: () => queue.isStopped(),
+        isDatabaseReachable,
         maxTransientAttempts,
         maxDataErrorAttempts,
         retryInitialDelayMs,

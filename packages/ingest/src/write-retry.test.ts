@@ -130,7 +130,12 @@ type Run = { written: number[]; writes: number[][]; givenUp: { items: number[]; 
 async function run(
   items: number[],
   failureOf: (items: readonly number[], attempt: number) => unknown,
-  options: { maxTransientAttempts?: number; maxDataErrorAttempts?: number; isStopped?: () => boolean } = {},
+  options: {
+    maxTransientAttempts?: number;
+    maxDataErrorAttempts?: number;
+    isStopped?: () => boolean;
+    isDatabaseReachable?: () => boolean;
+  } = {},
 ): Promise<Run> {
   const result: Run = { written: [], writes: [], givenUp: [] };
   await writeWithRetry<number>({
@@ -145,6 +150,7 @@ async function run(
       result.givenUp.push({ items: [...part], why });
     },
     isStopped: options.isStopped ?? (() => false),
+    isDatabaseReachable: async () => options.isDatabaseReachable?.() ?? true,
     maxTransientAttempts: options.maxTransientAttempts ?? Number.POSITIVE_INFINITY,
     maxDataErrorAttempts: options.maxDataErrorAttempts ?? 3,
     retryInitialDelayMs: 1,
@@ -204,6 +210,21 @@ describe('writeWithRetry', () => {
     expect(result.givenUp).toEqual([
       { items: [5], why: { kind: 'refused', reason: 'write failed: unexpected error (details in the ingest log)' } },
     ]);
+  });
+
+  it('takes a failure without any code for a connection failure while the database does not answer', async () => {
+    const dropped = () => new Error('Connection terminated unexpectedly');
+    // Five attempts fail while the database does not answer the probe; the sixth goes through.
+    const outage = await run(items, (_, attempt) => (attempt <= 5 ? dropped() : null), {
+      maxDataErrorAttempts: 1,
+      isDatabaseReachable: () => false,
+    });
+    expect(outage.writes).toHaveLength(6);
+    expect(outage.writes.every((part) => part.length === items.length)).toBe(true);
+    expect(outage.written).toEqual(items);
+
+    const handedBack = await run(items, dropped, { maxTransientAttempts: 3, isDatabaseReachable: () => false });
+    expect(handedBack.givenUp).toEqual([{ items, why: { kind: 'unavailable' } }]);
   });
 
   it('gives the unwritten items up as stopped once the pipeline is stopped', async () => {

@@ -4,8 +4,10 @@
 // - connection (class 08, 57P01–57P03 shutdown/restart, 53300 too many connections, unreachable, timed out):
 //   retried with backoff, the whole batch, as long as `maxTransientAttempts` allows (then handed back as
 //   "database unavailable", for the bridge's spool);
-// - conflict (40001 serialization failure, 40P01 deadlock) and failures without any code: retried with backoff
-//   while the batch's retry budget (`maxDataErrorAttempts` − 1) lasts, then handled as data errors;
+// - a failure without any code is a connection failure when the database does not answer a probe right after
+//   (node-postgres reports a dropped or refused-then-closed connection as a bare Error), else it is unknown;
+// - conflict (40001 serialization failure, 40P01 deadlock) and unknown failures: retried with backoff while the
+//   batch's retry budget (`maxDataErrorAttempts` − 1) lasts, then handled as data errors;
 // - data (class 22 data exception, class 23 integrity violation, anything else PostgreSQL refuses): the batch is
 //   split in halves, written first half first, until the event PostgreSQL refuses is alone; that event is
 //   dead-lettered with a reason naming the SQLSTATE, and every other event of the batch is written once.
@@ -119,6 +121,19 @@ export function classifyWriteFailure(error: unknown): WriteFailure {
   return { kind: 'unknown', sqlState, reason };
 }
 
+/**
+ * classifyWriteFailure, with a failure without any code taken for a connection failure when the database does not
+ * answer `isDatabaseReachable` (see the module header).
+ */
+export async function classifyWriteFailureProbing(
+  error: unknown,
+  isDatabaseReachable: () => Promise<boolean>,
+): Promise<WriteFailure> {
+  const failure = classifyWriteFailure(error);
+  if (failure.kind !== 'unknown' || (await isDatabaseReachable())) return failure;
+  return { ...failure, kind: 'connection' };
+}
+
 /** The full text of an error and its causes, for the log only (it may quote refused values). */
 export function describeErrorForLog(error: unknown): string {
   const parts: string[] = [];
@@ -150,6 +165,8 @@ export type WriteWithRetryOptions<T> = {
   /** Settles items that will not be written; must not reject. */
   giveUp: (items: readonly T[], why: GiveUp) => Promise<void>;
   isStopped: () => boolean;
+  /** Whether the database answers now (a `SELECT 1`); asked after a failure without any code. */
+  isDatabaseReachable: () => Promise<boolean>;
   maxTransientAttempts: number;
   maxDataErrorAttempts: number;
   retryInitialDelayMs: number;
@@ -164,7 +181,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Writes `items`, retrying and splitting by the failure policy of the module header; never rejects. */
 export async function writeWithRetry<T>(options: WriteWithRetryOptions<T>): Promise<void> {
-  const { write, giveUp, isStopped, maxTransientAttempts, logger, retryInitialDelayMs, retryMaxDelayMs } = options;
+  const { write, giveUp, isStopped, isDatabaseReachable, maxTransientAttempts, logger } = options;
+  const { retryInitialDelayMs, retryMaxDelayMs } = options;
   // Parts still to write, the next one last; a failing part is split into two in its place.
   const parts: { items: readonly T[]; isRetry: boolean }[] = [{ items: options.items, isRetry: false }];
   const remainingItems = (): T[] => parts.toReversed().flatMap((part) => part.items);
@@ -202,7 +220,7 @@ export async function writeWithRetry<T>(options: WriteWithRetryOptions<T>): Prom
       continue;
     } catch (error) {
       options.onFailedAttempt?.();
-      const failure = classifyWriteFailure(error);
+      const failure = await classifyWriteFailureProbing(error, isDatabaseReachable);
       if (failure.kind === 'connection') {
         transientFailures += 1;
         if (transientFailures >= maxTransientAttempts) {
