@@ -80,10 +80,20 @@ describe('classifyWriteFailure', () => {
       'write failed: unexpected error (details in the ingest log)',
     ],
     [
-      'a transaction timeout (P2028)',
+      'no transaction in time (P2028)',
       prismaError('P2028'),
       'connection',
       'write failed: unexpected error (details in the ingest log)',
+    ],
+    [
+      'an expired transaction (P2028 with timeTaken)',
+      new Prisma.PrismaClientKnownRequestError('Transaction API error: expired', {
+        code: 'P2028',
+        clientVersion: '7.10.1',
+        meta: { operation: 'query', timeout: 30_000, timeTaken: 30_412 },
+      }),
+      'unknown',
+      'write failed: the transaction took too long',
     ],
     [
       'a socket error',

@@ -5,7 +5,9 @@
 //   retried with backoff, the whole batch, as long as `maxTransientAttempts` allows (then handed back as
 //   "database unavailable", for the bridge's spool);
 // - a failure without any code is a connection failure when the database does not answer a probe right after
-//   (node-postgres reports a dropped or refused-then-closed connection as a bare Error), else it is unknown;
+//   (node-postgres reports a dropped or refused-then-closed connection as a bare Error), else it is unknown; so is
+//   an expired transaction (Prisma P2028 with meta.timeTaken: the batch outlived its timeout), which splitting
+//   may cure where retrying the whole batch would not;
 // - conflict (40001 serialization failure, 40P01 deadlock) and unknown failures: retried with backoff while the
 //   batch's retry budget (`maxDataErrorAttempts` − 1) lasts, then handled as data errors;
 // - data (class 22 data exception, class 23 integrity violation, anything else PostgreSQL refuses): the batch is
@@ -28,7 +30,8 @@ export type WriteFailure = {
 const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
 // Prisma: P1001 cannot reach, P1002 reach timed out, P1008 operation timed out, P1017 server closed the
-// connection, P2024 no pool connection in time, P2028 transaction API (could not start in time, expired).
+// connection, P2024 no pool connection in time, P2028 transaction API (could not start in time; an expired
+// transaction is told apart by meta.timeTaken).
 const CONNECTION_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // @prisma/adapter-pg error kinds of socket and connection failures.
 const CONNECTION_ADAPTER_KINDS = new Set([
@@ -68,6 +71,7 @@ type ErrorCodes = {
   prismaCode: string | null;
   adapterKind: string | null;
   socketCode: string | null;
+  isExpiredTransaction: boolean;
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -79,14 +83,23 @@ const stringOf = (value: unknown): string | null => (typeof value === 'string' ?
  * severity) or a Node system error (code + syscall).
  */
 function codesOf(error: unknown): ErrorCodes {
-  const codes: ErrorCodes = { sqlState: null, prismaCode: null, adapterKind: null, socketCode: null };
+  const codes: ErrorCodes = {
+    sqlState: null,
+    prismaCode: null,
+    adapterKind: null,
+    socketCode: null,
+    isExpiredTransaction: false,
+  };
   const queue: unknown[] = [error];
   for (let step = 0; step < 8 && queue.length > 0; step += 1) {
     const current = queue.shift();
     if (!isRecord(current)) continue;
     if (current instanceof Prisma.PrismaClientKnownRequestError) {
       codes.prismaCode ??= current.code;
-      if (isRecord(current.meta)) queue.push(current.meta.driverAdapterError);
+      if (isRecord(current.meta)) {
+        if (current.code === 'P2028' && 'timeTaken' in current.meta) codes.isExpiredTransaction = true;
+        queue.push(current.meta.driverAdapterError);
+      }
     }
     const code = stringOf(current.code);
     codes.sqlState ??= stringOf(current.originalCode);
@@ -98,7 +111,8 @@ function codesOf(error: unknown): ErrorCodes {
   return codes;
 }
 
-function reasonOf(sqlState: string | null): string {
+function reasonOf(sqlState: string | null, isExpiredTransaction: boolean): string {
+  if (isExpiredTransaction) return 'write failed: the transaction took too long';
   if (sqlState === null) return 'write failed: unexpected error (details in the ingest log)';
   const words = SQLSTATE_WORDS[sqlState];
   if (sqlState.startsWith('22')) return `invalid value: ${words ?? 'the database refused a value'} (${sqlState})`;
@@ -108,13 +122,13 @@ function reasonOf(sqlState: string | null): string {
 
 /** Classifies a failed write by its codes (see the module header). */
 export function classifyWriteFailure(error: unknown): WriteFailure {
-  const { sqlState, prismaCode, adapterKind, socketCode } = codesOf(error);
+  const { sqlState, prismaCode, adapterKind, socketCode, isExpiredTransaction } = codesOf(error);
   const isConnection =
     (sqlState !== null && (sqlState.startsWith('08') || CONNECTION_SQLSTATES.has(sqlState))) ||
-    (prismaCode !== null && CONNECTION_PRISMA_CODES.has(prismaCode)) ||
+    (prismaCode !== null && CONNECTION_PRISMA_CODES.has(prismaCode) && !isExpiredTransaction) ||
     (adapterKind !== null && CONNECTION_ADAPTER_KINDS.has(adapterKind)) ||
     (socketCode !== null && CONNECTION_SOCKET_CODES.has(socketCode));
-  const reason = reasonOf(sqlState);
+  const reason = reasonOf(sqlState, isExpiredTransaction);
   if (isConnection) return { kind: 'connection', sqlState, reason };
   if (sqlState !== null && CONFLICT_SQLSTATES.has(sqlState)) return { kind: 'conflict', sqlState, reason };
   if (sqlState !== null) return { kind: 'data', sqlState, reason };
