@@ -7,6 +7,7 @@
 // CPU time and RSS.
 import { createPrismaClient } from '@takt/db';
 import { createIngestPipeline } from '@takt/ingest';
+import { refreshRollupsMany } from '@takt/kpi-sql';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { bridgeIngestLimits } from '../apps/bridge/src/bridge.ts';
@@ -83,6 +84,7 @@ if (mode === 'bare') {
     offlineAfterMs: null,
     statusIntervalMs: null,
     pruneIntervalMs: null,
+    afterBatchCommit: ({ touched, committedAtMs }) => refreshRollupsMany({ prisma, touched, nowMs: committedAtMs }),
   });
   pipelineStats = () => {
     const { pending, peakPending, pauses } = pipeline.stats();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@takt/db';
 import { pino, type Logger } from 'pino';
 import { createIngestPipeline, type IngestStats } from '@takt/ingest';
+import { refreshRollupsMany } from '@takt/kpi-sql';
 import { createConfiguredSources, createSource } from './sources/source.factory.ts';
 import type { SourceStatus } from './sources/source.ts';
 import { openSpoolingSink, type SpoolingSink, type SpoolingSinkStats } from './spool/spooling.sink.ts';
@@ -124,6 +125,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     ...bridgeIngestLimits(options),
     // With a spool, batches PostgreSQL cannot take are handed back ("database unavailable") and spooled.
     ...(options.dataDir === undefined ? {} : { maxTransientAttempts: 3 }),
+    afterBatchCommit: ({ touched, committedAtMs }) => refreshRollupsMany({ prisma, touched, nowMs: committedAtMs }),
   });
   const source = createSource({
     kind: 'MQTT_JSON',

@@ -4,12 +4,14 @@
 // writes → notify. Contract of the events: @takt/contracts ingest.contract.ts.
 export {
   createIngestPipeline,
-  dedupKeyOf,
   DATABASE_UNAVAILABLE_REASON,
   BUFFER_FULL_REASON,
+  INGEST_STOPPED_REASON,
   type IngestPipelineOptions,
 } from './ingest.pipeline.ts';
+export { dedupKeyOf } from './event-resolution.ts';
 export type {
+  IngestBatchCommit,
   IngestEventOrigin,
   IngestInput,
   IngestPipeline,
@@ -25,6 +27,6 @@ export type {
 export { mapStateCode, type MappedState } from './state-code.mapping.ts';
 export { encodeDeadLetterPayload, DEAD_LETTER_PAYLOAD_MAX_BYTES } from './dead-letter-payload.encoder.ts';
 export { SILENCE_SOURCE_CODE } from './machine-liveness.watchdog.ts';
-export { COUNT_BUCKET_SEC, countBucketStartMs } from './ingest-batch.writer.ts';
+export { COUNT_BUCKET_SEC, countBucketStartMs } from './count-bucket.writer.ts';
 export { counterDeltaOf, COUNTER_ROLLOVER_MODULI } from './counter-delta.planner.ts';
 export { lockMachineTimelines } from './machine-timeline.lock.ts';

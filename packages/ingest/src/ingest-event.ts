@@ -58,6 +58,13 @@ export type IngestSourceCounters = {
   spoolDepth: number;
 };
 
+/** What a committed batch touched, handed to the pipeline's `afterBatchCommit` hook. */
+export type IngestBatchCommit = {
+  /** Per machine with events in the batch: from its earliest event time to the commit. */
+  touched: { machineId: string; fromMs: number; toMs: number }[];
+  committedAtMs: number;
+};
+
 export type IngestStats = {
   sources: Record<string, IngestSourceCounters>;
   batches: number;
@@ -76,8 +83,16 @@ export type IngestStats = {
 
 export type IngestPipeline = {
   /**
-   * Queues `inputs` for the next batch. The promise resolves once they are committed (or dead-lettered) with one
-   * result per input; a source that does not need the answer may ignore it (it never rejects).
+   * Queues `inputs` for the next batch. The promise never rejects; it resolves once every input has its outcome,
+   * with one result per input, in submission order:
+   * - `accepted` / `duplicate`: the event is committed to PostgreSQL (or was stored already);
+   * - `rejected` with any other reason: the event can never be applied (schema violation, unknown machine, too
+   *   late, a value the database refuses …) and its dead letter is committed (only if even the dead letter is
+   *   refused is it logged and dropped);
+   * - `rejected` with `DATABASE_UNAVAILABLE_REASON` (PostgreSQL stayed unreachable for `maxTransientAttempts`),
+   *   `BUFFER_FULL_REASON` (refused at once: too much pending, or stopped) or `INGEST_STOPPED_REASON` (stop()
+   *   timed out): nothing is stored; the caller still holds the event and may spool it and submit it again.
+   * So once it resolves, a source may acknowledge every input whose result is not one of those three.
    */
   submit(inputs: readonly IngestInput[], source: IngestSourceInfo): Promise<IngestSubmitResult>;
   /**

@@ -1,13 +1,14 @@
 // The ingest pipeline against a real PostgreSQL: de-duplication, reordering, counter resets, signal mappings,
 // dead letters, and the property that shuffled and duplicated event streams store exactly what the in-order
 // stream stores.
+import net from 'node:net';
 import type { TIngestEvent } from '@takt/contracts';
 import { createPrismaClient } from '@takt/db';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { IngestPipeline, IngestSourceInfo } from './ingest-event.ts';
+import type { IngestBatchCommit, IngestPipeline, IngestSourceInfo } from './ingest-event.ts';
 import { createIngestPipeline, DATABASE_UNAVAILABLE_REASON } from './ingest.pipeline.ts';
 import { createIngestTestPlant, type IngestTestPlant } from './testing/ingest-plant.fixture.ts';
 
@@ -125,25 +126,41 @@ describe('ingest pipeline', () => {
     expect(pipeline.stats().sources['test-http']).toMatchObject({ messages: 7, duplicates: 3 });
   });
 
-  it('keeps the KPI rollups of the complete hours a batch touched current, late events included', async () => {
-    const pipeline = newPipeline();
-    const machine = await db.prisma.machine.findUniqueOrThrow({ where: { path: path() } });
-    const hourGood = async (tsMs: number) => {
-      const rows = await db.prisma.$queryRaw<{ good: number | null }[]>`
-        SELECT good_count AS good FROM kpi_rollup_hour
-         WHERE machine_id = ${machine.id}::uuid AND hour_start = date_trunc('hour', ${new Date(tsMs)}::timestamptz)`;
-      return rows[0]?.good ?? null;
-    };
-    const twoHoursAgo = T0 - 3_600_000;
-    await pipeline.submit([{ event: { type: 'count', machinePath: path(), tsMs: twoHoursAgo, good: 5 } }], HTTP);
-    expect(await hourGood(twoHoursAgo)).toBe(5);
-    // A late count for the same, already rolled-up hour corrects it.
-    await pipeline.submit(
-      [{ event: { type: 'count', machinePath: path(), tsMs: twoHoursAgo + 60_000, good: 3 } }],
-      HTTP,
-    );
-    expect(await hourGood(twoHoursAgo)).toBe(8);
+  it('runs afterBatchCommit after each commit with the range per machine, before answering; its failure is only logged', async () => {
+    const commits: IngestBatchCommit[] = [];
+    const storedDuringHook: number[] = [];
+    let isFailing = false;
+    const pipeline = createIngestPipeline({
+      prisma: db.prisma,
+      logger,
+      maxBatchDelayMs: 1,
+      statusIntervalMs: null,
+      pruneIntervalMs: null,
+      afterBatchCommit: async (commit) => {
+        commits.push(commit);
+        storedDuringHook.push(await db.prisma.productionCount.count());
+        if (isFailing) throw new Error('rollups unavailable');
+      },
+    });
+    const count = (machine: number, tsMs: number) => ({
+      event: { type: 'count' as const, machinePath: plant.pathOf(machine), tsMs, good: 1 },
+    });
+    const first = await pipeline.submit([count(0, T0 + 5_000), count(1, T0 + 70_000), count(0, T0)], HTTP);
+    expect(first.accepted).toBe(3);
+    expect(commits).toHaveLength(1);
+    const [commit] = commits;
+    expect(commit?.touched).toEqual([
+      { machineId: plant.machineIds[0], fromMs: T0, toMs: commit?.committedAtMs },
+      { machineId: plant.machineIds[1], fromMs: T0 + 70_000, toMs: commit?.committedAtMs },
+    ]);
+    expect(storedDuringHook).toEqual([2]); // committed before the hook runs: machine 0's bucket, machine 1's bucket
+
+    isFailing = true;
+    const second = await pipeline.submit([count(0, T0 + 10_000)], HTTP);
+    expect(second.results).toEqual([{ index: 0, status: 'accepted' }]);
     await pipeline.stop();
+    const rows = await db.prisma.productionCount.findMany({ where: { machineId: plant.machineIds[0] } });
+    expect(rows.map((row) => row.goodCount)).toEqual([3]);
   });
 
   it('applies a late state event where it belongs and re-merges when it is overruled', async () => {
@@ -346,6 +363,32 @@ describe('ingest pipeline', () => {
     expect(result.results).toEqual([{ index: 0, status: 'rejected', reason: DATABASE_UNAVAILABLE_REASON }]);
     await pipeline.stop();
     await unreachable.$disconnect();
+  });
+
+  it('hands a batch back as "database unavailable" when the server drops every connection (no error code)', async () => {
+    // A server that accepts and closes every connection at once: node-postgres reports a bare Error, no code.
+    const dropping = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const { port } = dropping.address() as net.AddressInfo;
+    const unreachable = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/takt`, { maxConnections: 1 });
+    const pipeline = createIngestPipeline({
+      prisma: unreachable,
+      logger,
+      maxBatchDelayMs: 1,
+      statusIntervalMs: null,
+      pruneIntervalMs: null,
+      maxTransientAttempts: 2,
+      maxDataErrorAttempts: 1,
+      retryInitialDelayMs: 10,
+    });
+    const events = [0, 1].map((i) => ({ event: { type: 'count', machinePath: path(), tsMs: T0 + i, good: 1 } }));
+    const result = await pipeline.submit(events, HTTP);
+    expect(result.results.map((r) => r.reason)).toEqual([DATABASE_UNAVAILABLE_REASON, DATABASE_UNAVAILABLE_REASON]);
+    // Retried whole as a connection failure (the probe got no answer either), never split as a refused batch.
+    expect(pipeline.stats().failedAttempts).toBe(2);
+    await pipeline.stop();
+    await unreachable.$disconnect();
+    await new Promise((resolve) => dropping.close(resolve));
   });
 
   it('writes per-source status rows', async () => {

@@ -168,3 +168,45 @@ describe('POST /api/v1/ingest/events', () => {
     expect((await request(t.app).get('/api/v1/ingest/status')).status).toBe(401);
   });
 });
+
+describe('POST /api/v1/ingest/events after the status checks above', () => {
+  it('rejects only the bad event of a batch, with a reason free of database text', async () => {
+    const count = (machine: number, i: number) =>
+      `{"type":"count","machinePath":"${plant.pathOf(machine)}","tsMs":${T0 + 120_000 + i * 1_000},"good":1,"eventId":"poison-batch-${machine}-${i}"}`;
+    const valid = Array.from({ length: 18 }, (_, i) => count(i % 2, i));
+    // Raw JSON: a NUL byte in a reason code (JSON's \u0000 escape), as a security probe sent it.
+    const bad = `{"type":"state","machinePath":"${plant.pathOf(0)}","tsMs":${T0 + 125_500},"state":"DOWN","reasonCode":"J\\u0000AM"}`;
+    const res = await request(t.app)
+      .post('/api/v1/ingest/events')
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', 'application/json')
+      .send(`{"events":[${[...valid.slice(0, 9), bad, ...valid.slice(9)].join(',')}]}`);
+    expect(res.status).toBe(200);
+    const body = res.body as TIngestEventsResponse;
+    expect(body).toMatchObject({ accepted: 18, duplicates: 0, rejected: 1 });
+    expect(body.results[9]).toEqual({
+      index: 9,
+      status: 'rejected',
+      reason: 'invalid value: reasonCode contains a NUL byte',
+    });
+    const deadLetter = await t.db.prisma.deadLetter.findFirst({ where: { reason: { startsWith: 'invalid value' } } });
+    expect(deadLetter?.payload).toContain('"reasonCode":"J\\u0000AM"');
+  });
+
+  it('keeps the KPI rollups of the complete hours a batch touched current, late events included', async () => {
+    const machineId = plant.machineIds[1] ?? '';
+    const hourGood = async (tsMs: number) => {
+      const rows = await t.db.prisma.$queryRaw<{ good: number | null }[]>`
+        SELECT good_count AS good FROM kpi_rollup_hour
+         WHERE machine_id = ${machineId}::uuid AND hour_start = date_trunc('hour', ${new Date(tsMs)}::timestamptz)`;
+      return rows[0]?.good ?? null;
+    };
+    const twoHoursAgo = T0 - 2 * 3_600_000;
+    const count = (tsMs: number, good: number) => ({ type: 'count', machineId, tsMs, good });
+    expect((await ingest({ events: [count(twoHoursAgo, 5)] })).status).toBe(200);
+    expect(await hourGood(twoHoursAgo)).toBe(5);
+    // A late count for the same, already rolled-up hour corrects it.
+    expect((await ingest({ events: [count(twoHoursAgo + 60_000, 3)] })).status).toBe(200);
+    expect(await hourGood(twoHoursAgo)).toBe(8);
+  });
+});

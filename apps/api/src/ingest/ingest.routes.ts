@@ -2,6 +2,7 @@
 import { ZIngestEventsBody, ZIngestEventsResponse, ZIngestStatusResponse } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { createIngestPipeline, type IngestPipeline } from '@takt/ingest';
+import { refreshRollupsMany } from '@takt/kpi-sql';
 import type { Logger } from 'pino';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { getIngestStatus, ingestHttpEvents } from './ingest.service.ts';
@@ -21,6 +22,7 @@ export function ingestRoutes(options: { prisma: PrismaClient; logger: Logger }):
       maxTransientAttempts: 3,
       statusIntervalMs: null,
       pruneIntervalMs: null,
+      afterBatchCommit: ({ touched, committedAtMs }) => refreshRollupsMany({ prisma, touched, nowMs: committedAtMs }),
     }));
   return [
     defineRoute({
