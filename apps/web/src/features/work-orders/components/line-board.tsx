@@ -3,7 +3,7 @@
 // line is free and which will be late. A card's order opens its drawer.
 import { DueFlag, ProgressBar } from './work-order-badges.tsx';
 import { formatPlantDateTimeShort, formatRunRate } from './work-order-format.ts';
-import { STATUS_LABELS } from './work-order-lifecycle.ts';
+import { STATUS_LABELS } from './work-order-steps.ts';
 import type { TLineCard } from './work-order-lines.ts';
 import { productTextOf, type TOrderLookup } from './work-order-lookup.ts';
 

@@ -3,13 +3,13 @@
 // server's refusal next to the buttons (a busy line names the order holding it; a stale version says the order
 // was reloaded).
 import { useId, useState } from 'react';
-import type { TWorkOrder } from '@takt/contracts';
+import { nextWorkOrderActions, type TRole, type TWorkOrder } from '@takt/contracts';
 import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
 import { useDispatchWorkOrder } from '../api/dispatch-work-order.ts';
 import { useProductCycleTimes } from '../api/get-product-cycle-times.ts';
 import { useTransitionWorkOrder, type TTransitionAction } from '../api/transition-work-order.ts';
 import { actionErrorMessage } from './work-order-format.ts';
-import { actionLabelOf, confirmationOf, nextActionsOf, startBlockerOf, STATUS_LABELS } from './work-order-lifecycle.ts';
+import { actionLabelOf, confirmationOf, startBlockerOf, STATUS_LABELS } from './work-order-steps.ts';
 import {
   defaultDispatchLineOf,
   dispatchChoicesOf,
@@ -20,12 +20,14 @@ import {
 
 export function WorkOrderActions({
   order,
+  role,
   places,
   openOrders,
   tree,
   onOpenOrder,
 }: {
   order: TWorkOrder;
+  role: TRole;
   places: readonly TLinePlace[];
   openOrders: readonly TWorkOrder[];
   tree: TPlantTree | undefined;
@@ -50,7 +52,7 @@ export function WorkOrderActions({
   const isReleased = order.status === 'RELEASED';
   const cycleTimes = useProductCycleTimes(isReleased ? order.productId : null);
 
-  const actions = nextActionsOf(order);
+  const actions = nextWorkOrderActions(order, role);
   const ref = { id: order.id, version: order.version };
   const trimmedNote = note.trim() === '' ? undefined : note.trim();
   const isPending = transition.isPending || dispatch.isPending;

@@ -9,7 +9,7 @@ import {
   formatProgress,
   progressBarPercent,
 } from './work-order-format.ts';
-import { STATUS_LABELS } from './work-order-lifecycle.ts';
+import { STATUS_LABELS } from './work-order-steps.ts';
 
 export function StatusChip({ status }: { status: TWorkOrderStatus }) {
   return (

@@ -2,7 +2,16 @@
 // time, run rate, projected finish in the plant's local time, where the counts come from), the next steps and the
 // count adjustment for supervisors, its plan while it can still change, and its status history.
 import { useId, useState } from 'react';
-import type { TWorkOrder, TWorkOrderTransition } from '@takt/contracts';
+import {
+  canAdjustWorkOrderCounts,
+  canChangeWorkOrders,
+  canDeleteWorkOrder,
+  canEditWorkOrderPlan,
+  isOpenWorkOrderStatus,
+  type TRole,
+  type TWorkOrder,
+  type TWorkOrderTransition,
+} from '@takt/contracts';
 import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
 import { formatDuration } from '../../../utils/format-duration.ts';
 import { useDeleteWorkOrder } from '../api/delete-work-order.ts';
@@ -22,7 +31,7 @@ import {
   formatSignedCount,
   NO_VALUE,
 } from './work-order-format.ts';
-import { canAdjustCounts, canDelete, canEditPlan, isOpenStatus, transitionLabelOf } from './work-order-lifecycle.ts';
+import { transitionLabelOf } from './work-order-steps.ts';
 import { timeZoneOfOrder, type TZoneChoice } from './work-order-lines.ts';
 import { productTextOf, type TOrderLookup } from './work-order-lookup.ts';
 import { WorkOrderPlanForm } from './work-order-plan-form.tsx';
@@ -81,7 +90,7 @@ function Facts({ order, zone, context }: { order: TWorkOrder; zone: string; cont
               <span className="wo-due">
                 {formatPlantDateTimeLong(order.dueAt, zone)} <DueFlag order={order} nowMs={nowMs} />
               </span>
-              {isOpenStatus(order.status) ? (
+              {isOpenWorkOrderStatus(order.status) ? (
                 <span className="wo-cell-sub">{formatDueIn(Date.parse(order.dueAt), nowMs)}</span>
               ) : null}
             </>
@@ -223,22 +232,22 @@ function DeleteDraft({ order, onDeleted }: { order: TWorkOrder; onDeleted: () =>
 
 function DrawerBody({
   order,
-  canWrite,
+  role,
   context,
   onClose,
 }: {
   order: TWorkOrder;
-  canWrite: boolean;
+  role: TRole;
   context: TDrawerContext;
   onClose: () => void;
 }) {
   const id = useId();
+  const canWrite = canChangeWorkOrders(role);
   const [isEditing, setIsEditing] = useState(false);
   const zone = timeZoneOfOrder(order.lineId, context.lookup.places, context.lookup.fallbackZone);
-  const isOpen = isOpenStatus(order.status);
   return (
     <>
-      {isEditing && canEditPlan(order.status) ? (
+      {isEditing && canEditWorkOrderPlan(order.status) ? (
         <section aria-labelledby={`${id}-plan`}>
           <h3 id={`${id}-plan`}>Plan</h3>
           <WorkOrderPlanForm
@@ -254,7 +263,7 @@ function DrawerBody({
         <section aria-labelledby={`${id}-plan`}>
           <div className="wo-section-head">
             <h3 id={`${id}-plan`}>Plan</h3>
-            {canWrite && canEditPlan(order.status) ? (
+            {canWrite && canEditWorkOrderPlan(order.status) ? (
               <button type="button" className="button button-small" onClick={() => setIsEditing(true)}>
                 Edit plan
               </button>
@@ -266,10 +275,11 @@ function DrawerBody({
 
       <Progress order={order} zone={zone} context={context} />
 
-      {canWrite && isOpen ? (
+      {canWrite && isOpenWorkOrderStatus(order.status) ? (
         <WorkOrderActions
           key={order.id}
           order={order}
+          role={role}
           places={context.lookup.places}
           openOrders={context.openOrders}
           tree={context.tree}
@@ -277,14 +287,14 @@ function DrawerBody({
         />
       ) : null}
 
-      {canWrite && canAdjustCounts(order.status) ? (
+      {canWrite && canAdjustWorkOrderCounts(order.status) ? (
         <details className="wo-details">
           <summary>Adjust counts</summary>
           <WorkOrderAdjustForm key={order.id} order={order} />
         </details>
       ) : null}
 
-      {canWrite && canDelete(order.status) ? <DeleteDraft order={order} onDeleted={onClose} /> : null}
+      {canWrite && canDeleteWorkOrder(order.status) ? <DeleteDraft order={order} onDeleted={onClose} /> : null}
 
       {canWrite ? null : (
         <p className="wo-read-only" role="note">
@@ -303,12 +313,12 @@ function DrawerBody({
 
 export function WorkOrderDrawer({
   orderId,
-  canWrite,
+  role,
   context,
   onClose,
 }: {
   orderId: string;
-  canWrite: boolean;
+  role: TRole;
   context: TDrawerContext;
   onClose: () => void;
 }) {
@@ -331,7 +341,7 @@ export function WorkOrderDrawer({
           {order.isError ? `Could not load the order: ${actionErrorMessage(order.error)}` : 'Loading the order…'}
         </p>
       ) : (
-        <DrawerBody order={data} canWrite={canWrite} context={context} onClose={onClose} />
+        <DrawerBody order={data} role={role} context={context} onClose={onClose} />
       )}
     </SidePanel>
   );

@@ -2,9 +2,8 @@
 // which order holds it now (a line runs one order at a time), which released orders wait for it, and whether it is
 // set up for a product (it or one of its machines has an ideal cycle time for it). The dispatch picker and the
 // line board are built from these.
-import type { TIdealCycleTimes, TWorkOrder } from '@takt/contracts';
+import { holdsLine, type TIdealCycleTimes, type TWorkOrder } from '@takt/contracts';
 import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
-import { holdsLine } from './work-order-lifecycle.ts';
 
 export type TLinePlace = {
   id: string;

@@ -4,7 +4,7 @@
 import type { TWorkOrder, TWorkOrderStatus } from '@takt/contracts';
 import { DueCell, ProgressBar } from './work-order-badges.tsx';
 import { formatCount, formatPlantDateTimeShort, formatRunRate } from './work-order-format.ts';
-import { STATUS_LABELS } from './work-order-lifecycle.ts';
+import { STATUS_LABELS } from './work-order-steps.ts';
 import { timeZoneOfOrder } from './work-order-lines.ts';
 import { productTextOf, type TOrderLookup } from './work-order-lookup.ts';
 

@@ -4,7 +4,7 @@
 // refreshes it when anyone changes an order, and running orders' counts are re-read every 30 s.
 import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
-import { hasRole, type TRole, type TWorkOrder } from '@takt/contracts';
+import { canChangeWorkOrders, OPEN_WORK_ORDER_STATUSES, type TRole, type TWorkOrder } from '@takt/contracts';
 import { usePlantTree } from '../../../lib/get-plant-tree.ts';
 import type { TLiveConnection } from '../../../lib/live-stream.ts';
 import { useProducts } from '../api/get-products.ts';
@@ -13,12 +13,12 @@ import { useWorkOrderLiveUpdates } from '../hooks/use-work-order-live-updates.ts
 import { LineBoard } from './line-board.tsx';
 import { SidePanel } from '../../../components/ui/side-panel.tsx';
 import { WorkOrderDrawer, type TDrawerContext } from './work-order-drawer.tsx';
-import { groupOpenOrders, OPEN_STATUSES } from './work-order-lifecycle.ts';
 import { lineCardsOf, lineGroupsOf, timeZoneOfOrder, zoneChoicesOf } from './work-order-lines.ts';
 import { orderLookupOf } from './work-order-lookup.ts';
 import { WorkOrderPlanForm } from './work-order-plan-form.tsx';
 import { WorkOrderTable, type TOrderGroup } from './work-order-table.tsx';
 import {
+  groupOpenOrders,
   isOpenView,
   parseViewState,
   searchOfViewState,
@@ -30,7 +30,7 @@ import {
 
 const BROWSER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const CLOCK_TICK_MS = 60_000;
-const OPEN_PARAMS: TWorkOrderListParams = { statuses: OPEN_STATUSES, lineId: null, productId: null };
+const OPEN_PARAMS: TWorkOrderListParams = { statuses: OPEN_WORK_ORDER_STATUSES, lineId: null, productId: null };
 
 /** History state marking a panel this page opened itself, so that closing it can simply go back. */
 type TPanelHistoryState = { isPanelPushed?: boolean } | null;
@@ -102,7 +102,7 @@ export function NewWorkOrderButton() {
 }
 
 export function WorkOrdersView({ role }: { role: TRole }) {
-  const canWrite = hasRole(role, 'SUPERVISOR');
+  const canWrite = canChangeWorkOrders(role);
   const [searchParams] = useSearchParams();
   const state = useMemo(() => parseViewState(searchParams), [searchParams]);
   const { go, openPanel, closePanel } = usePanelNavigation(state);
@@ -293,7 +293,7 @@ export function WorkOrdersView({ role }: { role: TRole }) {
         <WorkOrderDrawer
           key={state.orderId}
           orderId={state.orderId}
-          canWrite={canWrite}
+          role={role}
           context={drawerContext}
           onClose={closePanel}
         />
