@@ -7,9 +7,11 @@ import { loginPath } from '../../config/paths.ts';
 import { useMe } from '../../features/auth/api/get-me.ts';
 import { useLogout } from '../../features/auth/api/logout.ts';
 import { HealthStatusBar } from '../../features/health/components/health-status-bar.tsx';
+import { useI18n } from '../../lib/i18n/i18n.tsx';
 import type { TLoginRedirectState } from '../redirect-target.ts';
 
 export function AppRoot() {
+  const { t, errorText } = useI18n();
   const me = useMe();
   const location = useLocation();
   const navigate = useNavigate();
@@ -25,7 +27,7 @@ export function AppRoot() {
         user={me.data}
         onSignOut={() => logout.mutate()}
         isSigningOut={logout.isPending}
-        signOutError={logout.error?.message}
+        signOutError={logout.error === null ? undefined : errorText(logout.error)}
         statusBar={<HealthStatusBar />}
       >
         <Outlet />
@@ -39,15 +41,15 @@ export function AppRoot() {
   if (me.isError) {
     return (
       <FullPageMessage
-        title="Cannot reach the Takt server"
-        detail={me.error.message}
+        title={t('app.cannotReachServer')}
+        detail={errorText(me.error)}
         action={
           <button type="button" className="button button-primary" onClick={() => void me.refetch()}>
-            Try again
+            {t('common.tryAgain')}
           </button>
         }
       />
     );
   }
-  return <FullPageMessage title="Loading Takt…" isBusy />;
+  return <FullPageMessage title={t('app.loading')} isBusy />;
 }

@@ -1,44 +1,19 @@
-// The lifecycle steps in the page's words (pure): button labels, why a step is not offered yet, the question before
-// a step that cannot be undone, and how the history names each step. Which steps exist is the lifecycle of
-// @takt/contracts, the one the server checks too.
+// The lifecycle steps in the page's words (pure): why start is not offered yet, the question before a step that
+// cannot be undone, and how the history names each step. Which steps exist is the lifecycle of @takt/contracts,
+// the one the server checks too; the words are the message catalogue's (`wo.action.*`, `wo.status.*`).
 import {
   actionOfTransition,
   checkTransition,
   holdsLine,
   type TWorkOrder,
   type TWorkOrderAction,
-  type TWorkOrderStatus,
   type TWorkOrderTransition,
 } from '@takt/contracts';
-import { formatCount, formatProgress } from './work-order-format.ts';
-
-export const STATUS_LABELS: Record<TWorkOrderStatus, string> = {
-  DRAFT: 'Draft',
-  RELEASED: 'Released',
-  IN_PROGRESS: 'In progress',
-  PAUSED: 'Paused',
-  COMPLETED: 'Completed',
-  CANCELLED: 'Cancelled',
-};
-
-/** The button text of a step. */
-export function actionLabelOf(action: Exclude<TWorkOrderAction, 'dispatch'>): string {
-  const labels = {
-    release: 'Release',
-    start: 'Start',
-    pause: 'Pause',
-    resume: 'Resume',
-    complete: 'Complete',
-    cancel: 'Cancel order',
-  } as const;
-  return labels[action];
-}
+import type { TI18n } from '../../../lib/i18n/i18n.tsx';
 
 /** Why a released order cannot start yet, or null. */
-export function startBlockerOf(order: Pick<TWorkOrder, 'status' | 'lineId'>): string | null {
-  return order.status === 'RELEASED' && !checkTransition(order, 'start').isAllowed
-    ? 'Dispatch the order to a line before it can start.'
-    : null;
+export function startBlockerOf(order: Pick<TWorkOrder, 'status' | 'lineId'>, t: TI18n['t']): string | null {
+  return order.status === 'RELEASED' && !checkTransition(order, 'start').isAllowed ? t('wo.startBlocker') : null;
 }
 
 /**
@@ -48,36 +23,27 @@ export function startBlockerOf(order: Pick<TWorkOrder, 'status' | 'lineId'>): st
 export function confirmationOf(
   action: TWorkOrderAction,
   order: Pick<TWorkOrder, 'number' | 'status' | 'targetQuantity' | 'production'>,
-  locale?: string,
+  { t, format }: Pick<TI18n, 't' | 'format'>,
 ): string | null {
   if (action === 'cancel') {
-    const consequence = holdsLine(order.status) ? ' It stops counting and frees its line.' : '';
-    return `Cancel ${order.number}? A cancelled order cannot be reopened.${consequence}`;
+    return t(holdsLine(order.status) ? 'wo.confirmCancelHolding' : 'wo.confirmCancel', { number: order.number });
   }
   if (action === 'complete' && order.production.goodCount < order.targetQuantity) {
-    const good = formatCount(order.production.goodCount, locale);
-    const target = formatCount(order.targetQuantity, locale);
-    return (
-      `${order.number} has ${good} of ${target} good parts (${formatProgress(order.production.progress, locale)}). ` +
-      'Complete it anyway? A completed order cannot be restarted.'
-    );
+    return t('wo.confirmCompleteShort', {
+      number: order.number,
+      good: format.count(order.production.goodCount),
+      target: format.count(order.targetQuantity),
+      progress: format.percent(order.production.progress),
+    });
   }
   return null;
 }
 
-const TRANSITION_LABELS: Record<TWorkOrderAction | 'create', string> = {
-  create: 'Created',
-  release: 'Released',
-  dispatch: 'Dispatched',
-  start: 'Started',
-  pause: 'Paused',
-  resume: 'Resumed',
-  complete: 'Completed',
-  cancel: 'Cancelled',
-};
-
 /** What a history entry was, in the words of the buttons that made it. */
-export function transitionLabelOf(transition: Pick<TWorkOrderTransition, 'fromStatus' | 'toStatus'>): string {
+export function transitionLabelOf(
+  transition: Pick<TWorkOrderTransition, 'fromStatus' | 'toStatus'>,
+  t: TI18n['t'],
+): string {
   const action = actionOfTransition(transition);
-  return action === null ? STATUS_LABELS[transition.toStatus] : TRANSITION_LABELS[action];
+  return action === null ? t(`wo.status.${transition.toStatus}`) : t(`wo.history.${action}`);
 }

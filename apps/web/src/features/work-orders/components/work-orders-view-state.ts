@@ -4,13 +4,14 @@
 import { z } from 'zod';
 import { OPEN_WORK_ORDER_STATUSES, type TWorkOrder, type TWorkOrderStatus } from '@takt/contracts';
 
+/** The status views, each named in the catalogue as `wo.view.<id>` (tab) and `wo.listTitle.<id>` (list). */
 export const WORK_ORDER_VIEWS = [
-  { id: 'open', label: 'Open', statuses: OPEN_WORK_ORDER_STATUSES },
-  { id: 'running', label: 'Running', statuses: ['IN_PROGRESS', 'PAUSED'] },
-  { id: 'backlog', label: 'Backlog', statuses: ['RELEASED', 'DRAFT'] },
-  { id: 'completed', label: 'Completed', statuses: ['COMPLETED'] },
-  { id: 'cancelled', label: 'Cancelled', statuses: ['CANCELLED'] },
-] as const satisfies readonly { id: string; label: string; statuses: readonly TWorkOrderStatus[] }[];
+  { id: 'open', statuses: OPEN_WORK_ORDER_STATUSES },
+  { id: 'running', statuses: ['IN_PROGRESS', 'PAUSED'] },
+  { id: 'backlog', statuses: ['RELEASED', 'DRAFT'] },
+  { id: 'completed', statuses: ['COMPLETED'] },
+  { id: 'cancelled', statuses: ['CANCELLED'] },
+] as const satisfies readonly { id: string; statuses: readonly TWorkOrderStatus[] }[];
 
 export type TWorkOrderViewId = (typeof WORK_ORDER_VIEWS)[number]['id'];
 
