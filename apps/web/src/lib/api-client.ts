@@ -52,19 +52,6 @@ export class ApiError extends Error {
   }
 }
 
-const FALLBACK_TITLES: Record<number, string> = {
-  400: 'The request was not valid',
-  401: 'You are not signed in',
-  403: 'You do not have permission to do this',
-  404: 'Not found',
-  409: 'The data changed in the meantime',
-  412: 'The data changed in the meantime',
-  429: 'Too many requests — wait a moment and try again',
-  502: 'The Takt server is not responding',
-  503: 'The Takt server is temporarily unavailable',
-  504: 'The Takt server took too long to answer',
-};
-
 /** The problem details the server wrote in a failed response, or null when the body is not problem+json. */
 export function serverProblemOf(status: number, contentType: string | null, bodyText: string): TProblem | null {
   if (contentType === null || !/[/+]json\b/i.test(contentType) || bodyText.trim() === '') return null;
@@ -79,12 +66,13 @@ export function serverProblemOf(status: number, contentType: string | null, body
 
 /**
  * The problem of a failed response whose body is not problem+json (an HTML page from a reverse proxy, an empty
- * 502), so that callers only ever deal with one error shape.
+ * 502), so that callers only ever deal with one error shape. Its English words are for logs; the UI says it in
+ * the user's language from the status (lib/i18n's errorText).
  */
 function fallbackProblemOf(status: number): TProblem {
   return {
     type: 'about:blank',
-    title: FALLBACK_TITLES[status] ?? (status >= 500 ? 'The Takt server failed to answer' : 'The request failed'),
+    title: status >= 500 ? 'The Takt server failed to answer' : 'The request failed',
     status,
     detail: `The server answered HTTP ${status}.`,
   };

@@ -1,5 +1,7 @@
 // The signed-in part of the SPA: checks the session, sends strangers to /login (remembering where they were
 // going), and otherwise frames the page in the app shell with the sign-out action and the health status bar.
+// Pages load as their own chunks; while one loads, the shell stays and the page area says so.
+import { Suspense } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { AppShell } from '../../components/layout/app-shell.tsx';
 import { FullPageMessage } from '../../components/ui/full-page-message.tsx';
@@ -30,7 +32,9 @@ export function AppRoot() {
         signOutError={logout.error === null ? undefined : errorText(logout.error)}
         statusBar={<HealthStatusBar />}
       >
-        <Outlet />
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
       </AppShell>
     );
   }
@@ -52,4 +56,14 @@ export function AppRoot() {
     );
   }
   return <FullPageMessage title={t('app.loading')} isBusy />;
+}
+
+/** What a page's place shows while its code loads. */
+export function PageLoading() {
+  const { t } = useI18n();
+  return (
+    <p className="page-loading" role="status">
+      {t('common.loadingPage')}
+    </p>
+  );
 }

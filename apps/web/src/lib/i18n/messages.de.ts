@@ -11,6 +11,7 @@ export const de: TMessages = {
   'common.apply': 'Übernehmen',
   'common.refresh': 'Aktualisieren',
   'common.tryAgain': 'Erneut versuchen',
+  'common.loadingPage': 'Seite wird geladen…',
   'common.updating': 'Wird aktualisiert…',
   'common.unavailable': 'nicht verfügbar',
   'common.loadingPlant': 'Werk wird geladen…',

@@ -9,6 +9,7 @@ export const en = {
   'common.apply': 'Apply',
   'common.refresh': 'Refresh',
   'common.tryAgain': 'Try again',
+  'common.loadingPage': 'Loading the page…',
   'common.updating': 'Updating…',
   'common.unavailable': 'unavailable',
   'common.loadingPlant': 'Loading the plant…',
