@@ -7,6 +7,11 @@ import { useI18n, type TI18n } from '../../../lib/i18n/i18n.tsx';
 import { useDowntimePareto, type TParetoParams } from '../api/get-downtime-pareto.ts';
 
 const MAX_BARS = 10;
+/** Longer axis labels are cut (the tooltip has the whole name): slanted text must not run off the chart. */
+const MAX_AXIS_LABEL_CHARS = 28;
+
+const axisLabelOf = (label: string) =>
+  label.length > MAX_AXIS_LABEL_CHARS ? `${label.slice(0, MAX_AXIS_LABEL_CHARS - 1)}…` : label;
 
 function barLabelOf(bar: TKpiParetoBar, t: TI18n['t']): string {
   if (bar.kind === 'UNCLASSIFIED') return t('downtime.unclassifiedBar');
@@ -41,9 +46,17 @@ export function DowntimeParetoChart({ params }: { params: TParetoParams }) {
         })}
       </figcaption>
       <ResponsiveContainer width="100%" height={280}>
-        <ComposedChart data={bars} margin={{ top: 8, right: 16, bottom: 48, left: 8 }}>
+        <ComposedChart data={bars} margin={{ top: 8, right: 16, bottom: 48, left: 64 }}>
           <CartesianGrid stroke="#d3d9e1" vertical={false} />
-          <XAxis dataKey="label" interval={0} angle={-25} textAnchor="end" height={70} tick={{ fontSize: 13 }} />
+          <XAxis
+            dataKey="label"
+            interval={0}
+            angle={-25}
+            textAnchor="end"
+            height={70}
+            tick={{ fontSize: 13 }}
+            tickFormatter={axisLabelOf}
+          />
           <YAxis
             yAxisId="minutes"
             tick={{ fontSize: 13 }}
