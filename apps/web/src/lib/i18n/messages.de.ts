@@ -443,7 +443,7 @@ export const de: TMessages = {
   'wo.loading': 'Aufträge werden geladen…',
   'wo.emptyCanCreate': 'Hier sind keine Aufträge. Legen Sie einen mit „Neuer Auftrag“ an.',
   'wo.emptyFiltered': 'Keine Aufträge passen zu diesen Filtern.',
-  'wo.projectedFinish': 'Voraussichtliches Ende',
+  'wo.projectedFinish': 'Ende (Prognose)',
   'wo.showingNewest': 'Angezeigt werden die neuesten {count} offenen Aufträge.',
   'wo.loadOlder': 'Ältere Aufträge laden',
   'wo.newSubtitle':
