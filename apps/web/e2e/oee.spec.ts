@@ -74,8 +74,6 @@ function lastWorkingDay(): { from: string; to: string } {
 
 test('a plant manager drills from the site to a machine and reads how its OEE was computed', async ({ page }) => {
   await signIn(page);
-  await page.getByRole('link', { name: 'OEE', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'OEE', level: 1 })).toBeVisible();
   const siteAnswer = nextOee(page, 'site', 'hour');
   await page.goto(`/oee?${new URLSearchParams(lastWorkingDay()).toString()}`);
   const site = await siteAnswer;
