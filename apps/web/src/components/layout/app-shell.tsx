@@ -2,7 +2,7 @@
 // out), the role's navigation on the left, the page, and a status bar. It only renders what it is given; app/
 // wires in the session.
 import type { TUser } from '@takt/contracts';
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router';
 import type { TAppPageId } from '../../config/paths.ts';
 import { useI18n } from '../../lib/i18n/i18n.tsx';
@@ -35,8 +35,26 @@ export type TAppShellProps = {
 function UserMenu({ user, onSignOut, isSigningOut }: Pick<TAppShellProps, 'user' | 'onSignOut' | 'isSigningOut'>) {
   const { t } = useI18n();
   const id = useId();
+  const menuRef = useRef<HTMLDetailsElement>(null);
+
+  // Like any menu, it closes on a click elsewhere and on Escape (a bare <details> would stay open).
+  useEffect(() => {
+    const close = (event: Event) => {
+      const menu = menuRef.current;
+      if (menu === null || !menu.open) return;
+      const isOutside = event instanceof PointerEvent && !menu.contains(event.target as Node);
+      if (isOutside || (event instanceof KeyboardEvent && event.key === 'Escape')) menu.open = false;
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
+
   return (
-    <details className="user-menu">
+    <details className="user-menu" ref={menuRef}>
       <summary className="user-menu-summary" aria-label={t('shell.userMenu')}>
         <span className="user-name" data-testid="current-user-name" title={user.username}>
           {user.displayName}
