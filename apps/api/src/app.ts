@@ -15,6 +15,7 @@ import { renderDocsPage } from './openapi/docs.page.ts';
 import { machineStatusRoutes } from './overview/machine-status.routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi.document.ts';
 import { openApiRoutes } from './openapi/openapi.routes.ts';
+import { apiCompression } from './web/compression.middleware.ts';
 import { spaRouter } from './web/spa.middleware.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { reasonRoutes } from './reasons/reason.routes.ts';
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions): Express {
   const docsPage = renderDocsPage(buildOpenApiDocument(routes, API_VERSION));
 
   app.use(requestContextMiddleware(options.logger));
+  app.use('/api', apiCompression());
   app.use('/api/v1', buildApiRouter(options, routes));
   // Human-readable API docs: public, like the document they render.
   app.get('/api/docs', (_req, res) => {

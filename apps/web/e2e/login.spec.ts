@@ -32,6 +32,11 @@ function screenshotPath(name: string): string {
 
 const isPath = (pathname: string) => (url: URL) => url.pathname === pathname;
 
+/** The language and sign-out sit in the user menu of the top bar. */
+async function openUserMenu(page: Page): Promise<void> {
+  await page.locator('.user-menu summary').click();
+}
+
 /** Fills and submits the sign-in form; resolves with the API's answer to the login request. */
 async function submitLogin(page: Page, username: string, password: string) {
   await page.getByLabel('Username').fill(username);
@@ -85,6 +90,7 @@ for (const user of DEMO_USERS) {
     await expect(page.getByRole('region', { name: 'System status' })).toContainText('Broker');
     await page.screenshot({ path: screenshotPath(user.role.toLowerCase()), fullPage: true });
 
+    await openUserMenu(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(isPath('/login'));
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
@@ -163,6 +169,7 @@ test('the shell fits a tablet screen without sideways scrolling', async ({ page 
   // Every menu item is on screen, none hidden behind a sideways scroll.
   for (const link of await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all())
     await expect(link).toBeInViewport({ ratio: 1 });
+  await openUserMenu(page);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeInViewport({ ratio: 1 });
   await page.screenshot({ path: screenshotPath('admin-tablet'), fullPage: true });
 });

@@ -54,7 +54,7 @@ test('a supervisor takes an order from draft to completed while a viewer watches
   await page.getByRole('link', { name: 'Work orders' }).click();
   await expect(page.getByRole('heading', { name: 'Work orders', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Lines now' })).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Open work orders' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Open orders' })).toBeVisible();
   await expect(page.getByTestId('work-orders-live')).toHaveText('Live');
   await page.screenshot({ path: screenshot('work-orders') });
 

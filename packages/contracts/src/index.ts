@@ -22,3 +22,4 @@ export * from './ingest.contract.ts';
 export * from './kpi.contract.ts';
 export * from './downtime.contract.ts';
 export * from './work-order.contract.ts';
+export * from './work-order-lifecycle.ts';

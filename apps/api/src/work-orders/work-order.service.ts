@@ -1,5 +1,5 @@
 // Work orders (DESIGN.md "Work orders"): create, edit and delete while planned, the lifecycle transitions
-// (checked by work-order-state-machine.ts), dispatch to a line, manual count adjustments, and the reads with
+// (checked by the lifecycle in @takt/contracts), dispatch to a line, manual count adjustments, and the reads with
 // their progress figures. Every change runs in one transaction that locks the order row, checks If-Match,
 // writes the order, its work_order_transition row (status changes and dispatch), the audit entry and a
 // `work-order` live event, so that the stream and the log never disagree with the table.
@@ -48,13 +48,13 @@ import { AppError } from '../http/app-error.ts';
 import { assertVersion } from '../http/precondition.ts';
 import { computeProduction, totalCounts } from './work-order-progress.ts';
 import {
-  canAdjust,
-  canDelete,
-  canEdit,
+  canAdjustWorkOrderCounts as canAdjust,
+  canDeleteWorkOrder as canDelete,
+  canEditWorkOrderPlan as canEdit,
   checkTransition,
   LINE_HOLDING_STATUSES,
-  TRANSITION_AUDIT_VERB,
-} from './work-order-state-machine.ts';
+  WORK_ORDER_ACTION_PAST_TENSE as TRANSITION_AUDIT_VERB,
+} from '@takt/contracts';
 import * as repo from './work-order.repository.ts';
 
 const AUDIT_ENTITY_TYPE = 'work-order';

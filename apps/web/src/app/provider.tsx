@@ -1,10 +1,12 @@
-// Providers around the whole SPA. The query client lives here because this is where the session rule can
-// see both the cache and the auth feature: any query answered 401 means the session is gone.
+// Providers around the whole SPA: the language and the query client. The query client lives here because this
+// is where the session rule can see both the cache and the auth feature: any query answered 401 means the
+// session is gone.
 import { hashKey, MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { meQueryKey } from '../features/auth/api/get-me.ts';
 import { loginMutationKey } from '../features/auth/api/login.ts';
 import { ApiError } from '../lib/api-client.ts';
+import { I18nProvider } from '../lib/i18n/i18n.tsx';
 import { queryConfig } from '../lib/react-query.ts';
 
 function createQueryClient(): QueryClient {
@@ -30,5 +32,9 @@ function createQueryClient(): QueryClient {
 
 export function AppProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient);
-  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+  return (
+    <I18nProvider>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </I18nProvider>
+  );
 }

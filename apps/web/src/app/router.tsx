@@ -1,27 +1,67 @@
-// The route table: /login outside the shell, every other page inside AppRoot behind its RoleGuard.
-import type { ReactNode } from 'react';
+// The route table: /login outside the shell, every other page inside AppRoot behind its RoleGuard. Each page is
+// its own chunk, loaded when first opened (React.lazy), so that the first screen does not wait for the charts
+// of the OEE and downtime pages.
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { appPages, loginPath, type TAppPage } from '../config/paths.ts';
-import { DataSourcesRoute } from './routes/admin/data-sources.tsx';
-import { PlantRoute } from './routes/admin/plant.tsx';
-import { UsersRoute } from './routes/admin/users.tsx';
-import { AppRoot } from './routes/app-root.tsx';
-import { DowntimeRoute } from './routes/downtime.tsx';
-import { LoginRoute } from './routes/login.tsx';
+import { AppRoot, PageLoading } from './routes/app-root.tsx';
 import { NotFoundRoute } from './routes/not-found.tsx';
-import { OeeRoute } from './routes/oee.tsx';
-import { OverviewRoute } from './routes/overview.tsx';
 import { RoleGuard } from './routes/role-guard.tsx';
 import { RouteError } from './routes/route-error.tsx';
-import { WorkOrdersRoute } from './routes/work-orders.tsx';
+
+/** A page module's named export as a lazily loaded component. */
+function lazyPage<TModule>(load: () => Promise<TModule>, pick: (module: TModule) => ComponentType) {
+  return lazy(async () => ({ default: pick(await load()) }));
+}
+
+const LoginRoute = lazyPage(
+  () => import('./routes/login.tsx'),
+  (m) => m.LoginRoute,
+);
+const OverviewRoute = lazyPage(
+  () => import('./routes/overview.tsx'),
+  (m) => m.OverviewRoute,
+);
+const OeeRoute = lazyPage(
+  () => import('./routes/oee.tsx'),
+  (m) => m.OeeRoute,
+);
+const DowntimeRoute = lazyPage(
+  () => import('./routes/downtime.tsx'),
+  (m) => m.DowntimeRoute,
+);
+const WorkOrdersRoute = lazyPage(
+  () => import('./routes/work-orders.tsx'),
+  (m) => m.WorkOrdersRoute,
+);
+const PlantRoute = lazyPage(
+  () => import('./routes/admin/plant.tsx'),
+  (m) => m.PlantRoute,
+);
+const DataSourcesRoute = lazyPage(
+  () => import('./routes/admin/data-sources.tsx'),
+  (m) => m.DataSourcesRoute,
+);
+const UsersRoute = lazyPage(
+  () => import('./routes/admin/users.tsx'),
+  (m) => m.UsersRoute,
+);
 
 function guarded(page: TAppPage, element: ReactNode): RouteObject {
   return { path: page.path, element: <RoleGuard minRole={page.minRole}>{element}</RoleGuard> };
 }
 
 const routes: RouteObject[] = [
-  { path: loginPath, element: <LoginRoute />, errorElement: <RouteError /> },
+  {
+    path: loginPath,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <LoginRoute />
+      </Suspense>
+    ),
+    errorElement: <RouteError />,
+  },
   {
     path: '/',
     element: <AppRoot />,

@@ -2,7 +2,7 @@
 // token, responses are checked against the zod contract.
 import { CSRF_HEADER, ZSessionResponse } from '@takt/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient, problemFromResponse, readCookie } from './api-client.ts';
+import { ApiError, createApiClient, readCookie, serverProblemOf } from './api-client.ts';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 const sessionBody = {
@@ -16,7 +16,7 @@ function jsonResponse(status: number, body: unknown, contentType = 'application/
   });
 }
 
-describe('problemFromResponse', () => {
+describe('serverProblemOf', () => {
   it('reads RFC 9457 problem details, including field errors', () => {
     const body = {
       type: 'https://takt.dev/problems/validation',
@@ -26,12 +26,12 @@ describe('problemFromResponse', () => {
       requestId: 'req-7',
       errors: [{ path: 'body.username', message: 'Username is required' }],
     };
-    expect(problemFromResponse(400, PROBLEM_JSON, JSON.stringify(body))).toEqual(body);
+    expect(serverProblemOf(400, PROBLEM_JSON, JSON.stringify(body))).toEqual(body);
   });
 
   it('trusts the status line over a status in the body', () => {
     const body = { type: 'about:blank', title: 'Unauthorized', status: 400 };
-    expect(problemFromResponse(401, PROBLEM_JSON, JSON.stringify(body)).status).toBe(401);
+    expect(serverProblemOf(401, PROBLEM_JSON, JSON.stringify(body))?.status).toBe(401);
   });
 
   it.each([
@@ -39,17 +39,22 @@ describe('problemFromResponse', () => {
     ['an empty body', null, '', 503],
     ['JSON that is not a problem', 'application/json', '{"message":"nope"}', 500],
     ['broken JSON', PROBLEM_JSON, '{"title":', 500],
-  ])('still yields a problem for %s', (_case, contentType, bodyText, status) => {
-    const problem = problemFromResponse(status, contentType, bodyText);
-    expect(problem.status).toBe(status);
-    expect(problem.type).toBe('about:blank');
-    expect(problem.title.length).toBeGreaterThan(0);
-    expect(problem.detail).toContain(String(status));
-  });
-
-  it('gives a rate-limited user a readable title', () => {
-    expect(problemFromResponse(429, 'text/plain', 'Too Many Requests').title).toMatch(/too many requests/i);
-  });
+  ])(
+    'finds none in %s, and the client still throws one ApiError shape',
+    async (_case, contentType, bodyText, status) => {
+      expect(serverProblemOf(status, contentType, bodyText)).toBeNull();
+      const headers: Record<string, string> = contentType === null ? {} : { 'content-type': contentType };
+      const client = createApiClient({
+        baseUrl: '/api/v1',
+        fetchFn: async () => new Response(bodyText, { status, headers }),
+      });
+      const error = await client.get('/health', ZSessionResponse).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ status, type: 'about:blank', isFromServer: false });
+      expect((error as ApiError).title.length).toBeGreaterThan(0);
+      expect((error as ApiError).detail).toContain(String(status));
+    },
+  );
 });
 
 describe('ApiError', () => {

@@ -6,7 +6,11 @@ import { CSRF_COOKIE, CSRF_HEADER, ZProblem, type TFieldError, type TProblem } f
 import type { z } from 'zod';
 import { env } from '../config/env.ts';
 
-/** A failed API call. `message` is the text to show a user: the problem's `detail`, else its `title`. */
+/**
+ * A failed API call. `message` is the problem's `detail`, else its `title`: the server's words when it answered
+ * problem+json (`isFromServer`), else this client's English fallback, which the UI replaces with the user's
+ * language (lib/i18n's errorText).
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   /** HTTP status; 0 when the server could not be reached at all. */
@@ -16,9 +20,12 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   readonly fieldErrors: readonly TFieldError[];
   readonly requestId: string | undefined;
+  /** The problem came from the Takt API itself, not from this client (network failure, a proxy's HTML page). */
+  readonly isFromServer: boolean;
 
-  constructor(problem: TProblem, options?: { cause?: unknown }) {
-    super(problem.detail ?? problem.title, options);
+  constructor(problem: TProblem, options: { cause?: unknown; isFromServer?: boolean } = {}) {
+    super(problem.detail ?? problem.title, { cause: options.cause });
+    this.isFromServer = options.isFromServer ?? true;
     this.status = problem.status;
     this.type = problem.type;
     this.title = problem.title;
@@ -45,36 +52,27 @@ export class ApiError extends Error {
   }
 }
 
-const FALLBACK_TITLES: Record<number, string> = {
-  400: 'The request was not valid',
-  401: 'You are not signed in',
-  403: 'You do not have permission to do this',
-  404: 'Not found',
-  409: 'The data changed in the meantime',
-  412: 'The data changed in the meantime',
-  429: 'Too many requests — wait a moment and try again',
-  502: 'The Takt server is not responding',
-  503: 'The Takt server is temporarily unavailable',
-  504: 'The Takt server took too long to answer',
-};
+/** The problem details the server wrote in a failed response, or null when the body is not problem+json. */
+export function serverProblemOf(status: number, contentType: string | null, bodyText: string): TProblem | null {
+  if (contentType === null || !/[/+]json\b/i.test(contentType) || bodyText.trim() === '') return null;
+  try {
+    const parsed = ZProblem.safeParse(JSON.parse(bodyText));
+    // The status line is the truth; a body that disagrees with it was written by something else.
+    return parsed.success ? { ...parsed.data, status } : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
- * The problem details of a failed response. A body that is not valid problem+json (an HTML page from a
- * reverse proxy, an empty 502) still yields a problem, so callers only ever deal with one error shape.
+ * The problem of a failed response whose body is not problem+json (an HTML page from a reverse proxy, an empty
+ * 502), so that callers only ever deal with one error shape. Its English words are for logs; the UI says it in
+ * the user's language from the status (lib/i18n's errorText).
  */
-export function problemFromResponse(status: number, contentType: string | null, bodyText: string): TProblem {
-  if (contentType !== null && /[/+]json\b/i.test(contentType) && bodyText.trim() !== '') {
-    try {
-      const parsed = ZProblem.safeParse(JSON.parse(bodyText));
-      // The status line is the truth; a body that disagrees with it was written by something else.
-      if (parsed.success) return { ...parsed.data, status };
-    } catch {
-      // Not JSON after all: fall through to the generic problem.
-    }
-  }
+function fallbackProblemOf(status: number): TProblem {
   return {
     type: 'about:blank',
-    title: FALLBACK_TITLES[status] ?? (status >= 500 ? 'The Takt server failed to answer' : 'The request failed'),
+    title: status >= 500 ? 'The Takt server failed to answer' : 'The request failed',
     status,
     detail: `The server answered HTTP ${status}.`,
   };
@@ -153,13 +151,16 @@ export function createApiClient({ baseUrl, fetchFn = (...args) => fetch(...args)
           status: 0,
           detail: 'Cannot reach the Takt server. Check the network connection and try again.',
         },
-        { cause: error },
+        { cause: error, isFromServer: false },
       );
     }
 
     const bodyText = await response.text();
     const isOk = response.ok || (options.okStatuses?.includes(response.status) ?? false);
-    if (!isOk) throw new ApiError(problemFromResponse(response.status, response.headers.get('content-type'), bodyText));
+    if (!isOk) {
+      const problem = serverProblemOf(response.status, response.headers.get('content-type'), bodyText);
+      throw new ApiError(problem ?? fallbackProblemOf(response.status), { isFromServer: problem !== null });
+    }
     if (schema === undefined) return undefined as T;
 
     let json: unknown;

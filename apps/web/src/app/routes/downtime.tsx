@@ -2,15 +2,14 @@
 import { PageHeader } from '../../components/ui/page-header.tsx';
 import { useMe } from '../../features/auth/api/get-me.ts';
 import { DowntimeView } from '../../features/downtime/components/downtime-view.tsx';
+import { useI18n } from '../../lib/i18n/i18n.tsx';
 
 export function DowntimeRoute() {
+  const { t } = useI18n();
   const me = useMe();
   return (
     <>
-      <PageHeader
-        title="Downtime"
-        description="Every stop with its duration and reason: breakdowns, idle time, changeovers, planned stops."
-      />
+      <PageHeader title={t('page.downtime')} description={t('downtime.description')} />
       {me.data ? <DowntimeView role={me.data.role} /> : null}
     </>
   );

@@ -2,15 +2,15 @@
 import { Link } from 'react-router';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
+import { translateWithNodes, useI18n } from '../../lib/i18n/i18n.tsx';
 
 export function NotFoundRoute() {
+  const { t } = useI18n();
   return (
     <>
-      <PageHeader title="Page not found" description="This address does not match any page of Takt." />
-      <EmptyState icon="alert" title="Nothing here">
-        <p>
-          Check the address, or go back to the <Link to="/">overview</Link>.
-        </p>
+      <PageHeader title={t('notFound.title')} description={t('notFound.description')} />
+      <EmptyState icon="alert" title={t('notFound.emptyTitle')}>
+        <p>{translateWithNodes(t, 'notFound.body', { overview: <Link to="/">{t('notFound.overviewLink')}</Link> })}</p>
       </EmptyState>
     </>
   );

@@ -3,9 +3,11 @@
 import { ROLES, hasRole } from '@takt/contracts';
 import { describe, expect, it } from 'vitest';
 import { appPages } from '../../config/paths.ts';
+import { createI18n } from '../../lib/i18n/i18n.tsx';
 import { getNavigationItems, getNavigationSections } from './navigation-items.ts';
 
-const labels = (role: (typeof ROLES)[number]) => getNavigationItems(role).map((item) => item.label);
+const { t } = createI18n('en');
+const labels = (role: (typeof ROLES)[number]) => getNavigationItems(role).map((item) => t(item.labelKey));
 
 describe('getNavigationItems', () => {
   it('gives a viewer the production pages, work orders included (read-only there)', () => {
@@ -35,7 +37,10 @@ describe('getNavigationItems', () => {
 
 describe('getNavigationSections', () => {
   it('leaves out a section with nothing visible in it', () => {
-    expect(getNavigationSections('SUPERVISOR').map((section) => section.title)).toEqual(['Production']);
-    expect(getNavigationSections('ADMIN').map((section) => section.title)).toEqual(['Production', 'Administration']);
+    expect(getNavigationSections('SUPERVISOR').map((section) => t(section.titleKey))).toEqual(['Production']);
+    expect(getNavigationSections('ADMIN').map((section) => t(section.titleKey))).toEqual([
+      'Production',
+      'Administration',
+    ]);
   });
 });

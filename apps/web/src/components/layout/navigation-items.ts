@@ -2,13 +2,14 @@
 // table lists them. Pure, so the role → menu rule is unit-tested rather than only seen in screenshots.
 import { hasRole, type TRole } from '@takt/contracts';
 import { appPages, type TAppPageId, type TNavigationGroup } from '../../config/paths.ts';
+import type { TPlainMessageKey } from '../../lib/i18n/translate.ts';
 
-export type TNavigationItem = { id: TAppPageId; path: string; label: string };
-export type TNavigationSection = { group: TNavigationGroup; title: string; items: TNavigationItem[] };
+export type TNavigationItem = { id: TAppPageId; path: string; labelKey: TPlainMessageKey };
+export type TNavigationSection = { group: TNavigationGroup; titleKey: TPlainMessageKey; items: TNavigationItem[] };
 
-const SECTION_TITLES: Record<TNavigationGroup, string> = {
-  production: 'Production',
-  administration: 'Administration',
+const SECTION_TITLES: Record<TNavigationGroup, TPlainMessageKey> = {
+  production: 'nav.production',
+  administration: 'nav.administration',
 };
 
 // Object.keys loses the literal key type; appPages is declared `as const`, so the keys are exactly TAppPageId.
@@ -22,10 +23,10 @@ export function getNavigationSections(role: TRole): TNavigationSection[] {
     if (!hasRole(role, page.minRole)) continue;
     let section = sections.find((candidate) => candidate.group === page.group);
     if (section === undefined) {
-      section = { group: page.group, title: SECTION_TITLES[page.group], items: [] };
+      section = { group: page.group, titleKey: SECTION_TITLES[page.group], items: [] };
       sections.push(section);
     }
-    section.items.push({ id, path: page.path, label: page.label });
+    section.items.push({ id, path: page.path, labelKey: page.labelKey });
   }
   return sections;
 }

@@ -1,20 +1,17 @@
 // A user's role as a coloured badge; the colour repeats the word, it never replaces it.
 import type { TRole } from '@takt/contracts';
-
-const ROLE_LABELS: Record<TRole, string> = { VIEWER: 'Viewer', SUPERVISOR: 'Supervisor', ADMIN: 'Admin' };
-
-export function roleLabel(role: TRole): string {
-  return ROLE_LABELS[role];
-}
+import { useI18n } from '../../lib/i18n/i18n.tsx';
 
 export function RoleBadge({ role, testId }: { role: TRole; testId?: string }) {
+  const { t } = useI18n();
+  const label = t(`role.${role}`);
   return (
     <span
       className={`role-badge role-badge-${role.toLowerCase()}`}
       data-testid={testId}
-      title={`Role: ${roleLabel(role)}`}
+      title={t('shell.role', { role: label })}
     >
-      {roleLabel(role)}
+      {label}
     </span>
   );
 }

@@ -2,6 +2,7 @@
 // backdrop close it, and focus stays inside while it is open. Used for details that open over a page: the OEE
 // explanation, a work order, the work-order create form.
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useI18n } from '../../lib/i18n/i18n.tsx';
 
 export function SidePanel({
   titleId,
@@ -18,6 +19,7 @@ export function SidePanel({
   onClose: () => void;
   children: ReactNode;
 }) {
+  const { t } = useI18n();
   const dialogRef = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -46,7 +48,7 @@ export function SidePanel({
             {subtitle === undefined ? null : <p className="panel-muted">{subtitle}</p>}
           </div>
           <button className="button button-small" type="button" onClick={() => dialogRef.current?.close()}>
-            Close
+            {t('common.close')}
           </button>
         </header>
         {children}

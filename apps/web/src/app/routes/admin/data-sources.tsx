@@ -1,19 +1,15 @@
 // /admin/data-sources — OT connections (ADMIN).
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 
 export function DataSourcesRoute() {
+  const { t } = useI18n();
   return (
     <>
-      <PageHeader
-        title="Data sources"
-        description="Where machine data comes from: MQTT with Sparkplug B or UNS JSON, OPC UA servers, and HTTP gateways."
-      />
-      <EmptyState icon="plug" title="No data source editor yet">
-        <p>
-          Connecting brokers and OPC UA endpoints and mapping their metrics to machine signals arrives with the bridge
-          administration screens.
-        </p>
+      <PageHeader title={t('page.dataSources')} description={t('dataSources.description')} />
+      <EmptyState icon="plug" title={t('dataSources.emptyTitle')}>
+        <p>{t('dataSources.emptyBody')}</p>
       </EmptyState>
     </>
   );

@@ -1,19 +1,15 @@
 // /admin/plant — the ISA-95 plant model (ADMIN).
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { PageHeader } from '../../../components/ui/page-header.tsx';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 
 export function PlantRoute() {
+  const { t } = useI18n();
   return (
     <>
-      <PageHeader
-        title="Plant configuration"
-        description="Sites, areas, lines and machines (ISA-95), products with their ideal cycle times, shift calendars and downtime reasons."
-      />
-      <EmptyState icon="factory" title="No plant model editor yet">
-        <p>
-          Editing the site → area → line → machine hierarchy, shift calendars and downtime reasons arrives with the
-          plant configuration module.
-        </p>
+      <PageHeader title={t('page.plant')} description={t('plant.description')} />
+      <EmptyState icon="factory" title={t('plant.emptyTitle')}>
+        <p>{t('plant.emptyBody')}</p>
       </EmptyState>
     </>
   );

@@ -1,20 +1,31 @@
-// The sign-in form: validated with the same ZLoginRequest the API uses, then the API's own words for what
-// went wrong (wrong password, rate limit, a bad field), shown where a user looks for them.
+// The sign-in form: validated with the same ZLoginRequest the API uses (its refusals in the user's language),
+// then the API's own words for what went wrong (wrong password, rate limit, a bad field), shown where a user
+// looks for them.
 import { ZLoginRequest, type TLoginRequest, type TUser } from '@takt/contracts';
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Icon } from '../../../components/ui/icon.tsx';
 import { ApiError } from '../../../lib/api-client.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import type { TTranslate } from '../../../lib/i18n/translate.ts';
 import { useLogin } from '../api/login.ts';
 
 type TLoginFieldErrors = Partial<Record<keyof TLoginRequest, string>>;
 
-function fieldErrorsFromZod(error: z.ZodError<TLoginRequest>): TLoginFieldErrors {
-  const { fieldErrors } = z.flattenError(error);
-  return { username: fieldErrors.username?.[0], password: fieldErrors.password?.[0] };
+/** The first refusal per field: an empty field is "required", anything else (too long) says so. */
+function fieldErrorsFromZod(error: z.ZodError<TLoginRequest>, t: TTranslate): TLoginFieldErrors {
+  const errors: TLoginFieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if ((field !== 'username' && field !== 'password') || errors[field] !== undefined) continue;
+    if (issue.code !== 'too_small') errors[field] = t('login.tooLong');
+    else errors[field] = t(field === 'username' ? 'login.usernameRequired' : 'login.passwordRequired');
+  }
+  return errors;
 }
 
 export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) {
+  const { t, errorText } = useI18n();
   const id = useId();
   const [values, setValues] = useState<TLoginRequest>({ username: '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<TLoginFieldErrors>({});
@@ -26,7 +37,7 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
     const parsed = ZLoginRequest.safeParse(values);
     if (!parsed.success) {
       login.reset();
-      setFieldErrors(fieldErrorsFromZod(parsed.error));
+      setFieldErrors(fieldErrorsFromZod(parsed.error, t));
       return;
     }
     setFieldErrors({});
@@ -51,7 +62,7 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
 
   const usernameId = `${id}-username`;
   const passwordId = `${id}-password`;
-  const formError = login.error?.message;
+  const formError = login.error === null ? undefined : errorText(login.error);
 
   return (
     <form
@@ -68,7 +79,7 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
       )}
       <div className="field">
         <label className="field-label" htmlFor={usernameId}>
-          Username
+          {t('login.username')}
         </label>
         <input
           id={usernameId}
@@ -92,7 +103,7 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
       </div>
       <div className="field">
         <label className="field-label" htmlFor={passwordId}>
-          Password
+          {t('login.password')}
         </label>
         <input
           id={passwordId}
@@ -118,7 +129,7 @@ export function LoginForm({ onSuccess }: { onSuccess?: (user: TUser) => void }) 
         disabled={login.isPending}
         aria-busy={login.isPending}
       >
-        {login.isPending ? 'Signing in…' : 'Sign in'}
+        {login.isPending ? t('login.submitting') : t('login.submit')}
       </button>
     </form>
   );

@@ -1,6 +1,6 @@
 // GET /downtime-intervals: the stops of a scope over a range, newest first, a page at a time ("Load more").
 import { ZDowntimeIntervalList, type TDowntimeIntervalList, type TKpiScopeKind } from '@takt/contracts';
-import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, skipToken, useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 
 export const DOWNTIME_PAGE_SIZE = 100;
@@ -33,18 +33,16 @@ export function getDowntimeIntervals(
   return api.get(`/downtime-intervals?${query.toString()}`, ZDowntimeIntervalList, { signal });
 }
 
-export function downtimeIntervalsQueryOptions(params: TDowntimeListParams) {
+/** The stops of `params`; null (no scope chosen yet) asks nothing. */
+export function downtimeIntervalsQueryOptions(params: TDowntimeListParams | null) {
   return infiniteQueryOptions({
     queryKey: [...downtimeIntervalsQueryKey, params],
-    queryFn: ({ pageParam, signal }) => getDowntimeIntervals(params, pageParam, signal),
+    queryFn: params === null ? skipToken : ({ pageParam, signal }) => getDowntimeIntervals(params, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
 export function useDowntimeIntervals(params: TDowntimeListParams | null) {
-  return useInfiniteQuery({
-    ...downtimeIntervalsQueryOptions(params ?? { scope: 'line', id: '', from: '', to: '', isOnlyUnclassified: false }),
-    enabled: params !== null,
-  });
+  return useInfiniteQuery(downtimeIntervalsQueryOptions(params));
 }

@@ -1,6 +1,6 @@
 // GET /kpi/downtime-pareto: unplanned down time of a scope by reason, longest first, with cumulative shares.
 import { ZKpiParetoResponse, type TKpiParetoResponse, type TKpiScopeKind } from '@takt/contracts';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 
 export type TParetoParams = { scope: TKpiScopeKind; id: string; from: string; to: string };
@@ -13,12 +13,14 @@ export function getDowntimePareto(params: TParetoParams, signal?: AbortSignal): 
   return api.get(`/kpi/downtime-pareto?${query.toString()}`, ZKpiParetoResponse, { signal });
 }
 
-export function useDowntimePareto(params: TParetoParams | null) {
-  return useQuery({
-    ...queryOptions({
-      queryKey: [...downtimeParetoQueryKey, params],
-      queryFn: ({ signal }) => getDowntimePareto(params ?? { scope: 'line', id: '', from: '', to: '' }, signal),
-    }),
-    enabled: params !== null,
+/** The Pareto of `params`; null asks nothing. */
+export function downtimeParetoQueryOptions(params: TParetoParams | null) {
+  return queryOptions({
+    queryKey: [...downtimeParetoQueryKey, params],
+    queryFn: params === null ? skipToken : ({ signal }) => getDowntimePareto(params, signal),
   });
+}
+
+export function useDowntimePareto(params: TParetoParams | null) {
+  return useQuery(downtimeParetoQueryOptions(params));
 }

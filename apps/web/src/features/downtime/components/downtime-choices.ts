@@ -1,16 +1,16 @@
-// Pure helpers of the downtime page: the time ranges on offer, which reasons fit a set of stops, labels.
+// Pure helpers of the downtime page: the time ranges on offer, which reasons fit a set of stops.
 import {
   reasonKindForState,
   type TDowntimeInterval,
   type TDowntimeKind,
   type TDowntimeReasonTree,
-  type TMachineState,
 } from '@takt/contracts';
 
+/** The ranges on offer; each is named in the catalogue as `downtime.range.<id>`. */
 export const RANGE_PRESETS = [
-  { id: '8h', label: 'Last 8 hours', hours: 8 },
-  { id: '24h', label: 'Last 24 hours', hours: 24 },
-  { id: '7d', label: 'Last 7 days', hours: 7 * 24 },
+  { id: '8h', hours: 8 },
+  { id: '24h', hours: 24 },
+  { id: '7d', hours: 7 * 24 },
 ] as const;
 export type TRangePresetId = (typeof RANGE_PRESETS)[number]['id'];
 
@@ -42,24 +42,4 @@ export function reasonGroupsOfKind(tree: TDowntimeReasonTree, kind: TDowntimeKin
         .map((reason) => ({ id: reason.id, label: `${reason.name} (${reason.code})` })),
     }))
     .filter((group) => group.reasons.length > 0);
-}
-
-export const STATE_LABELS: Record<TMachineState, string> = {
-  PRODUCING: 'Producing',
-  IDLE: 'Idle',
-  DOWN: 'Down',
-  CHANGEOVER: 'Changeover',
-  PLANNED_STOP: 'Planned stop',
-  NO_ORDER: 'No order',
-  OFFLINE: 'Offline',
-};
-
-/** `2026-03-03T10:15:00.000Z` as the browser's local `YYYY-MM-DDTHH:mm:ss` (a datetime-local input's value). */
-export function toLocalInputValue(ms: number): string {
-  const date = new Date(ms);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
-  );
 }

@@ -1,8 +1,9 @@
 // The downtime page: pick a site or line and a range; see the Pareto of unplanned down time, then every stop with
-// its reason. Supervisors tick stops and give them a reason in one go, or split a stop that had two causes.
+// its reason, times on the clock of the scope's site. Supervisors tick stops and give them a reason in one go, or
+// split a stop that had two causes.
 import { useMemo, useState, type ReactNode } from 'react';
 import { hasRole, type TDowntimeInterval, type TRole } from '@takt/contracts';
-import { formatDuration } from '../../../utils/format-duration.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 import { useClassifyDowntime } from '../api/classify-downtime.ts';
 import { useDowntimeIntervals, type TDowntimeListParams } from '../api/get-downtime-intervals.ts';
 import { usePlantScopes, type TPlantScope } from '../api/get-plant-scopes.ts';
@@ -12,7 +13,6 @@ import {
   RANGE_PRESETS,
   rangeOf,
   reasonGroupsOfKind,
-  STATE_LABELS,
   type TRangePresetId,
   type TReasonGroup,
 } from './downtime-choices.ts';
@@ -20,16 +20,23 @@ import { DowntimeParetoChart } from './downtime-pareto-chart.tsx';
 import { ReasonSelect } from './reason-select.tsx';
 import { SplitStopForm } from './split-stop-form.tsx';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
-
 function ReasonCell({ stop }: { stop: TDowntimeInterval }) {
-  if (stop.reason === null) return <span className="pill pill-warn">Unclassified</span>;
+  const { t } = useI18n();
+  if (stop.reason === null) return <span className="pill pill-warn">{t('downtime.unclassified')}</span>;
   const category = stop.reason.category === null ? '' : `${stop.reason.category.name} › `;
   return (
-    <span title={stop.isClassified ? `Classified by ${stop.classifiedBy?.username ?? '?'}` : 'Reported by the machine'}>
-      {category}
-      {stop.reason.name}
-      {stop.isClassified ? null : <span className="cell-note"> (machine)</span>}
+    <span
+      title={
+        stop.isClassified
+          ? t('downtime.classifiedBy', { user: stop.classifiedBy?.username ?? '?' })
+          : t('downtime.reportedByMachine')
+      }
+    >
+      <span translate="no">
+        {category}
+        {stop.reason.name}
+      </span>
+      {stop.isClassified ? null : <span className="cell-note"> {t('downtime.machineNote')}</span>}
     </span>
   );
 }
@@ -43,23 +50,24 @@ function ClassifyBar({
   groupsOf: (kind: 'PLANNED' | 'UNPLANNED') => TReasonGroup[];
   onDone: () => void;
 }) {
+  const { t, errorText } = useI18n();
   const [reasonId, setReasonId] = useState('');
   const classify = useClassifyDowntime({ onSuccess: onDone });
   const kind = kindOfSelection(selected);
   if (kind === null) return null;
   return (
-    <div className="classify-bar" role="region" aria-label="Classify selected stops">
-      <strong>{selected.length} selected</strong>
+    <div className="classify-bar" role="region" aria-label={t('downtime.classifyRegion')}>
+      <strong>{t('downtime.selected', { count: selected.length })}</strong>
       {kind === 'MIXED' ? (
-        <p className="panel-muted">Planned and unplanned stops take different reasons: select stops of one kind.</p>
+        <p className="panel-muted">{t('downtime.mixedKinds')}</p>
       ) : (
         <>
           <ReasonSelect
-            label="Reason"
+            label={t('common.reason')}
             groups={groupsOf(kind)}
             value={reasonId}
             onChange={setReasonId}
-            placeholder="Choose a reason…"
+            placeholder={t('downtime.chooseReason')}
           />
           <button
             className="button button-primary"
@@ -67,13 +75,13 @@ function ClassifyBar({
             disabled={reasonId === '' || classify.isPending}
             onClick={() => classify.mutate({ intervalIds: selected.map((stop) => stop.id), reasonId })}
           >
-            Classify {selected.length === 1 ? 'stop' : `${selected.length} stops`}
+            {t('downtime.classify', { count: selected.length })}
           </button>
         </>
       )}
       {classify.isError ? (
         <p className="form-alert" role="alert">
-          {classify.error.message}
+          {errorText(classify.error)}
         </p>
       ) : null}
     </div>
@@ -81,6 +89,7 @@ function ClassifyBar({
 }
 
 export function DowntimeView({ role }: { role: TRole }) {
+  const { t, errorText } = useI18n();
   const canClassify = hasRole(role, 'SUPERVISOR');
   const scopes = usePlantScopes();
   const reasons = useReasonTree();
@@ -115,7 +124,9 @@ export function DowntimeView({ role }: { role: TRole }) {
     return (
       <section className="panel">
         <p className="panel-muted">
-          {scopes.isError ? `Could not load the plant: ${scopes.error.message}` : 'Loading the plant…'}
+          {scopes.isError
+            ? t('common.couldNotLoadPlant', { message: errorText(scopes.error) })
+            : t('common.loadingPlant')}
         </p>
       </section>
     );
@@ -123,18 +134,16 @@ export function DowntimeView({ role }: { role: TRole }) {
   if (scope === undefined) {
     return (
       <section className="panel">
-        <p className="panel-muted">
-          No lines are configured yet. An administrator adds them under Plant configuration.
-        </p>
+        <p className="panel-muted">{t('common.noLines')}</p>
       </section>
     );
   }
 
   return (
     <div className="downtime-page">
-      <section className="panel filter-bar" aria-label="Filters">
+      <section className="panel filter-bar" aria-label={t('common.filters')}>
         <label className="field">
-          <span className="field-label">Site or line</span>
+          <span className="field-label">{t('downtime.scope')}</span>
           <select
             className="field-input"
             value={`${scope.kind}:${scope.id}`}
@@ -145,13 +154,13 @@ export function DowntimeView({ role }: { role: TRole }) {
           >
             {scopes.data.map((s) => (
               <option key={`${s.kind}:${s.id}`} value={`${s.kind}:${s.id}`}>
-                {s.kind === 'site' ? `${s.label} (whole site)` : s.label}
+                {s.kind === 'site' ? t('downtime.wholeSite', { site: s.label }) : s.label}
               </option>
             ))}
           </select>
         </label>
         <label className="field">
-          <span className="field-label">Range</span>
+          <span className="field-label">{t('common.range')}</span>
           <select
             className="field-input"
             value={presetId}
@@ -163,7 +172,7 @@ export function DowntimeView({ role }: { role: TRole }) {
           >
             {RANGE_PRESETS.map((preset) => (
               <option key={preset.id} value={preset.id}>
-                {preset.label}
+                {t(`downtime.range.${preset.id}`)}
               </option>
             ))}
           </select>
@@ -177,44 +186,47 @@ export function DowntimeView({ role }: { role: TRole }) {
               clearSelection();
             }}
           />
-          Only unclassified stops
+          {t('downtime.onlyUnclassified')}
         </label>
         <button className="button" type="button" onClick={() => setRangeNowMs(Date.now())}>
-          Refresh
+          {t('common.refresh')}
         </button>
+        <span className="cell-note">{t('common.timesIn', { zone: scope.timeZone })}</span>
       </section>
 
       <section className="panel">
-        <h2 className="panel-title">Downtime Pareto</h2>
+        <h2 className="panel-title">{t('downtime.pareto')}</h2>
         <DowntimeParetoChart params={{ scope: scope.kind, id: scope.id, from: range.from, to: range.to }} />
       </section>
 
       <section className="panel">
-        <h2 className="panel-title">Stops</h2>
+        <h2 className="panel-title">{t('downtime.stops')}</h2>
         {canClassify ? <ClassifyBar selected={selected} groupsOf={groupsOf} onDone={clearSelection} /> : null}
         {stops.data === undefined ? (
           <p className="panel-muted">
-            {stops.isError ? `Could not load the stops: ${stops.error.message}` : 'Loading stops…'}
+            {stops.isError
+              ? t('downtime.stopsCouldNotLoad', { message: errorText(stops.error) })
+              : t('downtime.stopsLoading')}
           </p>
         ) : items.length === 0 ? (
-          <p className="panel-muted">No stops in this range.</p>
+          <p className="panel-muted">{t('downtime.noStops')}</p>
         ) : (
           <table className="data-table">
             <thead>
               <tr>
                 {canClassify ? (
                   <th scope="col">
-                    <span className="visually-hidden">Select</span>
+                    <span className="visually-hidden">{t('downtime.columnSelect')}</span>
                   </th>
                 ) : null}
-                <th scope="col">Machine</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Reason</th>
+                <th scope="col">{t('common.machine')}</th>
+                <th scope="col">{t('common.state')}</th>
+                <th scope="col">{t('downtime.columnStarted')}</th>
+                <th scope="col">{t('downtime.columnDuration')}</th>
+                <th scope="col">{t('common.reason')}</th>
                 {canClassify ? (
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('downtime.columnActions')}</span>
                   </th>
                 ) : null}
               </tr>
@@ -224,6 +236,7 @@ export function DowntimeView({ role }: { role: TRole }) {
                 <StopRow
                   key={stop.id}
                   stop={stop}
+                  timeZone={scope.timeZone}
                   canClassify={canClassify}
                   isSelected={selectedIds.has(stop.id)}
                   onToggle={() => toggle(stop.id)}
@@ -232,6 +245,7 @@ export function DowntimeView({ role }: { role: TRole }) {
                   splitForm={
                     <SplitStopForm
                       stop={stop}
+                      timeZone={scope.timeZone}
                       reasonGroups={groupsOf(stop.state === 'PLANNED_STOP' ? 'PLANNED' : 'UNPLANNED')}
                       onDone={() => setSplittingId(null)}
                     />
@@ -248,7 +262,7 @@ export function DowntimeView({ role }: { role: TRole }) {
             disabled={stops.isFetchingNextPage}
             onClick={() => void stops.fetchNextPage()}
           >
-            Load older stops
+            {t('downtime.loadOlder')}
           </button>
         ) : null}
       </section>
@@ -258,6 +272,7 @@ export function DowntimeView({ role }: { role: TRole }) {
 
 function StopRow({
   stop,
+  timeZone,
   canClassify,
   isSelected,
   onToggle,
@@ -266,6 +281,7 @@ function StopRow({
   splitForm,
 }: {
   stop: TDowntimeInterval;
+  timeZone: string;
   canClassify: boolean;
   isSelected: boolean;
   onToggle: () => void;
@@ -273,7 +289,9 @@ function StopRow({
   onSplit: () => void;
   splitForm: ReactNode;
 }) {
+  const { t, format } = useI18n();
   const columnCount = canClassify ? 7 : 5;
+  const startedAt = format.numericDateTime(Date.parse(stop.startedAt), timeZone);
   return (
     <>
       <tr className={isSelected ? 'is-selected' : undefined}>
@@ -283,20 +301,20 @@ function StopRow({
               type="checkbox"
               checked={isSelected}
               onChange={onToggle}
-              aria-label={`Select stop of ${stop.machine.name} at ${timeFormat.format(Date.parse(stop.startedAt))}`}
+              aria-label={t('downtime.selectStop', { machine: stop.machine.name, time: startedAt })}
             />
           </td>
         ) : null}
-        <td>{stop.machine.name}</td>
+        <td translate="no">{stop.machine.name}</td>
         <td>
           <span className={`state-chip state-chip-${stop.state.toLowerCase().replace('_', '-')}`}>
-            {STATE_LABELS[stop.state]}
+            {t(`state.${stop.state}`)}
           </span>
         </td>
-        <td>{timeFormat.format(Date.parse(stop.startedAt))}</td>
+        <td>{startedAt}</td>
         <td>
-          {formatDuration(stop.durationSec)}
-          {stop.endedAt === null ? <span className="cell-note"> (ongoing)</span> : null}
+          {format.duration(stop.durationSec)}
+          {stop.endedAt === null ? <span className="cell-note"> {t('downtime.ongoing')}</span> : null}
         </td>
         <td>
           <ReasonCell stop={stop} />
@@ -304,7 +322,7 @@ function StopRow({
         {canClassify ? (
           <td>
             <button className="button button-small" type="button" onClick={onSplit} aria-expanded={isSplitting}>
-              Split…
+              {t('downtime.split')}
             </button>
           </td>
         ) : null}

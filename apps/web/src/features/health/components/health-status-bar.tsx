@@ -1,21 +1,22 @@
 // The status bar at the bottom of the shell: API reachable, database and MQTT broker up or down. Text beside
 // every dot, because red/green alone is unreadable for one operator in twelve.
 import type { TDependencyStatus } from '@takt/contracts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 import { useHealth } from '../api/get-health.ts';
 
 function DependencyIndicator({ name, dependency }: { name: string; dependency: TDependencyStatus }) {
+  const { t, format } = useI18n();
   const isUp = dependency.status === 'up';
-  const latency = dependency.latencyMs === undefined ? '' : ` · ${Math.round(dependency.latencyMs)} ms`;
+  const mode = dependency.mode === 'embedded' ? t('health.modeEmbedded') : t('health.modeExternal');
+  const latency = dependency.latencyMs === undefined ? '' : ` · ${format.count(dependency.latencyMs)} ms`;
+  const state = isUp ? t('health.dependencyUp', { name }) : t('health.dependencyDown', { name });
   return (
-    <span
-      className="status-item"
-      title={dependency.detail ?? `${name} ${dependency.status} (${dependency.mode})${latency}`}
-    >
+    <span className="status-item" title={dependency.detail ?? `${state} (${mode})${latency}`}>
       <span className={`status-dot ${isUp ? 'status-dot-up' : 'status-dot-down'}`} aria-hidden="true" />
-      {name} {isUp ? 'up' : 'down'}
+      {state}
       <span className="status-muted">
         {' '}
-        ({dependency.mode}
+        ({mode}
         {latency})
       </span>
     </span>
@@ -23,6 +24,7 @@ function DependencyIndicator({ name, dependency }: { name: string; dependency: T
 }
 
 export function HealthStatusBar() {
+  const { t } = useI18n();
   const health = useHealth();
   if (health.data === undefined) {
     return (
@@ -30,10 +32,10 @@ export function HealthStatusBar() {
         {health.isError ? (
           <span className="status-item">
             <span className="status-dot status-dot-down" aria-hidden="true" />
-            API unreachable
+            {t('health.apiUnreachable')}
           </span>
         ) : (
-          <span className="status-item status-muted">Checking API status…</span>
+          <span className="status-item status-muted">{t('health.checkingApi')}</span>
         )}
       </div>
     );
@@ -43,10 +45,10 @@ export function HealthStatusBar() {
     <div className="status-row" data-testid="health-status">
       <span className="status-item">
         <span className={`status-dot ${isApiReachable ? 'status-dot-up' : 'status-dot-down'}`} aria-hidden="true" />
-        {isApiReachable ? 'API online' : 'API unreachable'}
+        {isApiReachable ? t('health.apiOnline') : t('health.apiUnreachable')}
       </span>
-      <DependencyIndicator name="Database" dependency={health.data.database} />
-      <DependencyIndicator name="Broker" dependency={health.data.broker} />
+      <DependencyIndicator name={t('health.database')} dependency={health.data.database} />
+      <DependencyIndicator name={t('health.broker')} dependency={health.data.broker} />
       <span className="status-item status-muted status-version">Takt {health.data.version}</span>
     </div>
   );

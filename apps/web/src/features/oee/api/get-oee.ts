@@ -1,6 +1,6 @@
 // GET /kpi/oee: totals with components and KPIs, loss waterfall, losses, series and per-child breakdown of a scope.
 import { ZKpiOeeResponse, type TKpiBucket, type TKpiOeeResponse, type TKpiScopeKind } from '@takt/contracts';
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 
 export type TOeeParams = { scope: TKpiScopeKind; id: string; from: string; to: string; bucket: TKpiBucket };
@@ -16,10 +16,11 @@ export function getOee(params: TOeeParams, signal?: AbortSignal): Promise<TKpiOe
   return api.get(`/kpi/oee?${query.toString()}`, ZKpiOeeResponse, { signal });
 }
 
-export function oeeQueryOptions(params: TOeeParams, isLive: boolean) {
+/** The figures of `params`; null (no scope yet) asks nothing. */
+export function oeeQueryOptions(params: TOeeParams | null, isLive: boolean) {
   return queryOptions({
     queryKey: [...oeeQueryKey, params],
-    queryFn: ({ signal }) => getOee(params, signal),
+    queryFn: params === null ? skipToken : ({ signal }) => getOee(params, signal),
     // Drilling down or changing the range keeps the previous figures on screen until the new ones arrive.
     placeholderData: keepPreviousData,
     refetchInterval: isLive ? LIVE_REFRESH_MS : false,
@@ -27,8 +28,5 @@ export function oeeQueryOptions(params: TOeeParams, isLive: boolean) {
 }
 
 export function useOee(params: TOeeParams | null, isLive: boolean) {
-  return useQuery({
-    ...oeeQueryOptions(params ?? { scope: 'site', id: '', from: '', to: '', bucket: 'day' }, isLive),
-    enabled: params !== null,
-  });
+  return useQuery(oeeQueryOptions(params, isLive));
 }

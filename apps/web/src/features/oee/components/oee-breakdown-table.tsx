@@ -2,14 +2,8 @@
 // Each row drills down; the name is a real link, so it can also be opened in a new tab.
 import type { TKpiChild } from '@takt/contracts';
 import { Link, useNavigate } from 'react-router';
-import { formatCount, formatPercent, formatTimeAmount, sortWorstFirst } from './oee-format.ts';
-
-const CHILD_WORDS: Record<TKpiChild['kind'], string> = {
-  site: 'Site',
-  area: 'Area',
-  line: 'Line',
-  machine: 'Machine',
-};
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { sortWorstFirst } from './oee-format.ts';
 
 export function OeeBreakdownTable({
   items,
@@ -20,6 +14,7 @@ export function OeeBreakdownTable({
   caption: string;
   hrefOf: (child: TKpiChild) => string;
 }) {
+  const { t, format } = useI18n();
   const navigate = useNavigate();
   const rows = sortWorstFirst(items);
   const kind = rows[0]?.kind ?? 'machine';
@@ -29,27 +24,27 @@ export function OeeBreakdownTable({
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{CHILD_WORDS[kind]}</th>
+            <th scope="col">{t(`oee.level.${kind}`)}</th>
             <th scope="col" className="oee-breakdown-oee">
-              OEE
+              {t('kpi.oee')}
             </th>
             <th scope="col" className="is-numeric">
-              Availability
+              {t('kpi.availability')}
             </th>
             <th scope="col" className="is-numeric">
-              Performance
+              {t('kpi.performance')}
             </th>
             <th scope="col" className="is-numeric">
-              Quality
+              {t('kpi.quality')}
             </th>
             <th scope="col" className="is-numeric">
-              Good
+              {t('common.good')}
             </th>
             <th scope="col" className="is-numeric">
-              Scrap
+              {t('common.scrap')}
             </th>
             <th scope="col" className="is-numeric">
-              Planned time
+              {t('oee.plannedTime')}
             </th>
           </tr>
         </thead>
@@ -67,30 +62,32 @@ export function OeeBreakdownTable({
                 }}
               >
                 <th scope="row">
-                  <Link to={href}>{child.name}</Link>
+                  <Link to={href} translate="no">
+                    {child.name}
+                  </Link>
                 </th>
                 <td className="oee-breakdown-oee">
                   <div className="oee-breakdown-cell">
                     <span className="oee-inline-bar" aria-hidden="true">
                       <span style={{ width: `${Math.min(100, Math.max(0, (kpis.oee ?? 0) * 100))}%` }} />
                     </span>
-                    <span className="oee-breakdown-value">{formatPercent(kpis.oee)}</span>
+                    <span className="oee-breakdown-value">{format.percent(kpis.oee)}</span>
                   </div>
                 </td>
-                <td className="is-numeric">{formatPercent(kpis.availability)}</td>
+                <td className="is-numeric">{format.percent(kpis.availability)}</td>
                 <td className={kpis.isPerformanceAboveIdeal ? 'is-numeric is-flagged' : 'is-numeric'}>
-                  {formatPercent(kpis.performance)}
+                  {format.percent(kpis.performance)}
                   {kpis.isPerformanceAboveIdeal ? (
-                    <span className="oee-flag" title="Above the ideal cycle time: check it">
+                    <span className="oee-flag" title={t('oee.aboveIdealFlag')}>
                       {' '}
-                      ⚠<span className="visually-hidden"> above ideal, check the ideal cycle time</span>
+                      ⚠<span className="visually-hidden"> {t('oee.aboveIdealHidden')}</span>
                     </span>
                   ) : null}
                 </td>
-                <td className="is-numeric">{formatPercent(kpis.quality)}</td>
-                <td className="is-numeric">{formatCount(components.goodCount)}</td>
-                <td className="is-numeric">{formatCount(components.rejectCount)}</td>
-                <td className="is-numeric">{formatTimeAmount(components.plannedBusyTimeSec)}</td>
+                <td className="is-numeric">{format.percent(kpis.quality)}</td>
+                <td className="is-numeric">{format.count(components.goodCount)}</td>
+                <td className="is-numeric">{format.count(components.rejectCount)}</td>
+                <td className="is-numeric">{format.timeAmount(components.plannedBusyTimeSec)}</td>
               </tr>
             );
           })}

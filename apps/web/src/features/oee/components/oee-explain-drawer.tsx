@@ -2,60 +2,57 @@
 // (GET /kpi/oee/explain): the shift calendar, time per state, parts per product with their ideal cycle times, and
 // every state interval. It also says whether the reported figure matches a fresh computation from raw data.
 import { SidePanel } from '../../../components/ui/side-panel.tsx';
-import type { TKpiExplainResponse, TKpiFigures, TMachineState } from '@takt/contracts';
-import { formatDuration } from '../../../utils/format-duration.ts';
+import type { TKpiExplainResponse, TKpiFigures } from '@takt/contracts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 import { useOeeExplain, type TOeeExplainParams } from '../api/get-oee-explain.ts';
 import { productCountsOf, stateTotalsOf } from './oee-explain-summary.ts';
-import { formatCount, formatDateTime, formatPercent, formatTime } from './oee-format.ts';
-
-const STATE_LABELS: Record<TMachineState, string> = {
-  PRODUCING: 'Producing',
-  IDLE: 'Idle',
-  DOWN: 'Down',
-  CHANGEOVER: 'Changeover',
-  PLANNED_STOP: 'Planned stop',
-  NO_ORDER: 'No order',
-  OFFLINE: 'Offline',
-};
 
 function Calculation({ figures }: { figures: TKpiFigures }) {
+  const { t, format } = useI18n();
   const { components: c, kpis } = figures;
-  const rows: [string, string, string][] = [
+  const d = format.duration;
+  // The row id names the result's test id, the same in every language.
+  const rows: [id: string, name: string, how: string, result: string][] = [
     [
-      'Planned production time',
-      `${formatDuration(c.shiftTimeSec)} shift time − ${formatDuration(c.plannedShutdownTimeSec)} breaks and planned stops`,
-      formatDuration(c.plannedBusyTimeSec),
+      'planned production time',
+      t('oee.waterfall.planned'),
+      t('oee.explainPlannedHow', { shift: d(c.shiftTimeSec), planned: d(c.plannedShutdownTimeSec) }),
+      d(c.plannedBusyTimeSec),
     ],
     [
-      'Availability',
-      `${formatDuration(c.runTimeSec)} run time ÷ ${formatDuration(c.plannedBusyTimeSec)} planned`,
-      formatPercent(kpis.availability),
+      'availability',
+      t('kpi.availability'),
+      t('oee.explainAvailabilityHow', { run: d(c.runTimeSec), planned: d(c.plannedBusyTimeSec) }),
+      format.percent(kpis.availability),
     ],
     [
-      'Performance',
-      `${formatDuration(c.idealProductionTimeSec)} net run time (ideal cycle time × parts) ÷ ${formatDuration(c.runTimeSec)} run time`,
-      formatPercent(kpis.performance),
+      'performance',
+      t('kpi.performance'),
+      t('oee.explainPerformanceHow', { netRun: d(c.idealProductionTimeSec), run: d(c.runTimeSec) }),
+      format.percent(kpis.performance),
     ],
     [
-      'Quality',
-      `${formatDuration(c.goodIdealTimeSec)} fully productive (ideal cycle time × good parts) ÷ ${formatDuration(c.idealProductionTimeSec)} net run time`,
-      formatPercent(kpis.quality),
+      'quality',
+      t('kpi.quality'),
+      t('oee.explainQualityHow', { productive: d(c.goodIdealTimeSec), netRun: d(c.idealProductionTimeSec) }),
+      format.percent(kpis.quality),
     ],
     [
-      'OEE',
-      `availability × performance × quality = ${formatDuration(c.goodIdealTimeSec)} ÷ ${formatDuration(c.plannedBusyTimeSec)}`,
-      formatPercent(kpis.oee),
+      'oee',
+      t('kpi.oee'),
+      t('oee.explainOeeHow', { productive: d(c.goodIdealTimeSec), planned: d(c.plannedBusyTimeSec) }),
+      format.percent(kpis.oee),
     ],
   ];
   return (
     <table className="data-table oee-explain-calculation">
-      <caption className="visually-hidden">Calculation</caption>
+      <caption className="visually-hidden">{t('oee.explainCalculation')}</caption>
       <tbody>
-        {rows.map(([name, how, result]) => (
-          <tr key={name}>
+        {rows.map(([id, name, how, result]) => (
+          <tr key={id}>
             <th scope="row">{name}</th>
             <td>{how}</td>
-            <td className="is-numeric" data-testid={`explain-${name.toLowerCase()}`}>
+            <td className="is-numeric" data-testid={`explain-${id}`}>
               <strong>{result}</strong>
             </td>
           </tr>
@@ -66,65 +63,77 @@ function Calculation({ figures }: { figures: TKpiFigures }) {
 }
 
 function ExplainBody({ explain, timeZone }: { explain: TKpiExplainResponse; timeZone: string }) {
+  const { t, format } = useI18n();
   const machine = explain.machines[0];
   const fromMs = Date.parse(explain.from);
   const toMs = Date.parse(explain.evaluatedTo);
   const states = machine === undefined ? [] : stateTotalsOf(machine.stateIntervals, fromMs, toMs);
   const products = machine === undefined ? [] : productCountsOf(machine);
   const calendar = explain.calendars.find((c) => c.lineId === machine?.lineId) ?? explain.calendars[0];
-  const dateTime = (iso: string) => formatDateTime(Date.parse(iso), timeZone);
-  const time = (iso: string) => formatTime(Date.parse(iso), timeZone);
+  const dateTime = (iso: string) => format.dateTime(Date.parse(iso), timeZone);
+  const time = (iso: string) => format.time(Date.parse(iso), timeZone);
   return (
     <>
       <p className={explain.isConsistent ? 'oee-explain-status is-ok' : 'oee-explain-status is-warning'} role="status">
         {explain.isConsistent
-          ? 'Recomputed from the raw data below: it matches the reported figure.'
-          : `The reported OEE (${formatPercent(explain.reported.kpis.oee)}) differs from a fresh computation from raw data (${formatPercent(explain.totals.kpis.oee)}): the stored hourly figures are out of date and will be refreshed.`}
+          ? t('oee.explainConsistent')
+          : t('oee.explainInconsistent', {
+              reported: format.percent(explain.reported.kpis.oee),
+              fresh: format.percent(explain.totals.kpis.oee),
+            })}
       </p>
 
       <section aria-labelledby="explain-calculation">
-        <h3 id="explain-calculation">Calculation</h3>
+        <h3 id="explain-calculation">{t('oee.explainCalculation')}</h3>
         <Calculation figures={explain.totals} />
       </section>
 
       <section aria-labelledby="explain-products">
-        <h3 id="explain-products">Parts and ideal cycle times</h3>
+        <h3 id="explain-products">{t('oee.explainProducts')}</h3>
         {products.length === 0 ? (
-          <p className="panel-muted">No parts counted.</p>
+          <p className="panel-muted">{t('oee.explainNoParts')}</p>
         ) : (
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">Product</th>
+                <th scope="col">{t('common.product')}</th>
                 <th scope="col" className="is-numeric">
-                  Good
+                  {t('common.good')}
                 </th>
                 <th scope="col" className="is-numeric">
-                  Scrap
+                  {t('common.scrap')}
                 </th>
                 <th scope="col" className="is-numeric">
-                  Ideal cycle time
+                  {t('oee.idealCycleTime')}
                 </th>
                 <th scope="col" className="is-numeric">
-                  Ideal time
+                  {t('oee.idealTime')}
                 </th>
               </tr>
             </thead>
             <tbody>
               {products.map((product) => (
-                <tr key={product.productCode}>
-                  <th scope="row">{product.productCode}</th>
-                  <td className="is-numeric">{formatCount(product.goodCount)}</td>
-                  <td className="is-numeric">{formatCount(product.rejectCount)}</td>
+                <tr key={product.productCode ?? ''}>
+                  <th scope="row">
+                    {product.productCode === null ? (
+                      t('common.noProduct')
+                    ) : (
+                      <span translate="no">{product.productCode}</span>
+                    )}
+                  </th>
+                  <td className="is-numeric">{format.count(product.goodCount)}</td>
+                  <td className="is-numeric">{format.count(product.rejectCount)}</td>
                   <td className="is-numeric">
                     {product.idealCycleTimeSec === null ? (
-                      <span className="pill pill-warn">Missing</span>
+                      <span className="pill pill-warn">{t('oee.missing')}</span>
                     ) : (
-                      `${product.idealCycleTimeSec} s (${product.idealCycleTimeSource === 'MACHINE' ? 'machine' : 'line'})`
+                      t(product.idealCycleTimeSource === 'MACHINE' ? 'oee.cycleTimeOfMachine' : 'oee.cycleTimeOfLine', {
+                        seconds: product.idealCycleTimeSec,
+                      })
                     )}
                   </td>
                   <td className="is-numeric">
-                    {product.idealTimeSec === null ? '—' : formatDuration(product.idealTimeSec)}
+                    {product.idealTimeSec === null ? '—' : format.duration(product.idealTimeSec)}
                   </td>
                 </tr>
               ))}
@@ -134,25 +143,25 @@ function ExplainBody({ explain, timeZone }: { explain: TKpiExplainResponse; time
       </section>
 
       <section aria-labelledby="explain-states">
-        <h3 id="explain-states">Time per state</h3>
+        <h3 id="explain-states">{t('oee.explainStates')}</h3>
         <table className="data-table">
           <thead>
             <tr>
-              <th scope="col">State</th>
+              <th scope="col">{t('common.state')}</th>
               <th scope="col" className="is-numeric">
-                Intervals
+                {t('oee.intervals')}
               </th>
               <th scope="col" className="is-numeric">
-                Time
+                {t('common.time')}
               </th>
             </tr>
           </thead>
           <tbody>
             {states.map((state) => (
               <tr key={state.state}>
-                <th scope="row">{STATE_LABELS[state.state]}</th>
-                <td className="is-numeric">{state.intervalCount}</td>
-                <td className="is-numeric">{formatDuration(state.durationSec)}</td>
+                <th scope="row">{t(`state.${state.state}`)}</th>
+                <td className="is-numeric">{format.count(state.intervalCount)}</td>
+                <td className="is-numeric">{format.duration(state.durationSec)}</td>
               </tr>
             ))}
           </tbody>
@@ -160,9 +169,13 @@ function ExplainBody({ explain, timeZone }: { explain: TKpiExplainResponse; time
       </section>
 
       <section aria-labelledby="explain-calendar">
-        <h3 id="explain-calendar">Shift calendar{calendar?.shiftPattern ? ` (${calendar.shiftPattern.code})` : ''}</h3>
+        <h3 id="explain-calendar">
+          {calendar?.shiftPattern
+            ? t('oee.explainCalendarOf', { pattern: calendar.shiftPattern.code })
+            : t('oee.explainCalendar')}
+        </h3>
         {calendar === undefined || calendar.shiftWindows.length === 0 ? (
-          <p className="panel-muted">No shifts: the line has no planned production time in this range.</p>
+          <p className="panel-muted">{t('oee.explainNoShifts')}</p>
         ) : (
           <ul className="oee-explain-shifts">
             {calendar.shiftWindows.map((shift) => (
@@ -181,8 +194,10 @@ function ExplainBody({ explain, timeZone }: { explain: TKpiExplainResponse; time
           <ul className="oee-explain-shifts">
             {machine.plannedDowntime.map((window) => (
               <li key={`${window.from}-${window.to}`}>
-                Planned downtime ({window.scope === 'LINE' ? 'line' : 'machine'}) {dateTime(window.from)}–
-                {dateTime(window.to)}
+                {t(window.scope === 'LINE' ? 'oee.plannedDowntimeLine' : 'oee.plannedDowntimeMachine', {
+                  from: dateTime(window.from),
+                  to: dateTime(window.to),
+                })}
                 {window.reasonCode === null ? '' : ` · ${window.reasonCode}`}
                 {window.note === null ? '' : ` · ${window.note}`}
               </li>
@@ -193,25 +208,25 @@ function ExplainBody({ explain, timeZone }: { explain: TKpiExplainResponse; time
 
       {machine === undefined ? null : (
         <details className="oee-explain-intervals">
-          <summary>All {machine.stateIntervals.length} state intervals</summary>
+          <summary>{t('oee.allIntervals', { count: machine.stateIntervals.length })}</summary>
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">State</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Product</th>
+                <th scope="col">{t('common.from')}</th>
+                <th scope="col">{t('common.to')}</th>
+                <th scope="col">{t('common.state')}</th>
+                <th scope="col">{t('common.reason')}</th>
+                <th scope="col">{t('common.product')}</th>
               </tr>
             </thead>
             <tbody>
               {machine.stateIntervals.map((interval) => (
                 <tr key={interval.startedAt}>
                   <td>{dateTime(interval.startedAt)}</td>
-                  <td>{interval.endedAt === null ? 'ongoing' : dateTime(interval.endedAt)}</td>
-                  <td>{STATE_LABELS[interval.state]}</td>
-                  <td>{interval.reason?.name ?? '—'}</td>
-                  <td>{interval.product?.code ?? '—'}</td>
+                  <td>{interval.endedAt === null ? t('common.ongoing') : dateTime(interval.endedAt)}</td>
+                  <td>{t(`state.${interval.state}`)}</td>
+                  <td translate="no">{interval.reason?.name ?? '—'}</td>
+                  <td translate="no">{interval.product?.code ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -233,12 +248,15 @@ export function OeeExplainDrawer({
   timeZone: string;
   onClose: () => void;
 }) {
+  const { t, errorText } = useI18n();
   const explain = useOeeExplain(params);
   return (
-    <SidePanel titleId="oee-explain-title" title="How was this computed?" subtitle={title} onClose={onClose}>
+    <SidePanel titleId="oee-explain-title" title={t('oee.explain')} subtitle={title} onClose={onClose}>
       {explain.data === undefined ? (
         <p className="panel-muted" role={explain.isError ? 'alert' : 'status'}>
-          {explain.isError ? `Could not load the explanation: ${explain.error.message}` : 'Loading the raw data…'}
+          {explain.isError
+            ? t('oee.explainCouldNotLoad', { message: errorText(explain.error) })
+            : t('oee.explainLoading')}
         </p>
       ) : (
         <ExplainBody explain={explain.data} timeZone={timeZone} />

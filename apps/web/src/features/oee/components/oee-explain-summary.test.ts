@@ -2,7 +2,7 @@
 // parts per product with the ideal cycle time that makes them net run time.
 import { describe, expect, it } from 'vitest';
 import type { TKpiExplainResponse } from '@takt/contracts';
-import { NO_PRODUCT, productCountsOf, stateTotalsOf } from './oee-explain-summary.ts';
+import { productCountsOf, stateTotalsOf } from './oee-explain-summary.ts';
 
 type TMachine = TKpiExplainResponse['machines'][number];
 type TInterval = TMachine['stateIntervals'][number];
@@ -78,7 +78,7 @@ describe('productCountsOf', () => {
         idealTimeSec: null,
       },
       {
-        productCode: NO_PRODUCT,
+        productCode: null,
         goodCount: 5,
         rejectCount: 0,
         idealCycleTimeSec: null,

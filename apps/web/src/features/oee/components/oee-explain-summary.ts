@@ -29,7 +29,8 @@ export function stateTotalsOf(
 }
 
 export type TProductCount = {
-  productCode: string;
+  /** null: parts counted without a product. */
+  productCode: string | null;
   goodCount: number;
   rejectCount: number;
   /** null: no ideal cycle time, so these parts are left out of performance. */
@@ -39,9 +40,7 @@ export type TProductCount = {
   idealTimeSec: number | null;
 };
 
-export const NO_PRODUCT = 'No product';
-
-/** Counted parts per product with their ideal cycle time, in product code order. */
+/** Counted parts per product with their ideal cycle time, in product code order, parts without a product last. */
 export function productCountsOf(machine: Pick<TExplainMachine, 'counts' | 'idealCycleTimes'>): TProductCount[] {
   const idealById = new Map(machine.idealCycleTimes.map((ideal) => [ideal.product.id, ideal]));
   const byProduct = new Map<string, TProductCount>();
@@ -49,7 +48,7 @@ export function productCountsOf(machine: Pick<TExplainMachine, 'counts' | 'ideal
     const key = count.product?.id ?? '';
     const ideal = count.product === null ? undefined : idealById.get(count.product.id);
     const entry = byProduct.get(key) ?? {
-      productCode: count.product?.code ?? NO_PRODUCT,
+      productCode: count.product?.code ?? null,
       goodCount: 0,
       rejectCount: 0,
       idealCycleTimeSec: ideal?.idealCycleTimeSec ?? null,
@@ -66,5 +65,9 @@ export function productCountsOf(machine: Pick<TExplainMachine, 'counts' | 'ideal
       idealTimeSec:
         entry.idealCycleTimeSec === null ? null : entry.idealCycleTimeSec * (entry.goodCount + entry.rejectCount),
     }))
-    .sort((a, b) => a.productCode.localeCompare(b.productCode));
+    .sort((a, b) => {
+      if (a.productCode === null || b.productCode === null)
+        return Number(a.productCode === null) - Number(b.productCode === null);
+      return a.productCode.localeCompare(b.productCode);
+    });
 }

@@ -1,21 +1,15 @@
 // Wording of the OEE figures: "n/a" instead of 0 % where a ratio does not apply, performance above 100 % flagged,
-// the waterfall's floating bars, the breakdown worst first, and series labels in the site's time zone.
+// the waterfall's floating bars, the breakdown worst first, and series labels in the site's time zone, in English
+// and German.
 import { describe, expect, it } from 'vitest';
 import type { TKpiComponentsContract, TKpiFigures, TKpiSeriesPoint, TKpisContract } from '@takt/contracts';
-import {
-  formatHours,
-  formatPercent,
-  formatRange,
-  formatTimeAmount,
-  kpiTilesOf,
-  sortWorstFirst,
-  trendPointsOf,
-  waterfallBarsOf,
-} from './oee-format.ts';
+import { createI18n } from '../../../lib/i18n/i18n.tsx';
+import { kpiTilesOf, sortWorstFirst, trendPointsOf, waterfallBarsOf } from './oee-format.ts';
 
-const EN = 'en-US';
+const EN = createI18n('en', 'en-US');
+const DE = createI18n('de', 'de-DE');
 /** Intl separates with no-break and thin spaces; the tests compare the words. */
-const plain = (text: string) => text.replace(/\s/g, ' ');
+const plain = (text: string | null | undefined) => text?.replace(/\s/g, ' ');
 
 function components(overrides: Partial<TKpiComponentsContract> = {}): TKpiComponentsContract {
   return {
@@ -62,31 +56,6 @@ function kpis(overrides: Partial<TKpisContract> = {}): TKpisContract {
   };
 }
 
-describe('formatPercent', () => {
-  it('shows one decimal', () => {
-    expect(formatPercent(0.6333, EN)).toBe('63.3%');
-    expect(formatPercent(1, EN)).toBe('100.0%');
-    expect(formatPercent(0, EN)).toBe('0.0%');
-    expect(formatPercent(1.0849, EN)).toBe('108.5%');
-    expect(plain(formatPercent(0.5, 'de-DE'))).toBe('50,0 %');
-  });
-
-  it('shows "n/a" for a ratio that does not apply, never 0 %', () => {
-    expect(formatPercent(null, EN)).toBe('n/a');
-    expect(formatPercent(Number.NaN, EN)).toBe('n/a');
-  });
-});
-
-describe('time amounts', () => {
-  it('shows hours from one hour up, whole hours from 100 h, minutes below one hour', () => {
-    expect(formatHours(5_400, EN)).toBe('1.5 h');
-    expect(formatHours(7_030_800, EN)).toBe('1,953 h');
-    expect(formatTimeAmount(2_700, EN)).toBe('45 min');
-    expect(formatTimeAmount(36_000, EN)).toBe('10.0 h');
-    expect(formatTimeAmount(-5_400, EN)).toBe('−1.5 h');
-  });
-});
-
 describe('kpiTilesOf', () => {
   it('gives OEE, availability, performance and quality with what each is made of', () => {
     const tiles = kpiTilesOf({ components: components(), kpis: kpis() }, EN);
@@ -95,6 +64,16 @@ describe('kpiTilesOf', () => {
       ['availability', '80.0%', '6.0 h run of 7.5 h planned', null],
       ['performance', '83.3%', '5.0 h net run of 6.0 h run', null],
       ['quality', '95.0%', '950 good of 1,000 parts', null],
+    ]);
+  });
+
+  it('speaks German with German numbers', () => {
+    const tiles = kpiTilesOf({ components: components(), kpis: kpis() }, DE);
+    expect(tiles.map((tile) => [plain(tile.text), plain(tile.detail)])).toEqual([
+      ['63,3 %', '4,8 h voll produktiv von 7,5 h geplant'],
+      ['80,0 %', '6,0 h Laufzeit von 7,5 h geplant'],
+      ['83,3 %', '5,0 h Nettolaufzeit von 6,0 h Laufzeit'],
+      ['95,0 %', '950 Gutteile von 1.000 Teilen'],
     ]);
   });
 
@@ -243,14 +222,5 @@ describe('labels in the site time zone', () => {
       EN,
     );
     expect(weekend).toMatchObject({ axisLabel: 'Sun, Nov 22', oee: null, availability: null });
-  });
-
-  it('words whole local days as dates and other ranges with times', () => {
-    const day = { fromMs: Date.parse('2026-03-28T23:00:00Z'), toMs: Date.parse('2026-03-29T22:00:00Z') };
-    expect(formatRange(day, 'Europe/Berlin', EN)).toBe('Sun, Mar 29, 2026');
-    const week = { fromMs: Date.parse('2026-11-18T23:00:00Z'), toMs: Date.parse('2026-11-25T23:00:00Z') };
-    expect(plain(formatRange(week, 'Europe/Berlin', EN))).toBe('Thu, Nov 19 – Wed, Nov 25, 2026');
-    const shift = { fromMs: Date.parse('2026-11-25T05:00:00Z'), toMs: Date.parse('2026-11-25T13:00:00Z') };
-    expect(plain(formatRange(shift, 'Europe/Berlin', EN))).toBe('Wed, Nov 25, 2026, 06:00 – 14:00');
   });
 });

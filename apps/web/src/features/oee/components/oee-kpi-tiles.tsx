@@ -2,9 +2,11 @@
 // does not apply reads "n/a" with the reason, and a doubtful one (above 100 %) is flagged, never hidden.
 import type { TKpiFigures } from '@takt/contracts';
 import { Icon } from '../../../components/ui/icon.tsx';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 import { kpiTilesOf, type TKpiTile } from './oee-format.ts';
 
 function Tile({ tile, onExplain }: { tile: TKpiTile; onExplain: (() => void) | null }) {
+  const { t } = useI18n();
   const isNotApplicable = tile.ratio === null;
   const barPercent = tile.ratio === null ? 0 : Math.max(0, Math.min(100, tile.ratio * 100));
   const className = ['oee-tile', `oee-tile-${tile.id}`, tile.warning === null ? '' : 'has-warning']
@@ -12,11 +14,11 @@ function Tile({ tile, onExplain }: { tile: TKpiTile; onExplain: (() => void) | n
     .join(' ');
   return (
     <li className={className} data-testid={`kpi-${tile.id}`}>
-      <span className="oee-tile-label">{tile.label}</span>
+      <span className="oee-tile-label">{t(`kpi.${tile.id}`)}</span>
       <span
         className={isNotApplicable ? 'oee-tile-value is-not-applicable' : 'oee-tile-value'}
         data-testid={`kpi-${tile.id}-value`}
-        title={isNotApplicable ? 'Not applicable' : undefined}
+        title={isNotApplicable ? t('oee.tileNotApplicable') : undefined}
       >
         {tile.text}
       </span>
@@ -32,7 +34,7 @@ function Tile({ tile, onExplain }: { tile: TKpiTile; onExplain: (() => void) | n
       )}
       {onExplain === null ? null : (
         <button className="oee-link-button" type="button" onClick={onExplain}>
-          How was this computed?
+          {t('oee.explain')}
         </button>
       )}
     </li>
@@ -47,9 +49,10 @@ export function OeeKpiTiles({
   /** Opens the explanation (machine scope, a week at most); null when it cannot be offered. */
   onExplain: (() => void) | null;
 }) {
-  const tiles = kpiTilesOf(figures);
+  const i18n = useI18n();
+  const tiles = kpiTilesOf(figures, i18n);
   return (
-    <ul className="oee-tiles" aria-label="OEE and its factors">
+    <ul className="oee-tiles" aria-label={i18n.t('oee.tiles')}>
       {tiles.map((tile, index) => (
         <Tile key={tile.id} tile={tile} onExplain={index === 0 ? onExplain : null} />
       ))}

@@ -1,22 +1,23 @@
 // The losses between planned production time and fully productive time, largest first, each with its share of
 // planned time: which loss to attack first.
 import type { TKpiOeeResponse } from '@takt/contracts';
-import { formatPercent, formatTimeAmount } from './oee-format.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 
 export function OeeLossTable({ losses }: { losses: TKpiOeeResponse['losses'] }) {
+  const { t, format } = useI18n();
   const largestSec = Math.max(0, ...losses.map((loss) => loss.durationSec));
   return (
     <div className="oee-table-scroll">
       <table className="data-table oee-loss-table">
-        <caption className="visually-hidden">Losses, largest first</caption>
+        <caption className="visually-hidden">{t('oee.lossesTitle')}</caption>
         <thead>
           <tr>
-            <th scope="col">Loss</th>
+            <th scope="col">{t('oee.lossColumn')}</th>
             <th scope="col" className="is-numeric">
-              Time
+              {t('common.time')}
             </th>
             <th scope="col" className="is-numeric">
-              Share
+              {t('oee.shareColumn')}
             </th>
           </tr>
         </thead>
@@ -24,15 +25,15 @@ export function OeeLossTable({ losses }: { losses: TKpiOeeResponse['losses'] }) 
           {losses.map((loss) => (
             <tr key={loss.code}>
               <th scope="row">
-                {loss.label}
+                {t(`oee.loss.${loss.code}`)}
                 <span className="oee-loss-bar" aria-hidden="true">
                   <span
                     style={{ width: `${largestSec > 0 ? (Math.max(0, loss.durationSec) / largestSec) * 100 : 0}%` }}
                   />
                 </span>
               </th>
-              <td className="is-numeric">{formatTimeAmount(loss.durationSec)}</td>
-              <td className="is-numeric">{formatPercent(loss.shareOfPlannedTime)}</td>
+              <td className="is-numeric">{format.timeAmount(loss.durationSec)}</td>
+              <td className="is-numeric">{format.percent(loss.shareOfPlannedTime)}</td>
             </tr>
           ))}
         </tbody>

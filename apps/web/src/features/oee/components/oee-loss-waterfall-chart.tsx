@@ -14,22 +14,11 @@ import {
   YAxis,
   type XAxisTickContentProps,
 } from 'recharts';
-import { formatHours, formatPercent, formatTimeAmount, waterfallBarsOf, type TWaterfallBar } from './oee-format.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { waterfallBarsOf, type TWaterfallBar } from './oee-format.ts';
 
 const BAR_COLORS: Record<TWaterfallBar['kind'], string> = { time: '#1f55c0', loss: '#c22a2a', gain: '#a35f00' };
 const RESULT_COLOR = '#17803a';
-
-const AXIS_LABELS: Record<string, string> = {
-  planned: 'Planned',
-  'availability-loss': 'Availability loss',
-  run: 'Run time',
-  'performance-loss': 'Performance loss',
-  'net-run': 'Net run',
-  'quality-loss': 'Quality loss',
-  'fully-productive': 'Fully productive',
-};
-
-const hoursTick = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 /** An axis label word by word on lines of its own: seven bars leave too little width for "Performance loss". */
 function WrappedTick({ x, y, payload }: XAxisTickContentProps) {
@@ -45,17 +34,20 @@ function WrappedTick({ x, y, payload }: XAxisTickContentProps) {
   );
 }
 
-type TChartBar = TWaterfallBar & { axisLabel: string; hours: [number, number]; caption: string };
+type TChartBar = TWaterfallBar & { label: string; axisLabel: string; hours: [number, number]; caption: string };
 
 function WaterfallTooltip({ active, bar }: { active: boolean; bar: TChartBar | undefined }) {
+  const { t, format } = useI18n();
   if (!active || bar === undefined) return null;
+  const amount = format.timeAmount(Math.abs(bar.durationSec));
   return (
     <div className="chart-tooltip">
       <strong>{bar.label}</strong>
       <div>
-        {bar.kind === 'gain' ? 'Gained ' : ''}
-        {formatTimeAmount(Math.abs(bar.durationSec))}
-        {bar.shareOfPlannedTime === null ? '' : ` · ${formatPercent(Math.abs(bar.shareOfPlannedTime))} of planned`}
+        {bar.kind === 'gain' ? t('oee.waterfallGained', { duration: amount }) : amount}
+        {bar.shareOfPlannedTime === null
+          ? ''
+          : ` · ${t('oee.waterfallShare', { share: format.percent(Math.abs(bar.shareOfPlannedTime)) })}`}
       </div>
     </div>
   );
@@ -69,36 +61,44 @@ export function OeeLossWaterfallChart({
   /** Times of several machines add up; the caption says so. */
   machineCount: number | null;
 }) {
+  const { t, format } = useI18n();
   const bars: TChartBar[] = waterfallBarsOf(waterfall).map((bar) => ({
     ...bar,
-    axisLabel: AXIS_LABELS[bar.key] ?? bar.label,
+    label: t(`oee.waterfall.${bar.key}`),
+    axisLabel: t(`oee.waterfallAxis.${bar.key}`),
     hours: [bar.fromSec / 3600, bar.toSec / 3600],
     // The axis carries the unit; a bare number fits above a narrow bar.
-    caption: `${{ time: '', loss: '−', gain: '+' }[bar.kind]}${formatHours(Math.abs(bar.durationSec)).replace(/ h$/, '')}`,
+    caption: `${{ time: '', loss: '−', gain: '+' }[bar.kind]}${format.hours(Math.abs(bar.durationSec)).replace(/ h$/, '')}`,
   }));
   if (waterfall.seconds.plannedProductionTime <= 0) {
-    return <p className="panel-muted">No planned production time in this range: nothing was lost.</p>;
+    return <p className="panel-muted">{t('oee.waterfallEmpty')}</p>;
   }
   const loss = waterfall.availabilityLossSec;
   return (
-    <figure className="oee-chart" aria-label="Loss waterfall from planned production time to fully productive time">
+    <figure className="oee-chart" aria-label={t('oee.waterfallAria')}>
       <figcaption className="oee-chart-caption">
-        Hours{machineCount !== null && machineCount > 1 ? `, summed over ${machineCount} machines` : ''}. Availability
-        loss: {formatTimeAmount(loss.downSec)} down, {formatTimeAmount(loss.idleSec)} idle,{' '}
-        {formatTimeAmount(loss.setupSec)} setup, {formatTimeAmount(loss.offlineSec)} without data.
+        {machineCount !== null && machineCount > 1
+          ? t('oee.waterfallHoursSummed', { count: machineCount })
+          : t('oee.waterfallHours')}{' '}
+        {t('oee.waterfallAvailabilityLoss', {
+          down: format.timeAmount(loss.downSec),
+          idle: format.timeAmount(loss.idleSec),
+          setup: format.timeAmount(loss.setupSec),
+          offline: format.timeAmount(loss.offlineSec),
+        })}
       </figcaption>
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={bars} margin={{ top: 24, right: 8, bottom: 8, left: 8 }} barCategoryGap="18%">
           <CartesianGrid stroke="#d3d9e1" vertical={false} />
           <XAxis dataKey="axisLabel" interval={0} tick={WrappedTick} height={40} />
-          <YAxis tick={{ fontSize: 13 }} tickFormatter={(hours: number) => `${hoursTick.format(hours)} h`} width={72} />
+          <YAxis tick={{ fontSize: 13 }} tickFormatter={(hours: number) => format.hours(hours * 3600)} width={72} />
           <Tooltip
             cursor={{ fill: 'rgb(31 85 192 / 6%)' }}
             content={({ active, payload }) => (
               <WaterfallTooltip active={active} bar={payload[0]?.payload as TChartBar | undefined} />
             )}
           />
-          <Bar dataKey="hours" name="Hours" isAnimationActive={false}>
+          <Bar dataKey="hours" name={t('oee.hours')} isAnimationActive={false}>
             {bars.map((bar) => (
               <Cell key={bar.key} fill={bar.key === 'fully-productive' ? RESULT_COLOR : BAR_COLORS[bar.kind]} />
             ))}

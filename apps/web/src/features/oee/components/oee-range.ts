@@ -7,32 +7,27 @@ import {
   KPI_MAX_RANGE_DAYS,
   type TKpiBucket,
 } from '@takt/contracts';
-import { addLocalDays, isLocalDate, isoWeekdayOf, localDateOf, startOfLocalDayMs } from '../../../utils/zoned-time.ts';
+import type { TTimeRange } from '../../../lib/format.ts';
+import { addLocalDays, isLocalDate, isoWeekdayOf, localDateOf, startOfLocalDayMs } from '../../../lib/zoned-time.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export const RANGE_PRESETS = [
-  { id: 'today', label: 'Today' },
-  { id: 'yesterday', label: 'Yesterday' },
-  { id: 'this-week', label: 'This week' },
-  { id: 'last-week', label: 'Last week' },
-  { id: 'last-7-days', label: 'Last 7 days' },
-  { id: 'last-30-days', label: 'Last 30 days' },
-] as const;
-export type TRangePresetId = (typeof RANGE_PRESETS)[number]['id'];
+/** The presets on offer; each is named in the catalogue as `oee.range.<id>`. */
+export const RANGE_PRESETS = ['today', 'yesterday', 'this-week', 'last-week', 'last-7-days', 'last-30-days'] as const;
+export type TRangePresetId = (typeof RANGE_PRESETS)[number];
 
 export const DEFAULT_RANGE_PRESET: TRangePresetId = 'today';
 
 export function isRangePresetId(value: string): value is TRangePresetId {
-  return RANGE_PRESETS.some((preset) => preset.id === value);
+  return (RANGE_PRESETS as readonly string[]).includes(value);
 }
 
 /** A range as the user chose it: a preset (relative to now) or fixed instants (a zoom into a bucket). */
 export type TRangeChoice =
   { kind: 'preset'; presetId: TRangePresetId } | { kind: 'custom'; fromMs: number; toMs: number };
 
-export type TTimeRange = { fromMs: number; toMs: number };
+export type { TTimeRange };
 
 /** Local dates `[firstDate, endDate)` of a preset, on the calendar of the site. */
 function presetDates(presetId: TRangePresetId, today: string): { firstDate: string; endDate: string } {

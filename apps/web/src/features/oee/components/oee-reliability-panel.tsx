@@ -3,7 +3,7 @@
 import type { TKpiMtbfMttrResponse, TKpisContract } from '@takt/contracts';
 import { Link } from 'react-router';
 import { appPages } from '../../../config/paths.ts';
-import { formatCount, formatOptionalDuration, formatPercent, formatTimeAmount } from './oee-format.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 
 export function OeeReliabilityPanel({
   reliability,
@@ -14,44 +14,45 @@ export function OeeReliabilityPanel({
   isReliabilityError: boolean;
   kpis: TKpisContract;
 }) {
+  const { t, format } = useI18n();
   const totals = reliability?.totals;
-  const loading = isReliabilityError ? 'unavailable' : '…';
+  const loading = isReliabilityError ? t('common.unavailable') : '…';
   const unclassifiedShare = kpis.unclassifiedDownTimeShare;
   return (
     <>
-      <dl className="oee-figures" aria-label="Reliability">
+      <dl className="oee-figures" aria-label={t('oee.reliability')}>
         <div>
-          <dt>MTBF</dt>
-          <dd data-testid="mtbf">{totals === undefined ? loading : formatOptionalDuration(totals.mtbfSec)}</dd>
+          <dt>{t('oee.mtbf')}</dt>
+          <dd data-testid="mtbf">{totals === undefined ? loading : format.optionalDuration(totals.mtbfSec)}</dd>
         </div>
         <div>
-          <dt>MTTR</dt>
-          <dd data-testid="mttr">{totals === undefined ? loading : formatOptionalDuration(totals.mttrSec)}</dd>
+          <dt>{t('oee.mttr')}</dt>
+          <dd data-testid="mttr">{totals === undefined ? loading : format.optionalDuration(totals.mttrSec)}</dd>
         </div>
         <div>
-          <dt>Breakdowns</dt>
-          <dd>{totals === undefined ? loading : formatCount(totals.downEventCount)}</dd>
+          <dt>{t('oee.breakdowns')}</dt>
+          <dd>{totals === undefined ? loading : format.count(totals.downEventCount)}</dd>
         </div>
         <div>
-          <dt>Down time</dt>
-          <dd>{totals === undefined ? loading : formatTimeAmount(totals.downTimeSec)}</dd>
+          <dt>{t('oee.downTime')}</dt>
+          <dd>{totals === undefined ? loading : format.timeAmount(totals.downTimeSec)}</dd>
         </div>
       </dl>
-      <dl className="oee-figures oee-figures-quality" aria-label="Data quality">
+      <dl className="oee-figures oee-figures-quality" aria-label={t('oee.dataQuality')}>
         <div className={unclassifiedShare !== null && unclassifiedShare > 0.2 ? 'is-warning' : undefined}>
-          <dt>Unclassified stops</dt>
-          <dd data-testid="unclassified-share">{formatPercent(unclassifiedShare)}</dd>
+          <dt>{t('oee.unclassifiedStops')}</dt>
+          <dd data-testid="unclassified-share">{format.percent(unclassifiedShare)}</dd>
           <dd className="oee-figure-note">
-            of down and idle time has no reason.{' '}
+            {t('oee.unclassifiedNote')}{' '}
             {unclassifiedShare !== null && unclassifiedShare > 0 ? (
-              <Link to={appPages.downtime.path}>Classify stops</Link>
+              <Link to={appPages.downtime.path}>{t('oee.classifyStops')}</Link>
             ) : null}
           </dd>
         </div>
         <div className={kpis.dataGapShare !== null && kpis.dataGapShare > 0.05 ? 'is-warning' : undefined}>
-          <dt>No data</dt>
-          <dd>{formatPercent(kpis.dataGapShare)}</dd>
-          <dd className="oee-figure-note">of planned time the machine sent nothing.</dd>
+          <dt>{t('oee.noData')}</dt>
+          <dd>{format.percent(kpis.dataGapShare)}</dd>
+          <dd className="oee-figure-note">{t('oee.noDataNote')}</dd>
         </div>
       </dl>
     </>

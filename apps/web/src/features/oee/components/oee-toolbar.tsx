@@ -4,8 +4,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { TKpiBucket, TSite } from '@takt/contracts';
-import { localDateOf } from '../../../utils/zoned-time.ts';
-import { formatRange } from './oee-format.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { localDateOf } from '../../../lib/zoned-time.ts';
 import {
   bucketsFor,
   RANGE_PRESETS,
@@ -22,13 +22,6 @@ import {
   type TScopeRef,
 } from './oee-view-state.ts';
 
-const BUCKET_LABELS: Record<TKpiBucket, string> = { hour: 'Hour', shift: 'Shift', day: 'Day' };
-const SCOPE_LEVELS: Record<TScopeRef['kind'], string> = {
-  site: 'Site',
-  area: 'Area',
-  line: 'Line',
-  machine: 'Machine',
-};
 const CUSTOM = 'custom';
 const PICK_DATES = 'pick-dates';
 
@@ -37,20 +30,23 @@ export function scopeHref(view: TOeeViewState, scope: TScopeRef): string {
 }
 
 export function ScopeBreadcrumb({ view, crumbs }: { view: TOeeViewState; crumbs: TScopeCrumb[] }) {
+  const { t } = useI18n();
   return (
-    <nav className="oee-breadcrumb" aria-label="Plant scope">
+    <nav className="oee-breadcrumb" aria-label={t('oee.plantScope')}>
       <ol>
         {crumbs.map((crumb, index) => {
           const isCurrent = index === crumbs.length - 1;
           return (
             <li key={crumb.id}>
-              <span className="oee-breadcrumb-level">{SCOPE_LEVELS[crumb.kind]}</span>
+              <span className="oee-breadcrumb-level">{t(`oee.level.${crumb.kind}`)}</span>
               {isCurrent ? (
-                <span className="oee-breadcrumb-current" aria-current="page">
+                <span className="oee-breadcrumb-current" aria-current="page" translate="no">
                   {crumb.name}
                 </span>
               ) : (
-                <Link to={scopeHref(view, crumb)}>{crumb.name}</Link>
+                <Link to={scopeHref(view, crumb)} translate="no">
+                  {crumb.name}
+                </Link>
               )}
             </li>
           );
@@ -77,20 +73,21 @@ export function OeeToolbar({
   timeZone: string;
   onNavigate: (change: { scope?: TScopeRef; range?: TRangeChoice; bucket?: TKpiBucket }) => void;
 }) {
+  const { t, format } = useI18n();
   const [isPickingDates, setIsPickingDates] = useState(false);
   let rangeValue: string = view.range.kind === 'custom' ? CUSTOM : view.range.presetId;
   if (isPickingDates) rangeValue = PICK_DATES;
   return (
-    <div className="oee-toolbar" role="group" aria-label="View">
+    <div className="oee-toolbar" role="group" aria-label={t('oee.view')}>
       {sites.length > 1 ? (
         <label className="field">
-          <span className="field-label">Site</span>
+          <span className="field-label">{t('oee.site')}</span>
           <select
             className="field-input"
             value={siteId ?? ''}
             onChange={(event) => onNavigate({ scope: { kind: 'site', id: event.target.value } })}
           >
-            {siteId === null ? <option value="">Choose a site…</option> : null}
+            {siteId === null ? <option value="">{t('oee.chooseSite')}</option> : null}
             {sites.map((site) => (
               <option key={site.id} value={site.id}>
                 {site.name}
@@ -100,7 +97,7 @@ export function OeeToolbar({
         </label>
       ) : null}
       <label className="field">
-        <span className="field-label">Range</span>
+        <span className="field-label">{t('common.range')}</span>
         <select
           className="field-input"
           value={rangeValue}
@@ -111,12 +108,12 @@ export function OeeToolbar({
           }}
         >
           {RANGE_PRESETS.map((preset) => (
-            <option key={preset.id} value={preset.id}>
-              {preset.label}
+            <option key={preset} value={preset}>
+              {t(`oee.range.${preset}`)}
             </option>
           ))}
-          {view.range.kind === 'custom' ? <option value={CUSTOM}>{formatRange(range, timeZone)}</option> : null}
-          <option value={PICK_DATES}>Pick dates…</option>
+          {view.range.kind === 'custom' ? <option value={CUSTOM}>{format.range(range, timeZone)}</option> : null}
+          <option value={PICK_DATES}>{t('oee.pickDates')}</option>
         </select>
       </label>
       {isPickingDates ? (
@@ -131,7 +128,7 @@ export function OeeToolbar({
         />
       ) : null}
       <fieldset className="oee-segmented">
-        <legend className="field-label">Series by</legend>
+        <legend className="field-label">{t('oee.seriesBy')}</legend>
         <div className="oee-segmented-options">
           {(['hour', 'shift', 'day'] as const).map((option) => (
             <label key={option} className={option === bucket ? 'is-checked' : undefined}>
@@ -143,7 +140,7 @@ export function OeeToolbar({
                 disabled={!bucketsFor(range).includes(option)}
                 onChange={() => onNavigate({ bucket: option })}
               />
-              {BUCKET_LABELS[option]}
+              {t(`oee.bucket.${option}`)}
             </label>
           ))}
         </div>
@@ -163,6 +160,7 @@ function DateRangeForm({
   onApply: (range: TTimeRange) => void;
   onCancel: () => void;
 }) {
+  const { t } = useI18n();
   const [firstDate, setFirstDate] = useState(() => localDateOf(range.fromMs, timeZone));
   const [lastDate, setLastDate] = useState(() => localDateOf(range.toMs - 1, timeZone));
   const picked = rangeOfLocalDates(firstDate, lastDate, timeZone);
@@ -173,9 +171,9 @@ function DateRangeForm({
   }
 
   return (
-    <form className="oee-date-form" onSubmit={submit} aria-label="Pick dates">
+    <form className="oee-date-form" onSubmit={submit} aria-label={t('oee.pickDatesForm')}>
       <label className="field">
-        <span className="field-label">From</span>
+        <span className="field-label">{t('common.from')}</span>
         <input
           className="field-input"
           type="date"
@@ -185,7 +183,7 @@ function DateRangeForm({
         />
       </label>
       <label className="field">
-        <span className="field-label">To (inclusive)</span>
+        <span className="field-label">{t('oee.toInclusive')}</span>
         <input
           className="field-input"
           type="date"
@@ -196,10 +194,10 @@ function DateRangeForm({
         />
       </label>
       <button className="button button-primary" type="submit" disabled={picked === null}>
-        Apply
+        {t('common.apply')}
       </button>
       <button className="button button-small" type="button" onClick={onCancel}>
-        Cancel
+        {t('common.cancel')}
       </button>
     </form>
   );

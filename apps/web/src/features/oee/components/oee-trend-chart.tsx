@@ -3,18 +3,22 @@
 // same series is available as a table for those who do not read charts.
 import type { TKpiBucket } from '@takt/contracts';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatCount, formatPercent, type TTrendPoint } from './oee-format.ts';
+import { useI18n, type TI18n } from '../../../lib/i18n/i18n.tsx';
+import type { TTrendPoint } from './oee-format.ts';
 
 const LINES = [
-  { key: 'oee', name: 'OEE', color: '#17202b', width: 3 },
-  { key: 'availability', name: 'Availability', color: '#1f55c0', width: 1.5 },
-  { key: 'performance', name: 'Performance', color: '#a35f00', width: 1.5 },
-  { key: 'quality', name: 'Quality', color: '#17803a', width: 1.5 },
+  { key: 'oee', color: '#17202b', width: 3 },
+  { key: 'availability', color: '#1f55c0', width: 1.5 },
+  { key: 'performance', color: '#a35f00', width: 1.5 },
+  { key: 'quality', color: '#17803a', width: 1.5 },
 ] as const;
 
-const percentOf = (value: number | null) => formatPercent(value === null ? null : value / 100);
+/** The chart's points hold percentages; the text is the share with one decimal. */
+const percentOf = (format: TI18n['format'], value: number | null) =>
+  format.percent(value === null ? null : value / 100);
 
 function TrendTooltip({ active, point }: { active: boolean; point: TTrendPoint | undefined }) {
+  const { t, format } = useI18n();
   if (!active || point === undefined) return null;
   return (
     <div className="chart-tooltip">
@@ -22,11 +26,11 @@ function TrendTooltip({ active, point }: { active: boolean; point: TTrendPoint |
       {LINES.map((line) => (
         <div key={line.key}>
           <span className="chart-tooltip-swatch" style={{ background: line.color }} aria-hidden="true" />
-          {line.name}: {percentOf(point[line.key])}
+          {t(`kpi.${line.key}`)}: {percentOf(format, point[line.key])}
         </div>
       ))}
       <div className="chart-tooltip-note">
-        {formatCount(point.goodCount)} good · {formatCount(point.rejectCount)} scrap
+        {t('oee.trendCounts', { good: format.count(point.goodCount), scrap: format.count(point.rejectCount) })}
       </div>
     </div>
   );
@@ -42,22 +46,22 @@ export function OeeTrendChart({
   /** Zoom into a day or shift; null where zooming makes no sense (hours). */
   onZoom: ((point: TTrendPoint) => void) | null;
 }) {
-  if (points.length === 0) return <p className="panel-muted">No data in this range yet.</p>;
+  const { t, format } = useI18n();
+  if (points.length === 0) return <p className="panel-muted">{t('oee.trendEmpty')}</p>;
   const highest = Math.max(100, ...points.flatMap((p) => LINES.map((line) => p[line.key] ?? 0)));
-  const bucketWord = { hour: 'hour', shift: 'shift', day: 'day' }[bucket];
   return (
     <>
-      <figure className="oee-chart" aria-label={`OEE, availability, performance and quality per ${bucketWord}`}>
+      <figure className="oee-chart" aria-label={t(`oee.trendAria.${bucket}`)}>
         <figcaption className="oee-chart-legend">
           {LINES.map((line) => (
             <span key={line.key}>
               <span className="chart-tooltip-swatch" style={{ background: line.color }} aria-hidden="true" />
-              {line.name}
+              {t(`kpi.${line.key}`)}
             </span>
           ))}
           <span className="oee-chart-hint">
-            {points.some((p) => p.oee === null) ? 'Gaps: no planned production. ' : ''}
-            {onZoom === null ? '' : `Click a ${bucketWord} to zoom in.`}
+            {points.some((p) => p.oee === null) ? `${t('oee.trendGaps')} ` : ''}
+            {onZoom === null ? '' : t(`oee.trendZoom.${bucket}`)}
           </span>
         </figcaption>
         <ResponsiveContainer width="100%" height={280}>
@@ -89,7 +93,7 @@ export function OeeTrendChart({
               <Line
                 key={line.key}
                 dataKey={line.key}
-                name={line.name}
+                name={t(`kpi.${line.key}`)}
                 stroke={line.color}
                 strokeWidth={line.width}
                 dot={points.length <= 48 ? { r: line.key === 'oee' ? 3 : 2 } : false}
@@ -100,23 +104,23 @@ export function OeeTrendChart({
         </ResponsiveContainer>
       </figure>
       <details className="oee-series-table">
-        <summary>Show the series as a table</summary>
+        <summary>{t('oee.trendTable')}</summary>
         <div className="oee-table-scroll">
           <table className="data-table">
-            <caption className="visually-hidden">OEE per {bucketWord}</caption>
+            <caption className="visually-hidden">{t(`oee.trendCaption.${bucket}`)}</caption>
             <thead>
               <tr>
-                <th scope="col">{bucketWord[0]?.toUpperCase() + bucketWord.slice(1)}</th>
+                <th scope="col">{t(`oee.bucket.${bucket}`)}</th>
                 {LINES.map((line) => (
                   <th key={line.key} scope="col" className="is-numeric">
-                    {line.name}
+                    {t(`kpi.${line.key}`)}
                   </th>
                 ))}
                 <th scope="col" className="is-numeric">
-                  Good
+                  {t('common.good')}
                 </th>
                 <th scope="col" className="is-numeric">
-                  Scrap
+                  {t('common.scrap')}
                 </th>
               </tr>
             </thead>
@@ -134,11 +138,11 @@ export function OeeTrendChart({
                   </th>
                   {LINES.map((line) => (
                     <td key={line.key} className="is-numeric">
-                      {percentOf(point[line.key])}
+                      {percentOf(format, point[line.key])}
                     </td>
                   ))}
-                  <td className="is-numeric">{formatCount(point.goodCount)}</td>
-                  <td className="is-numeric">{formatCount(point.rejectCount)}</td>
+                  <td className="is-numeric">{format.count(point.goodCount)}</td>
+                  <td className="is-numeric">{format.count(point.rejectCount)}</td>
                 </tr>
               ))}
             </tbody>

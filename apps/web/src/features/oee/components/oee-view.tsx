@@ -5,11 +5,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { TKpiBucket, TKpiOeeResponse } from '@takt/contracts';
 import { usePlantTree, type TPlantTree } from '../../../lib/get-plant-tree.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { useNow } from '../../../lib/use-now.ts';
+import { BROWSER_TIME_ZONE } from '../../../lib/zoned-time.ts';
 import { useMtbfMttr } from '../api/get-mtbf-mttr.ts';
 import { useOee, type TOeeParams } from '../api/get-oee.ts';
 import { OeeBreakdownTable } from './oee-breakdown-table.tsx';
 import { OeeExplainDrawer } from './oee-explain-drawer.tsx';
-import { formatDateTime, formatRange, trendPointsOf } from './oee-format.ts';
+import { trendPointsOf } from './oee-format.ts';
 import { OeeKpiTiles } from './oee-kpi-tiles.tsx';
 import { OeeLossTable } from './oee-loss-table.tsx';
 import { OeeLossWaterfallChart } from './oee-loss-waterfall-chart.tsx';
@@ -29,22 +32,11 @@ import {
   type TScopeRef,
 } from './oee-view-state.ts';
 
+/** Presets roll over at the site's midnight without a reload: the clock ticks once a minute. */
 const CLOCK_TICK_MS = 60_000;
-const BROWSER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const CHILD_PLURALS = { site: 'Areas', area: 'Lines', line: 'Machines', machine: 'Machines' } as const;
 
 /** History state marking a drawer this page opened itself, so that closing it can simply go back. */
 type TExplainHistoryState = { isExplainPushed?: boolean } | null;
-
-/** The present, a minute at a time: presets roll over at the site's midnight without a reload. */
-function useMinuteClock(): number {
-  const [nowMs, setNowMs] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNowMs(Date.now()), CLOCK_TICK_MS);
-    return () => clearInterval(timer);
-  }, []);
-  return nowMs;
-}
 
 function machinesUnder(tree: TPlantTree, crumbs: TScopeCrumb[] | null): number | null {
   const scope = crumbs?.at(-1);
@@ -63,12 +55,14 @@ function machinesUnder(tree: TPlantTree, crumbs: TScopeCrumb[] | null): number |
 }
 
 export function OeeView() {
+  const i18n = useI18n();
+  const { t, format, errorText } = i18n;
   const [searchParams, setSearchParams] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
   const view = useMemo(() => parseViewState(searchParams), [searchParams]);
   const tree = usePlantTree();
-  const nowMs = useMinuteClock();
+  const nowMs = useNow(CLOCK_TICK_MS);
 
   const scope: TScopeRef | null =
     view.scope ?? (tree.data?.sites[0] === undefined ? null : { kind: 'site', id: tree.data.sites[0].id });
@@ -132,7 +126,7 @@ export function OeeView() {
   if (tree.data === undefined && !tree.isError) {
     return (
       <section className="panel">
-        <p className="panel-muted">Loading the plant…</p>
+        <p className="panel-muted">{t('common.loadingPlant')}</p>
       </section>
     );
   }
@@ -140,9 +134,7 @@ export function OeeView() {
     return (
       <section className="panel">
         <p className="panel-muted">
-          {tree.isError
-            ? `Could not load the plant: ${tree.error.message}`
-            : 'No sites are configured yet. An administrator adds them under Plant configuration.'}
+          {tree.isError ? t('common.couldNotLoadPlant', { message: errorText(tree.error) }) : t('common.noSites')}
         </p>
       </section>
     );
@@ -154,11 +146,11 @@ export function OeeView() {
   const scopeName = crumbs?.at(-1)?.name ?? data?.scope.name ?? '…';
   const canExplain = scope.kind === 'machine' && isExplainable(range);
   const canZoom = bucket !== 'hour';
-  const trendPoints = data === undefined ? [] : trendPointsOf(data.series, data.bucket, zone);
+  const trendPoints = data === undefined ? [] : trendPointsOf(data.series, data.bucket, zone, i18n);
 
   return (
     <div className="oee-page">
-      <section className="panel oee-controls" aria-label="Scope and range">
+      <section className="panel oee-controls" aria-label={t('oee.scopeAndRange')}>
         {crumbs === null ? (
           <p className="oee-breadcrumb-fallback">{scopeName}</p>
         ) : (
@@ -174,37 +166,35 @@ export function OeeView() {
           onNavigate={onNavigate}
         />
         <p className="oee-range-note" data-testid="range-note">
-          {formatRange(range, zone)} · times in {zone}
-          {data !== undefined && isLive ? ` · figures up to ${formatDateTime(Date.parse(data.evaluatedTo), zone)}` : ''}
-          {oee.isFetching ? <span className="oee-updating"> · Updating…</span> : null}
+          {t('oee.rangeNote', { range: format.range(range, zone), zone })}
+          {data !== undefined && isLive
+            ? t('oee.figuresUpTo', { time: format.dateTime(Date.parse(data.evaluatedTo), zone) })
+            : ''}
+          {oee.isFetching ? <span className="oee-updating"> · {t('common.updating')}</span> : null}
         </p>
       </section>
 
       {data === undefined ? (
         <section className="panel">
           <p className="panel-muted" role={oee.isError ? 'alert' : 'status'}>
-            {oee.isError ? `Could not load the OEE: ${oee.error.message}` : 'Loading the figures…'}
+            {oee.isError ? t('oee.couldNotLoad', { message: errorText(oee.error) }) : t('oee.loading')}
           </p>
         </section>
       ) : (
         <div className={isStale ? 'oee-figures-area is-stale' : 'oee-figures-area'} aria-busy={isStale}>
           {oee.isError ? (
             <p className="form-alert" role="alert">
-              Could not refresh the OEE: {oee.error.message}
+              {t('oee.couldNotRefresh', { message: errorText(oee.error) })}
             </p>
           ) : null}
           <OeeKpiTiles figures={data.totals} onExplain={canExplain && !isStale ? openExplain : null} />
-          {scope.kind === 'machine' && !canExplain ? (
-            <p className="oee-hint">
-              The explanation behind a figure covers at most 7 days: pick a shorter range or click a day in the trend.
-            </p>
-          ) : null}
+          {scope.kind === 'machine' && !canExplain ? <p className="oee-hint">{t('oee.explainTooLong')}</p> : null}
 
           <div className="oee-grid">
             <div className="oee-stack">
               <section className="panel" aria-labelledby="oee-waterfall-title">
                 <h2 className="panel-title" id="oee-waterfall-title">
-                  Where the planned time went
+                  {t('oee.waterfallTitle')}
                 </h2>
                 <OeeLossWaterfallChart
                   waterfall={data.totals.lossWaterfall}
@@ -213,7 +203,7 @@ export function OeeView() {
               </section>
               <section className="panel" aria-labelledby="oee-reliability-title">
                 <h2 className="panel-title" id="oee-reliability-title">
-                  Reliability and data quality
+                  {t('oee.reliabilityTitle')}
                 </h2>
                 <OeeReliabilityPanel
                   reliability={reliability.data}
@@ -224,7 +214,7 @@ export function OeeView() {
             </div>
             <section className="panel" aria-labelledby="oee-losses-title">
               <h2 className="panel-title" id="oee-losses-title">
-                Losses, largest first
+                {t('oee.lossesTitle')}
               </h2>
               <OeeLossTable losses={data.losses} />
             </section>
@@ -232,7 +222,7 @@ export function OeeView() {
 
           <section className="panel" aria-labelledby="oee-trend-title">
             <h2 className="panel-title" id="oee-trend-title">
-              OEE over time
+              {t('oee.trendTitle')}
             </h2>
             <OeeTrendChart
               points={trendPoints}
@@ -244,11 +234,11 @@ export function OeeView() {
           {data.children.length > 0 ? (
             <section className="panel" aria-labelledby="oee-breakdown-title">
               <h2 className="panel-title" id="oee-breakdown-title">
-                {CHILD_PLURALS[data.scope.kind]} of {data.scope.name}, worst OEE first
+                {t(`oee.breakdownTitle.${data.scope.kind}`, { name: data.scope.name })}
               </h2>
               <OeeBreakdownTable
                 items={data.children}
-                caption={`${CHILD_PLURALS[data.scope.kind]} of ${data.scope.name}, worst OEE first`}
+                caption={t(`oee.breakdownTitle.${data.scope.kind}`, { name: data.scope.name })}
                 hrefOf={(child) => scopeHref(view, child)}
               />
             </section>
@@ -259,7 +249,7 @@ export function OeeView() {
       {view.isExplainOpen && canExplain && params !== null ? (
         <OeeExplainDrawer
           params={{ scope: params.scope, id: params.id, from: params.from, to: params.to }}
-          title={`${scopeName} · ${formatRange(range, zone)}`}
+          title={`${scopeName} · ${format.range(range, zone)}`}
           timeZone={zone}
           onClose={closeExplain}
         />

@@ -1,7 +1,7 @@
 // GET /products/:id/ideal-cycle-times: where a product has an ideal cycle time (per line or per machine), which is
 // how the dispatch picker tells the lines set up for the product from the others.
 import { ZIdealCycleTimes, type TIdealCycleTimes } from '@takt/contracts';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 
 export const productCycleTimesQueryKey = (productId: string) => ['products', 'ideal-cycle-times', productId] as const;
@@ -10,13 +10,15 @@ export function getProductCycleTimes(productId: string, signal?: AbortSignal): P
   return api.get(`/products/${encodeURIComponent(productId)}/ideal-cycle-times`, ZIdealCycleTimes, { signal });
 }
 
-export function useProductCycleTimes(productId: string | null) {
-  return useQuery({
-    ...queryOptions({
-      queryKey: productCycleTimesQueryKey(productId ?? ''),
-      queryFn: ({ signal }) => getProductCycleTimes(productId ?? '', signal),
-      staleTime: 300_000,
-    }),
-    enabled: productId !== null,
+/** The cycle times of a product; null (no product to ask about) asks nothing. */
+export function productCycleTimesQueryOptions(productId: string | null) {
+  return queryOptions({
+    queryKey: productCycleTimesQueryKey(productId ?? ''),
+    queryFn: productId === null ? skipToken : ({ signal }) => getProductCycleTimes(productId, signal),
+    staleTime: 300_000,
   });
+}
+
+export function useProductCycleTimes(productId: string | null) {
+  return useQuery(productCycleTimesQueryOptions(productId));
 }

@@ -6,6 +6,7 @@ import {
   infiniteQueryOptions,
   keepPreviousData,
   queryOptions,
+  skipToken,
   useInfiniteQuery,
   useQuery,
 } from '@tanstack/react-query';
@@ -57,11 +58,14 @@ export function useWorkOrders(params: TWorkOrderListParams) {
   return useQuery(workOrdersQueryOptions(params));
 }
 
-/** Pages of 100, newest first (the finished orders). */
-export function workOrderPagesQueryOptions(params: TWorkOrderListParams) {
+/** Pages of 100, newest first (the finished orders); null (an open view, read in full instead) asks nothing. */
+export function workOrderPagesQueryOptions(params: TWorkOrderListParams | null) {
   return infiniteQueryOptions({
     queryKey: [...workOrdersQueryKey, 'pages', params],
-    queryFn: ({ pageParam, signal }) => getWorkOrders(params, { limit: HISTORY_PAGE_SIZE, cursor: pageParam }, signal),
+    queryFn:
+      params === null
+        ? skipToken
+        : ({ pageParam, signal }) => getWorkOrders(params, { limit: HISTORY_PAGE_SIZE, cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
@@ -69,8 +73,5 @@ export function workOrderPagesQueryOptions(params: TWorkOrderListParams) {
 }
 
 export function useWorkOrderPages(params: TWorkOrderListParams | null) {
-  return useInfiniteQuery({
-    ...workOrderPagesQueryOptions(params ?? { statuses: [], lineId: null, productId: null }),
-    enabled: params !== null,
-  });
+  return useInfiniteQuery(workOrderPagesQueryOptions(params));
 }

@@ -1,9 +1,8 @@
 // The line board: one card per line with the order it runs now (progress, run rate, projected finish in the
 // plant's time, due flag) and the released orders waiting for it, so that a supervisor sees at a glance which
 // line is free and which will be late. A card's order opens its drawer.
-import { DueFlag, ProgressBar } from './work-order-badges.tsx';
-import { formatPlantDateTimeShort, formatRunRate } from './work-order-format.ts';
-import { STATUS_LABELS } from './work-order-lifecycle.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { DueFlag, ProductCode, ProgressBar } from './work-order-badges.tsx';
 import type { TLineCard } from './work-order-lines.ts';
 import { productTextOf, type TOrderLookup } from './work-order-lookup.ts';
 
@@ -20,21 +19,24 @@ function LineCard({
   nowMs: number;
   onOpen: (id: string) => void;
 }) {
+  const { t, format } = useI18n();
   const { current, queue } = card;
   const statusClass = current === null ? 'is-free' : current.status === 'PAUSED' ? 'is-paused' : 'is-running';
   return (
-    <li className={`wo-line-card ${statusClass}`} aria-label={`Line ${card.name}`}>
+    <li className={`wo-line-card ${statusClass}`} aria-label={t('wo.lineCard', { name: card.name })}>
       <header className="wo-line-card-head">
         <div className="wo-line-title">
-          <h3>{card.name}</h3>
-          <span className="wo-line-state">{current === null ? 'Free' : STATUS_LABELS[current.status]}</span>
+          <h3 translate="no">{card.name}</h3>
+          <span className="wo-line-state">
+            {current === null ? t('wo.lineFree') : t(`wo.status.${current.status}`)}
+          </span>
         </div>
-        <p className="wo-cell-sub" title={`${card.siteName} · ${card.areaName}`}>
+        <p className="wo-cell-sub" title={`${card.siteName} · ${card.areaName}`} translate="no">
           {card.siteName} · {card.areaName}
         </p>
       </header>
       {current === null ? (
-        <p className="panel-muted wo-line-idle">No order running</p>
+        <p className="panel-muted wo-line-idle">{t('wo.noOrderRunning')}</p>
       ) : (
         <div className="wo-line-current">
           <p className="wo-line-order">
@@ -42,18 +44,20 @@ function LineCard({
               {current.number}
             </button>
             <span className="cell-note" title={productTextOf(current.productId, lookup).name}>
-              {productTextOf(current.productId, lookup).code}
+              <ProductCode code={productTextOf(current.productId, lookup).code} />
             </span>
           </p>
           <ProgressBar order={current} />
           <p className="wo-line-figures">
-            <span>{formatRunRate(current.production.runRatePartsPerHour)}</span>
+            <span>{format.runRate(current.production.runRatePartsPerHour)}</span>
             <span>
               {current.status === 'PAUSED'
-                ? 'paused'
+                ? t('wo.paused')
                 : current.production.projectedFinishAt === null
-                  ? 'finish not yet known'
-                  : `finish ${formatPlantDateTimeShort(current.production.projectedFinishAt, card.timeZone, nowMs)}`}
+                  ? t('wo.finishUnknown')
+                  : t('wo.finishAt', {
+                      time: format.plantDateTimeShort(current.production.projectedFinishAt, card.timeZone, nowMs),
+                    })}
             </span>
             <DueFlag order={current} nowMs={nowMs} />
           </p>
@@ -61,10 +65,10 @@ function LineCard({
       )}
       <p className="wo-line-queue">
         {queue.length === 0 ? (
-          <span className="cell-note">Nothing dispatched next</span>
+          <span className="cell-note">{t('wo.nothingNext')}</span>
         ) : (
           <>
-            <span className="cell-note">Next: </span>
+            <span className="cell-note">{t('wo.next')} </span>
             {queue.slice(0, QUEUE_SHOWN).map((order, index) => (
               <span key={order.id}>
                 {index > 0 ? ', ' : ''}
@@ -73,7 +77,9 @@ function LineCard({
                 </button>
               </span>
             ))}
-            {queue.length > QUEUE_SHOWN ? <span className="cell-note"> +{queue.length - QUEUE_SHOWN} more</span> : null}
+            {queue.length > QUEUE_SHOWN ? (
+              <span className="cell-note"> {t('wo.more', { count: queue.length - QUEUE_SHOWN })}</span>
+            ) : null}
           </>
         )}
       </p>
@@ -92,11 +98,8 @@ export function LineBoard({
   nowMs: number;
   onOpen: (id: string) => void;
 }) {
-  if (cards.length === 0) {
-    return (
-      <p className="panel-muted">No lines are configured yet. An administrator adds them under Plant configuration.</p>
-    );
-  }
+  const { t } = useI18n();
+  if (cards.length === 0) return <p className="panel-muted">{t('common.noLines')}</p>;
   return (
     <ul className="wo-line-board">
       {cards.map((card) => (

@@ -3,13 +3,14 @@
 // server's refusal next to the buttons (a busy line names the order holding it; a stale version says the order
 // was reloaded).
 import { useId, useState } from 'react';
-import type { TWorkOrder } from '@takt/contracts';
+import { nextWorkOrderActions, type TRole, type TWorkOrder } from '@takt/contracts';
 import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
+import { translateWithNodes, useI18n } from '../../../lib/i18n/i18n.tsx';
 import { useDispatchWorkOrder } from '../api/dispatch-work-order.ts';
 import { useProductCycleTimes } from '../api/get-product-cycle-times.ts';
 import { useTransitionWorkOrder, type TTransitionAction } from '../api/transition-work-order.ts';
 import { actionErrorMessage } from './work-order-format.ts';
-import { actionLabelOf, confirmationOf, nextActionsOf, startBlockerOf, STATUS_LABELS } from './work-order-lifecycle.ts';
+import { confirmationOf, startBlockerOf } from './work-order-steps.ts';
 import {
   defaultDispatchLineOf,
   dispatchChoicesOf,
@@ -20,17 +21,21 @@ import {
 
 export function WorkOrderActions({
   order,
+  role,
   places,
   openOrders,
   tree,
   onOpenOrder,
 }: {
   order: TWorkOrder;
+  role: TRole;
   places: readonly TLinePlace[];
   openOrders: readonly TWorkOrder[];
   tree: TPlantTree | undefined;
   onOpenOrder: (id: string) => void;
 }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const id = useId();
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState<TTransitionAction | null>(null);
@@ -50,7 +55,7 @@ export function WorkOrderActions({
   const isReleased = order.status === 'RELEASED';
   const cycleTimes = useProductCycleTimes(isReleased ? order.productId : null);
 
-  const actions = nextActionsOf(order);
+  const actions = nextWorkOrderActions(order, role);
   const ref = { id: order.id, version: order.version };
   const trimmedNote = note.trim() === '' ? undefined : note.trim();
   const isPending = transition.isPending || dispatch.isPending;
@@ -62,15 +67,16 @@ export function WorkOrderActions({
         openOrders,
         setUpLineIds: cycleTimes.data === undefined || tree === undefined ? null : linesSetUpFor(cycleTimes.data, tree),
         orderId: order.id,
+        t,
       })
     : [];
   const lineId = chosenLineId ?? defaultDispatchLineOf(choices, order.lineId);
   const holder = order.lineId === null ? undefined : lineHoldersOf(openOrders).get(order.lineId);
   const busyHolder = isReleased && holder !== undefined && holder.id !== order.id ? holder : undefined;
-  const blocker = startBlockerOf(order);
+  const blocker = startBlockerOf(order, t);
 
   function run(action: TTransitionAction) {
-    if (confirmationOf(action, order) !== null && confirming !== action) {
+    if (confirmationOf(action, order, i18n) !== null && confirming !== action) {
       setConfirming(action);
       return;
     }
@@ -86,10 +92,11 @@ export function WorkOrderActions({
   }
 
   const buttons = actions.filter((action): action is TTransitionAction => action !== 'dispatch');
-  const question = confirming === null ? null : confirmationOf(confirming, order);
+  const question = confirming === null ? null : confirmationOf(confirming, order, i18n);
+  const lineName = places.find((place) => place.id === order.lineId)?.name;
   return (
     <section className="wo-actions" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Next steps</h3>
+      <h3 id={`${id}-title`}>{t('wo.nextSteps')}</h3>
       <div className="wo-action-buttons">
         {buttons.map((action, index) => (
           <button
@@ -105,25 +112,28 @@ export function WorkOrderActions({
             disabled={isPending}
             onClick={() => run(action)}
           >
-            {actionLabelOf(action)}
+            {t(`wo.action.${action}`)}
           </button>
         ))}
       </div>
       {/* The refusal sits right under the buttons that caused it. */}
       {error === null ? null : (
         <p className="form-alert" role="alert" data-testid="work-order-action-error">
-          {actionErrorMessage(error)}
+          {actionErrorMessage(error, i18n)}
         </p>
       )}
       {blocker === null ? null : <p className="cell-note">{blocker}</p>}
       {busyHolder === undefined ? null : (
         <p className="wo-hint">
-          {places.find((place) => place.id === order.lineId)?.name ?? 'The line'} runs{' '}
-          <button type="button" className="wo-link-button" onClick={() => onOpenOrder(busyHolder.id)}>
-            {busyHolder.number}
-          </button>{' '}
-          ({STATUS_LABELS[busyHolder.status].toLowerCase()}). This order can start once that one is completed or
-          cancelled; or dispatch it to another line.
+          {translateWithNodes(t, 'wo.busyLine', {
+            line: lineName === undefined ? t('wo.theLine') : <span translate="no">{lineName}</span>,
+            order: (
+              <button type="button" className="wo-link-button" onClick={() => onOpenOrder(busyHolder.id)}>
+                {busyHolder.number}
+              </button>
+            ),
+            status: t(`wo.status.${busyHolder.status}`),
+          })}
         </p>
       )}
 
@@ -137,10 +147,10 @@ export function WorkOrderActions({
               disabled={isPending}
               onClick={() => run(confirming)}
             >
-              Yes, {actionLabelOf(confirming).toLowerCase()}
+              {confirming === 'cancel' ? t('wo.confirmYes.cancel') : t('wo.confirmYes.complete')}
             </button>
             <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
-              No, keep it
+              {t('wo.keep')}
             </button>
           </div>
         </div>
@@ -150,7 +160,7 @@ export function WorkOrderActions({
         <div className="wo-dispatch">
           <div className="field">
             <label className="field-label" htmlFor={`${id}-line`}>
-              {order.lineId === null ? 'Dispatch to line' : 'Move to line'}
+              {order.lineId === null ? t('wo.dispatchTo') : t('wo.moveTo')}
             </label>
             <select
               id={`${id}-line`}
@@ -175,14 +185,14 @@ export function WorkOrderActions({
             disabled={isPending || lineId === '' || lineId === order.lineId}
             onClick={dispatchTo}
           >
-            Dispatch
+            {t('wo.dispatch')}
           </button>
         </div>
       ) : null}
 
       <div className="field">
         <label className="field-label" htmlFor={`${id}-note`}>
-          Note for the history (optional)
+          {t('wo.note')}
         </label>
         <textarea
           id={`${id}-note`}
@@ -191,7 +201,7 @@ export function WorkOrderActions({
           onChange={(event) => setNote(event.target.value)}
           maxLength={500}
           rows={2}
-          placeholder="e.g. Material shortage at station 2"
+          placeholder={t('wo.notePlaceholder')}
         />
       </div>
     </section>

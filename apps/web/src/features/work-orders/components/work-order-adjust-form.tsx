@@ -3,13 +3,16 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { TWorkOrder } from '@takt/contracts';
 import { ApiError } from '../../../lib/api-client.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 import { useAdjustWorkOrderCounts } from '../api/adjust-work-order-counts.ts';
-import { actionErrorMessage, formatSignedCount } from './work-order-format.ts';
+import { actionErrorMessage } from './work-order-format.ts';
 import { validateAdjustment, type TAdjustmentValues, type TFormErrors } from './work-order-forms.ts';
 
 const EMPTY: TAdjustmentValues = { goodDelta: '', scrapDelta: '', reason: '' };
 
 export function WorkOrderAdjustForm({ order }: { order: TWorkOrder }) {
+  const i18n = useI18n();
+  const { t, format } = i18n;
   const id = useId();
   const [values, setValues] = useState<TAdjustmentValues>(EMPTY);
   const [errors, setErrors] = useState<TFormErrors>({});
@@ -17,7 +20,7 @@ export function WorkOrderAdjustForm({ order }: { order: TWorkOrder }) {
   const adjust = useAdjustWorkOrderCounts({
     onSuccess: () => {
       setValues(EMPTY);
-      setDone('Counts adjusted.');
+      setDone(t('wo.adjusted'));
     },
   });
   const serverErrors = adjust.error instanceof ApiError ? adjust.error.fieldMessages() : {};
@@ -30,7 +33,7 @@ export function WorkOrderAdjustForm({ order }: { order: TWorkOrder }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const result = validateAdjustment(values);
+    const result = validateAdjustment(values, t);
     if (!result.isValid) {
       setErrors(result.errors);
       return;
@@ -72,18 +75,20 @@ export function WorkOrderAdjustForm({ order }: { order: TWorkOrder }) {
   const reasonError = errorOf('reason');
   const production = order.production;
   return (
-    <form className="wo-form" onSubmit={submit} noValidate aria-label={`Adjust counts of ${order.number}`}>
+    <form className="wo-form" onSubmit={submit} noValidate aria-label={t('wo.adjustOf', { number: order.number })}>
       <p className="cell-note">
-        Adjusted so far: good {formatSignedCount(production.adjustmentGoodCount)}, scrap{' '}
-        {formatSignedCount(production.adjustmentScrapCount)}. Moving parts from good to scrap: good −5, scrap +5.
+        {t('wo.adjustedSoFar', {
+          good: format.signedCount(production.adjustmentGoodCount),
+          scrap: format.signedCount(production.adjustmentScrapCount),
+        })}
       </p>
       <div className="wo-form-row">
-        {field('goodDelta', 'Good parts ±', 'Negative to subtract.')}
-        {field('scrapDelta', 'Scrap parts ±', 'Negative to subtract.')}
+        {field('goodDelta', t('wo.goodDelta'), t('wo.negativeToSubtract'))}
+        {field('scrapDelta', t('wo.scrapDelta'), t('wo.negativeToSubtract'))}
       </div>
       <div className="field">
         <label className="field-label" htmlFor={`${id}-reason`}>
-          Reason
+          {t('common.reason')}
         </label>
         <textarea
           id={`${id}-reason`}
@@ -103,7 +108,7 @@ export function WorkOrderAdjustForm({ order }: { order: TWorkOrder }) {
       </div>
       {adjust.isError && Object.keys(serverErrors).length === 0 ? (
         <p className="form-alert" role="alert">
-          {actionErrorMessage(adjust.error)}
+          {actionErrorMessage(adjust.error, i18n)}
         </p>
       ) : null}
       {done === null ? null : (
@@ -113,7 +118,7 @@ export function WorkOrderAdjustForm({ order }: { order: TWorkOrder }) {
       )}
       <div className="wo-form-actions">
         <button className="button button-primary" type="submit" disabled={adjust.isPending}>
-          Adjust counts
+          {t('wo.adjustCounts')}
         </button>
       </div>
     </form>

@@ -11,7 +11,8 @@ import {
   type TWorkOrderUpdate,
 } from '@takt/contracts';
 import type { z } from 'zod';
-import { instantOfPlantDateTime } from './work-order-format.ts';
+import type { TTranslate } from '../../../lib/i18n/translate.ts';
+import { instantOfLocalDateTime } from '../../../lib/zoned-time.ts';
 
 /** Messages keyed by field name; `form` for what belongs to no single field. */
 export type TFormErrors = Partial<Record<string, string>>;
@@ -51,18 +52,18 @@ export type TPlanValues = {
 
 type TPlanFields = { parsed: Partial<TWorkOrderCreate> & { dueAt: string | null }; errors: TFormErrors };
 
-function planFieldsOf(values: TPlanValues): TPlanFields {
+function planFieldsOf(values: TPlanValues, t: TTranslate): TPlanFields {
   const errors: TFormErrors = {};
-  if (values.number.trim() === '') errors.number = 'Enter the order number';
+  if (values.number.trim() === '') errors.number = t('wo.form.numberRequired');
   const target = values.targetQuantity.trim();
   const targetQuantity = target === '' ? undefined : parseWholeNumber(target);
-  if (target === '') errors.targetQuantity = 'Enter the number of good parts to make';
-  else if (targetQuantity === undefined) errors.targetQuantity = 'Must be a whole number of parts';
-  if (values.productId === '') errors.productId = 'Choose a product';
+  if (target === '') errors.targetQuantity = t('wo.form.targetRequired');
+  else if (targetQuantity === undefined) errors.targetQuantity = t('wo.form.targetWhole');
+  if (values.productId === '') errors.productId = t('wo.form.productRequired');
   let dueAt: string | null = null;
   if (values.dueAt !== '') {
-    const dueMs = instantOfPlantDateTime(values.dueAt, values.timeZone);
-    if (dueMs === null) errors.dueAt = 'Enter a date and time';
+    const dueMs = instantOfLocalDateTime(values.dueAt, values.timeZone);
+    if (dueMs === null) errors.dueAt = t('wo.form.dueInvalid');
     else dueAt = new Date(dueMs).toISOString();
   }
   return {
@@ -77,8 +78,8 @@ function planFieldsOf(values: TPlanValues): TPlanFields {
 }
 
 /** A new order's body, or the messages of every invalid field. */
-export function validateNewPlan(values: TPlanValues): TValidation<TWorkOrderCreate> {
-  const { parsed, errors } = planFieldsOf(values);
+export function validateNewPlan(values: TPlanValues, t: TTranslate): TValidation<TWorkOrderCreate> {
+  const { parsed, errors } = planFieldsOf(values, t);
   const result = ZWorkOrderCreate.safeParse(parsed);
   const allErrors = { ...(result.success ? {} : errorsOf(result.error)), ...errors };
   if (Object.keys(allErrors).length > 0 || !result.success) return { isValid: false, errors: allErrors };
@@ -89,8 +90,9 @@ export function validateNewPlan(values: TPlanValues): TValidation<TWorkOrderCrea
 export function validatePlanChange(
   values: TPlanValues,
   order: Pick<TWorkOrder, 'number' | 'productId' | 'targetQuantity' | 'dueAt'>,
+  t: TTranslate,
 ): TValidation<TWorkOrderUpdate> {
-  const { parsed, errors } = planFieldsOf(values);
+  const { parsed, errors } = planFieldsOf(values, t);
   const sameInstant = (a: string | null, b: string | null) =>
     a === null || b === null ? a === b : Date.parse(a) === Date.parse(b);
   const change: TWorkOrderUpdate = {
@@ -112,12 +114,12 @@ export function validatePlanChange(
 export type TAdjustmentValues = { goodDelta: string; scrapDelta: string; reason: string };
 
 /** An adjustment's body (signed deltas, at least one non-zero, with a reason), or the messages. */
-export function validateAdjustment(values: TAdjustmentValues): TValidation<TWorkOrderAdjustmentRequest> {
+export function validateAdjustment(values: TAdjustmentValues, t: TTranslate): TValidation<TWorkOrderAdjustmentRequest> {
   const errors: TFormErrors = {};
   const goodDelta = parseWholeNumber(values.goodDelta);
   const scrapDelta = parseWholeNumber(values.scrapDelta);
-  if (goodDelta === undefined) errors.goodDelta = 'A whole number, negative to subtract (e.g. -5)';
-  if (scrapDelta === undefined) errors.scrapDelta = 'A whole number, negative to subtract (e.g. 5)';
+  if (goodDelta === undefined) errors.goodDelta = t('wo.form.goodDeltaWhole');
+  if (scrapDelta === undefined) errors.scrapDelta = t('wo.form.scrapDeltaWhole');
   const result = ZWorkOrderAdjustmentRequest.safeParse({
     goodDelta: goodDelta ?? 0,
     scrapDelta: scrapDelta ?? 0,

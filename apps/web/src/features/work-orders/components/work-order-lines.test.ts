@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TArea, TLine, TMachine, TSite, TWorkOrder, TWorkOrderStatus } from '@takt/contracts';
 import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
+import { createI18n } from '../../../lib/i18n/i18n.tsx';
 import {
   defaultDispatchLineOf,
   dispatchChoicesOf,
@@ -46,6 +47,7 @@ const tree: TPlantTree = {
   machines: [machine('m1', 'l1'), machine('m3', 'l3')],
 };
 const places = linePlacesOf(tree);
+const { t } = createI18n('en');
 
 function order(id: string, status: TWorkOrderStatus, lineId: string | null, dueAt: string | null = null): TWorkOrder {
   return { id, number: `WO-${id}`, status, lineId, dueAt } as TWorkOrder;
@@ -94,7 +96,7 @@ describe('dispatchChoicesOf', () => {
   ];
 
   it('groups lines by site and area and names the order holding each busy line (paused holds too)', () => {
-    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: null, orderId: '9' });
+    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: null, orderId: '9', t });
     expect(groups.map((g) => g.label)).toEqual(['Plant joliet · Area machining', 'Plant stuttgart · Area assembly']);
     expect(groups.flatMap((g) => g.lines.map((l) => l.label))).toEqual([
       'Line line1 (busy: WO-2 paused)',
@@ -103,23 +105,33 @@ describe('dispatchChoicesOf', () => {
     ]);
   });
 
+  it('words the notes in the user’s language', () => {
+    const german = createI18n('de');
+    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(['l1']), orderId: '9', t: german.t });
+    expect(groups.flatMap((g) => g.lines.map((l) => l.label))).toEqual([
+      'Line line1 (belegt: WO-2 unterbrochen, keine Taktzeit für dieses Produkt)',
+      'Line line1 (belegt: WO-1 läuft)',
+      'Line line2 (frei, keine Taktzeit für dieses Produkt)',
+    ]);
+  });
+
   it('marks lines without a cycle time for the product once those are known', () => {
-    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(['l1']), orderId: '9' });
+    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(['l1']), orderId: '9', t });
     const labels = groups.flatMap((g) => g.lines.map((l) => l.label));
     expect(labels).toContain('Line line2 (free, no cycle time for this product)');
     expect(labels).toContain('Line line1 (busy: WO-1 running)');
   });
 
   it('does not call a line busy with the order being dispatched itself', () => {
-    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: null, orderId: '1' });
+    const groups = dispatchChoicesOf({ places, openOrders, setUpLineIds: null, orderId: '1', t });
     expect(groups[1]?.lines[0]?.holder).toBeNull();
   });
 
   it('preselects the order’s own line, else a free line set up for the product, else any free line', () => {
-    const setUp = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(['l2']), orderId: '9' });
+    const setUp = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(['l2']), orderId: '9', t });
     expect(defaultDispatchLineOf(setUp, 'l3')).toBe('l3');
     expect(defaultDispatchLineOf(setUp, null)).toBe('l2');
-    const notSetUp = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(), orderId: '9' });
+    const notSetUp = dispatchChoicesOf({ places, openOrders, setUpLineIds: new Set(), orderId: '9', t });
     expect(defaultDispatchLineOf(notSetUp, null)).toBe('l2');
   });
 
@@ -129,6 +141,7 @@ describe('dispatchChoicesOf', () => {
       openOrders: [...openOrders, order('4', 'IN_PROGRESS', 'l2')],
       setUpLineIds: null,
       orderId: '9',
+      t,
     });
     expect(defaultDispatchLineOf(allBusy, null)).toBe('l3');
     expect(defaultDispatchLineOf([], null)).toBe('');

@@ -2,9 +2,9 @@
 // which order holds it now (a line runs one order at a time), which released orders wait for it, and whether it is
 // set up for a product (it or one of its machines has an ideal cycle time for it). The dispatch picker and the
 // line board are built from these.
-import type { TIdealCycleTimes, TWorkOrder } from '@takt/contracts';
+import { holdsLine, type TIdealCycleTimes, type TWorkOrder } from '@takt/contracts';
 import type { TPlantTree } from '../../../lib/get-plant-tree.ts';
-import { holdsLine } from './work-order-lifecycle.ts';
+import type { TI18n } from '../../../lib/i18n/i18n.tsx';
 
 export type TLinePlace = {
   id: string;
@@ -120,21 +120,25 @@ export function dispatchChoicesOf(options: {
   openOrders: readonly TWorkOrder[];
   setUpLineIds: ReadonlySet<string> | null;
   orderId: string;
+  t: TI18n['t'];
 }): TLineChoiceGroup[] {
+  const { t } = options;
   const holders = lineHoldersOf(options.openOrders);
   const choiceOf = (place: TLinePlace): TLineChoice => {
     const holderOrder = holders.get(place.id);
     const holder = holderOrder === undefined || holderOrder.id === options.orderId ? null : holderOrder;
     const isSetUp = options.setUpLineIds === null ? null : options.setUpLineIds.has(place.id);
     const notes = [
-      holder === null ? 'free' : `busy: ${holder.number} ${holder.status === 'PAUSED' ? 'paused' : 'running'}`,
-      ...(isSetUp === false ? ['no cycle time for this product'] : []),
+      holder === null
+        ? t('wo.line.free')
+        : t(holder.status === 'PAUSED' ? 'wo.line.busyPaused' : 'wo.line.busyRunning', { number: holder.number }),
+      ...(isSetUp === false ? [t('wo.line.notSetUp')] : []),
     ];
     return {
       ...place,
       holder: holder === null ? null : { id: holder.id, number: holder.number, status: holder.status },
       isSetUp,
-      label: `${place.name} (${notes.join(', ')})`,
+      label: t('wo.line.option', { line: place.name, notes: notes.join(', ') }),
     };
   };
   return lineGroupsOf(options.places).map((group) => ({ label: group.label, lines: group.lines.map(choiceOf) }));

@@ -26,8 +26,8 @@ export function orderLookupOf(
   };
 }
 
-/** The product's code and name; an id the catalogue does not hold (not loaded yet) shows as unknown. */
-export function productTextOf(productId: string, lookup: TOrderLookup): { code: string; name: string } {
+/** The product's code and name; an id the catalogue does not hold (not loaded yet) has neither. */
+export function productTextOf(productId: string, lookup: TOrderLookup): { code: string | null; name: string } {
   const product = lookup.productById.get(productId);
-  return product === undefined ? { code: 'Unknown product', name: '' } : { code: product.code, name: product.name };
+  return product === undefined ? { code: null, name: '' } : { code: product.code, name: product.name };
 }

@@ -5,9 +5,11 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { TProduct, TWorkOrder } from '@takt/contracts';
 import { ApiError } from '../../../lib/api-client.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { localDateTimeInputValue } from '../../../lib/zoned-time.ts';
 import { useCreateWorkOrder } from '../api/create-work-order.ts';
 import { useUpdateWorkOrder } from '../api/update-work-order.ts';
-import { actionErrorMessage, plantDateTimeInputValue } from './work-order-format.ts';
+import { actionErrorMessage } from './work-order-format.ts';
 import { validateNewPlan, validatePlanChange, type TFormErrors, type TPlanValues } from './work-order-forms.ts';
 import type { TZoneChoice } from './work-order-lines.ts';
 
@@ -63,12 +65,14 @@ export function WorkOrderPlanForm({
   onSaved: (order: TWorkOrder) => void;
   onCancel: () => void;
 }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const id = useId();
   const [values, setValues] = useState<TPlanValues>(() => ({
     number: order?.number ?? '',
     productId: order?.productId ?? '',
     targetQuantity: order === null ? '' : String(order.targetQuantity),
-    dueAt: plantDateTimeInputValue(order?.dueAt ?? null, initialZone),
+    dueAt: order?.dueAt == null ? '' : localDateTimeInputValue(Date.parse(order.dueAt), initialZone),
     timeZone: initialZone,
   }));
   const [errors, setErrors] = useState<TFormErrors>({});
@@ -89,11 +93,11 @@ export function WorkOrderPlanForm({
   function submit(event: FormEvent) {
     event.preventDefault();
     if (order === null) {
-      const result = validateNewPlan(values);
+      const result = validateNewPlan(values, t);
       setErrors(result.isValid ? {} : result.errors);
       if (result.isValid) create.mutate(result.body);
     } else {
-      const result = validatePlanChange(values, order);
+      const result = validatePlanChange(values, order, t);
       setErrors(result.isValid ? {} : result.errors);
       if (result.isValid) update.mutate({ order: { id: order.id, version: order.version }, body: result.body });
     }
@@ -106,9 +110,9 @@ export function WorkOrderPlanForm({
       className="wo-form"
       onSubmit={submit}
       noValidate
-      aria-label={order === null ? 'New work order' : `Edit plan of ${order.number}`}
+      aria-label={order === null ? t('wo.new') : t('wo.editPlanOf', { number: order.number })}
     >
-      <Field id={`${id}-number`} label="Order number" hint="As in the ERP, e.g. WO-9100." error={errorOf('number')}>
+      <Field id={`${id}-number`} label={t('wo.number')} hint={t('wo.numberHint')} error={errorOf('number')}>
         {(props) => (
           <input
             {...props}
@@ -120,7 +124,7 @@ export function WorkOrderPlanForm({
           />
         )}
       </Field>
-      <Field id={`${id}-product`} label="Product" error={errorOf('productId')}>
+      <Field id={`${id}-product`} label={t('common.product')} error={errorOf('productId')}>
         {(props) => (
           <select
             {...props}
@@ -128,17 +132,24 @@ export function WorkOrderPlanForm({
             value={values.productId}
             onChange={(event) => change('productId', event.target.value)}
           >
-            <option value="">Choose a product…</option>
-            {choices.map((product) => (
-              <option key={product.id} value={product.id}>
-                {product.code} · {product.name}
-                {product.archivedAt === null ? '' : ' (archived)'}
-              </option>
-            ))}
+            <option value="">{t('wo.chooseProduct')}</option>
+            {choices.map((product) => {
+              const text = t('wo.productOption', { code: product.code, name: product.name });
+              return (
+                <option key={product.id} value={product.id}>
+                  {product.archivedAt === null ? text : t('common.archived', { text })}
+                </option>
+              );
+            })}
           </select>
         )}
       </Field>
-      <Field id={`${id}-target`} label="Target quantity" hint="Good parts to make." error={errorOf('targetQuantity')}>
+      <Field
+        id={`${id}-target`}
+        label={t('wo.targetQuantity')}
+        hint={t('wo.targetHint')}
+        error={errorOf('targetQuantity')}
+      >
         {(props) => (
           <input
             {...props}
@@ -153,8 +164,8 @@ export function WorkOrderPlanForm({
       <div className="wo-form-row">
         <Field
           id={`${id}-due`}
-          label="Due (optional)"
-          hint={zoneChoices.length > 1 ? undefined : `Local time of ${zoneLabel}.`}
+          label={t('wo.dueOptional')}
+          hint={zoneChoices.length > 1 ? undefined : t('wo.localTimeOf', { zone: zoneLabel })}
           error={errorOf('dueAt')}
         >
           {(props) => (
@@ -168,7 +179,7 @@ export function WorkOrderPlanForm({
           )}
         </Field>
         {zoneChoices.length > 1 ? (
-          <Field id={`${id}-zone`} label="Time zone of the due date" error={undefined}>
+          <Field id={`${id}-zone`} label={t('wo.dueZone')} error={undefined}>
             {(props) => (
               <select
                 {...props}
@@ -193,15 +204,15 @@ export function WorkOrderPlanForm({
       )}
       {mutation.isError && !hasFieldError ? (
         <p className="form-alert" role="alert">
-          {actionErrorMessage(mutation.error)}
+          {actionErrorMessage(mutation.error, i18n)}
         </p>
       ) : null}
       <div className="wo-form-actions">
         <button className="button button-primary" type="submit" disabled={mutation.isPending}>
-          {order === null ? 'Create draft' : 'Save plan'}
+          {order === null ? t('wo.createDraft') : t('wo.savePlan')}
         </button>
         <button className="button button-small" type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -2,9 +2,9 @@
 // projected finish and due date, all times in the plant's local time. Orders come grouped by status under heading
 // rows (open ones in board order); a click on a row opens the order's drawer.
 import type { TWorkOrder, TWorkOrderStatus } from '@takt/contracts';
-import { DueCell, ProgressBar } from './work-order-badges.tsx';
-import { formatCount, formatPlantDateTimeShort, formatRunRate } from './work-order-format.ts';
-import { STATUS_LABELS } from './work-order-lifecycle.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
+import { NO_VALUE } from '../../../lib/format.ts';
+import { DueCell, ProductCode, ProgressBar } from './work-order-badges.tsx';
 import { timeZoneOfOrder } from './work-order-lines.ts';
 import { productTextOf, type TOrderLookup } from './work-order-lookup.ts';
 
@@ -38,6 +38,7 @@ function OrderRow({
   isSelected: boolean;
   onOpen: (id: string) => void;
 }) {
+  const { t, format } = useI18n();
   const place = lookup.places.find((p) => p.id === order.lineId);
   const zone = timeZoneOfOrder(order.lineId, lookup.places, lookup.fallbackZone);
   const product = productTextOf(order.productId, lookup);
@@ -54,28 +55,38 @@ function OrderRow({
           {order.number}
         </button>
         <span className="wo-cell-sub" title={product.name}>
-          {product.code}
-          {product.name === '' ? '' : ` · ${product.name}`}
+          <ProductCode code={product.code} />
+          {product.name === '' ? '' : <span translate="no"> · {product.name}</span>}
         </span>
       </th>
       <td>
         {order.lineId === null ? (
-          <span className="cell-note">Not dispatched</span>
+          <span className="cell-note">{t('wo.notDispatched')}</span>
         ) : (
           <>
-            <span className="wo-cell-main">{place?.name ?? 'Archived line'}</span>
-            {place === undefined ? null : <span className="wo-cell-sub">{place.siteName}</span>}
+            {place === undefined ? (
+              <span className="wo-cell-main">{t('wo.archivedLine')}</span>
+            ) : (
+              <span className="wo-cell-main" translate="no">
+                {place.name}
+              </span>
+            )}
+            {place === undefined ? null : (
+              <span className="wo-cell-sub" translate="no">
+                {place.siteName}
+              </span>
+            )}
           </>
         )}
       </td>
       <td className="wo-progress-cell">
         <ProgressBar order={order} />
       </td>
-      <td className="is-numeric">{formatCount(order.production.scrapCount)}</td>
+      <td className="is-numeric">{format.count(order.production.scrapCount)}</td>
       <td className="is-numeric">
-        {isOpenRun || order.status === 'COMPLETED' ? formatRunRate(order.production.runRatePartsPerHour) : '—'}
+        {isOpenRun || order.status === 'COMPLETED' ? format.runRate(order.production.runRatePartsPerHour) : NO_VALUE}
       </td>
-      <td className="is-numeric">{formatPlantDateTimeShort(finishOf(order), zone, nowMs)}</td>
+      <td className="is-numeric">{format.plantDateTimeShort(finishOf(order), zone, nowMs)}</td>
       <td>
         <DueCell order={order} nowMs={nowMs} timeZone={zone} />
       </td>
@@ -101,32 +112,33 @@ export function WorkOrderTable({
   /** "Projected finish" for open orders, "Completed" or "Cancelled" for closed ones. */
   finishLabel: string;
 }) {
+  const { t } = useI18n();
   return (
     <div className="wo-table-scroll">
       <table className="data-table wo-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Order · product</th>
-            <th scope="col">Line</th>
-            <th scope="col">Good / target</th>
+            <th scope="col">{t('wo.column.order')}</th>
+            <th scope="col">{t('common.line')}</th>
+            <th scope="col">{t('wo.column.progress')}</th>
             <th scope="col" className="is-numeric">
-              Scrap
+              {t('common.scrap')}
             </th>
             <th scope="col" className="is-numeric">
-              Run rate
+              {t('wo.column.runRate')}
             </th>
             <th scope="col" className="is-numeric">
               {finishLabel}
             </th>
-            <th scope="col">Due</th>
+            <th scope="col">{t('wo.column.due')}</th>
           </tr>
         </thead>
         {groups.map((group) => (
           <tbody key={group.status}>
             <tr className="wo-group-row">
               <th scope="colgroup" colSpan={COLUMN_COUNT}>
-                {STATUS_LABELS[group.status]}{' '}
+                {t(`wo.status.${group.status}`)}{' '}
                 <span className="wo-group-count">
                   {group.orders.length}
                   {group.hasMore === true ? '+' : ''}

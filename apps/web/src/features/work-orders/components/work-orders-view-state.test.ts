@@ -1,6 +1,8 @@
 // The page's state in the URL: defaults left out, a round trip keeps everything, a hand-edited URL falls back.
 import { describe, expect, it } from 'vitest';
+import type { TWorkOrder } from '@takt/contracts';
 import {
+  groupOpenOrders,
   isOpenView,
   parseViewState,
   searchOfViewState,
@@ -49,5 +51,33 @@ describe('work-orders view state', () => {
     expect(isOpenView('completed')).toBe(false);
     expect(statusesOfView('running')).toEqual(['IN_PROGRESS', 'PAUSED']);
     expect(statusesOfView('cancelled')).toEqual(['CANCELLED']);
+  });
+});
+
+/** Just what the grouping reads: status, due date and number. */
+const orderOf = (fields: Pick<TWorkOrder, 'id' | 'number' | 'status'> & { dueAt?: string | null }): TWorkOrder =>
+  ({ dueAt: null, ...fields }) as TWorkOrder;
+
+describe('groupOpenOrders', () => {
+  it('groups running, paused, released and draft in that order, soonest due first, undated last', () => {
+    const orders = [
+      orderOf({ id: 'a', number: 'WO-1', status: 'DRAFT' }),
+      orderOf({ id: 'b', number: 'WO-2', status: 'RELEASED', dueAt: null }),
+      orderOf({ id: 'c', number: 'WO-3', status: 'RELEASED', dueAt: '2026-11-30T12:00:00.000Z' }),
+      orderOf({ id: 'd', number: 'WO-4', status: 'RELEASED', dueAt: '2026-11-27T12:00:00.000Z' }),
+      orderOf({ id: 'e', number: 'WO-5', status: 'IN_PROGRESS' }),
+      orderOf({ id: 'f', number: 'WO-6', status: 'COMPLETED' }),
+    ];
+    const groups = groupOpenOrders(orders);
+    expect(groups.map((group) => group.status)).toEqual(['IN_PROGRESS', 'RELEASED', 'DRAFT']);
+    expect(groups[1]?.orders.map((order) => order.number)).toEqual(['WO-4', 'WO-3', 'WO-2']);
+  });
+
+  it('orders undated orders of a status by number', () => {
+    const groups = groupOpenOrders([
+      orderOf({ id: 'a', number: 'WO-20', status: 'DRAFT' }),
+      orderOf({ id: 'b', number: 'WO-10', status: 'DRAFT' }),
+    ]);
+    expect(groups[0]?.orders.map((order) => order.number)).toEqual(['WO-10', 'WO-20']);
   });
 });

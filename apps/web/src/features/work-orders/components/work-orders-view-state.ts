@@ -2,16 +2,16 @@
 // product filters, the order open in the drawer and whether the create form is open. A link to one order can be
 // sent to a colleague, and the back button closes the drawer. Anything unreadable falls back to its default.
 import { z } from 'zod';
-import type { TWorkOrderStatus } from '@takt/contracts';
-import { OPEN_STATUSES } from './work-order-lifecycle.ts';
+import { OPEN_WORK_ORDER_STATUSES, type TWorkOrder, type TWorkOrderStatus } from '@takt/contracts';
 
+/** The status views, each named in the catalogue as `wo.view.<id>` (tab) and `wo.listTitle.<id>` (list). */
 export const WORK_ORDER_VIEWS = [
-  { id: 'open', label: 'Open', statuses: OPEN_STATUSES },
-  { id: 'running', label: 'Running', statuses: ['IN_PROGRESS', 'PAUSED'] },
-  { id: 'backlog', label: 'Backlog', statuses: ['RELEASED', 'DRAFT'] },
-  { id: 'completed', label: 'Completed', statuses: ['COMPLETED'] },
-  { id: 'cancelled', label: 'Cancelled', statuses: ['CANCELLED'] },
-] as const satisfies readonly { id: string; label: string; statuses: readonly TWorkOrderStatus[] }[];
+  { id: 'open', statuses: OPEN_WORK_ORDER_STATUSES },
+  { id: 'running', statuses: ['IN_PROGRESS', 'PAUSED'] },
+  { id: 'backlog', statuses: ['RELEASED', 'DRAFT'] },
+  { id: 'completed', statuses: ['COMPLETED'] },
+  { id: 'cancelled', statuses: ['CANCELLED'] },
+] as const satisfies readonly { id: string; statuses: readonly TWorkOrderStatus[] }[];
 
 export type TWorkOrderViewId = (typeof WORK_ORDER_VIEWS)[number]['id'];
 
@@ -26,7 +26,7 @@ export function isOpenView(view: TWorkOrderViewId): boolean {
 }
 
 export function statusesOfView(view: TWorkOrderViewId): readonly TWorkOrderStatus[] {
-  return WORK_ORDER_VIEWS.find((candidate) => candidate.id === view)?.statuses ?? OPEN_STATUSES;
+  return WORK_ORDER_VIEWS.find((candidate) => candidate.id === view)?.statuses ?? OPEN_WORK_ORDER_STATUSES;
 }
 
 export type TWorkOrdersViewState = {
@@ -66,4 +66,21 @@ export function searchOfViewState(state: TWorkOrdersViewState): URLSearchParams 
   if (state.orderId !== null) search.set('order', state.orderId);
   if (state.isCreating) search.set('new', '1');
   return search;
+}
+
+export type TStatusGroup = { status: TWorkOrderStatus; orders: TWorkOrder[] };
+
+const dueMsOf = (order: TWorkOrder) => (order.dueAt === null ? Number.POSITIVE_INFINITY : Date.parse(order.dueAt));
+
+/**
+ * Open orders grouped by status in board order (running, paused, released, draft), each group by due date
+ * (soonest first, undated last), then by number.
+ */
+export function groupOpenOrders(orders: readonly TWorkOrder[]): TStatusGroup[] {
+  return OPEN_WORK_ORDER_STATUSES.map((status) => ({
+    status,
+    orders: orders
+      .filter((order) => order.status === status)
+      .sort((a, b) => dueMsOf(a) - dueMsOf(b) || a.number.localeCompare(b.number)),
+  })).filter((group) => group.orders.length > 0);
 }

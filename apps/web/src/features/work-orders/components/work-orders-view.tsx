@@ -2,23 +2,26 @@
 // how far it is, what waits for it), the completed and cancelled orders a page at a time, filters by line and
 // product, the drawer of one order and the create form. Everything it shows is in the URL; the live stream
 // refreshes it when anyone changes an order, and running orders' counts are re-read every 30 s.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
-import { hasRole, type TRole, type TWorkOrder } from '@takt/contracts';
+import { canChangeWorkOrders, OPEN_WORK_ORDER_STATUSES, type TRole, type TWorkOrder } from '@takt/contracts';
 import { usePlantTree } from '../../../lib/get-plant-tree.ts';
+import { useI18n } from '../../../lib/i18n/i18n.tsx';
 import type { TLiveConnection } from '../../../lib/live-stream.ts';
+import { useNow } from '../../../lib/use-now.ts';
+import { BROWSER_TIME_ZONE } from '../../../lib/zoned-time.ts';
 import { useProducts } from '../api/get-products.ts';
 import { useWorkOrderPages, useWorkOrders, type TWorkOrderListParams } from '../api/get-work-orders.ts';
 import { useWorkOrderLiveUpdates } from '../hooks/use-work-order-live-updates.ts';
 import { LineBoard } from './line-board.tsx';
 import { SidePanel } from '../../../components/ui/side-panel.tsx';
 import { WorkOrderDrawer, type TDrawerContext } from './work-order-drawer.tsx';
-import { groupOpenOrders, OPEN_STATUSES } from './work-order-lifecycle.ts';
 import { lineCardsOf, lineGroupsOf, timeZoneOfOrder, zoneChoicesOf } from './work-order-lines.ts';
 import { orderLookupOf } from './work-order-lookup.ts';
 import { WorkOrderPlanForm } from './work-order-plan-form.tsx';
 import { WorkOrderTable, type TOrderGroup } from './work-order-table.tsx';
 import {
+  groupOpenOrders,
   isOpenView,
   parseViewState,
   searchOfViewState,
@@ -28,22 +31,12 @@ import {
   type TWorkOrdersViewState,
 } from './work-orders-view-state.ts';
 
-const BROWSER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** Late flags turn on without a reload: the clock ticks once a minute. */
 const CLOCK_TICK_MS = 60_000;
-const OPEN_PARAMS: TWorkOrderListParams = { statuses: OPEN_STATUSES, lineId: null, productId: null };
+const OPEN_PARAMS: TWorkOrderListParams = { statuses: OPEN_WORK_ORDER_STATUSES, lineId: null, productId: null };
 
 /** History state marking a panel this page opened itself, so that closing it can simply go back. */
 type TPanelHistoryState = { isPanelPushed?: boolean } | null;
-
-/** The present, a minute at a time: late flags turn on without a reload. */
-function useMinuteClock(): number {
-  const [nowMs, setNowMs] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNowMs(Date.now()), CLOCK_TICK_MS);
-    return () => clearInterval(timer);
-  }, []);
-  return nowMs;
-}
 
 /** Opening and closing the panels (drawer, create form) through the URL, like the browser's back button would. */
 function usePanelNavigation(state: TWorkOrdersViewState) {
@@ -72,21 +65,18 @@ function usePanelNavigation(state: TWorkOrdersViewState) {
 }
 
 function LiveIndicator({ connection }: { connection: TLiveConnection }) {
-  const text = {
-    open: 'Live',
-    connecting: 'Connecting to live updates…',
-    closed: 'Live updates off: refreshing every 30 s',
-  }[connection];
+  const { t } = useI18n();
   return (
     <span className={`wo-live is-${connection}`} role="status" data-testid="work-orders-live">
       <span className="wo-live-dot" aria-hidden="true" />
-      {text}
+      {t(`wo.live.${connection}`)}
     </span>
   );
 }
 
 /** The "New work order" button of the page header (supervisors only): opens the create form. */
 export function NewWorkOrderButton() {
+  const { t } = useI18n();
   const [searchParams] = useSearchParams();
   const state = parseViewState(searchParams);
   const { openPanel } = usePanelNavigation(state);
@@ -96,13 +86,14 @@ export function NewWorkOrderButton() {
       className="button button-primary"
       onClick={() => openPanel({ ...state, orderId: null, isCreating: true })}
     >
-      New work order
+      {t('wo.new')}
     </button>
   );
 }
 
 export function WorkOrdersView({ role }: { role: TRole }) {
-  const canWrite = hasRole(role, 'SUPERVISOR');
+  const { t, errorText } = useI18n();
+  const canWrite = canChangeWorkOrders(role);
   const [searchParams] = useSearchParams();
   const state = useMemo(() => parseViewState(searchParams), [searchParams]);
   const { go, openPanel, closePanel } = usePanelNavigation(state);
@@ -114,7 +105,7 @@ export function WorkOrdersView({ role }: { role: TRole }) {
     isOpen ? null : { statuses: statusesOfView(state.view), lineId: state.lineId, productId: state.productId },
   );
   const connection = useWorkOrderLiveUpdates();
-  const nowMs = useMinuteClock();
+  const nowMs = useNow(CLOCK_TICK_MS);
   const lookup = useMemo(() => orderLookupOf(tree.data, products.data, BROWSER_TIME_ZONE), [tree.data, products.data]);
   const zoneChoices = useMemo(() => zoneChoicesOf(lookup.places), [lookup.places]);
   const lineGroups = useMemo(() => lineGroupsOf(lookup.places), [lookup.places]);
@@ -138,7 +129,7 @@ export function WorkOrdersView({ role }: { role: TRole }) {
       ];
   const orderCount = groups.reduce((sum, group) => sum + group.orders.length, 0);
   const list = isOpen ? open : closed;
-  const viewLabel = WORK_ORDER_VIEWS.find((view) => view.id === state.view)?.label ?? 'Open';
+  const listTitle = t(`wo.listTitle.${state.view}`);
   const sortedProducts = [...(products.data ?? [])].sort((a, b) => a.code.localeCompare(b.code));
   const filterLinePlace = lookup.places.find((place) => place.id === state.lineId);
 
@@ -156,8 +147,8 @@ export function WorkOrdersView({ role }: { role: TRole }) {
 
   return (
     <div className="wo-page">
-      <section className="panel wo-toolbar" aria-label="Filters">
-        <div className="wo-tabs" role="group" aria-label="Status">
+      <section className="panel wo-toolbar" aria-label={t('common.filters')}>
+        <div className="wo-tabs" role="group" aria-label={t('wo.status')}>
           {WORK_ORDER_VIEWS.map((view) => {
             const count = countOf(view.id);
             return (
@@ -168,7 +159,7 @@ export function WorkOrdersView({ role }: { role: TRole }) {
                 aria-pressed={view.id === state.view}
                 onClick={() => go({ ...state, view: view.id })}
               >
-                {view.label}
+                {t(`wo.view.${view.id}`)}
                 {count === null || open.data === undefined ? null : <span className="wo-tab-count">{count}</span>}
               </button>
             );
@@ -176,13 +167,13 @@ export function WorkOrdersView({ role }: { role: TRole }) {
         </div>
         <div className="wo-filters">
           <label className="field">
-            <span className="field-label">Line</span>
+            <span className="field-label">{t('common.line')}</span>
             <select
               className="field-input"
               value={state.lineId ?? ''}
               onChange={(event) => go({ ...state, lineId: event.target.value === '' ? null : event.target.value })}
             >
-              <option value="">All lines</option>
+              <option value="">{t('wo.allLines')}</option>
               {lineGroups.map((group) => (
                 <optgroup key={group.label} label={group.label}>
                   {group.lines.map((place) => (
@@ -195,19 +186,21 @@ export function WorkOrdersView({ role }: { role: TRole }) {
             </select>
           </label>
           <label className="field">
-            <span className="field-label">Product</span>
+            <span className="field-label">{t('common.product')}</span>
             <select
               className="field-input"
               value={state.productId ?? ''}
               onChange={(event) => go({ ...state, productId: event.target.value === '' ? null : event.target.value })}
             >
-              <option value="">All products</option>
-              {sortedProducts.map((product) => (
-                <option key={product.id} value={product.id}>
-                  {product.code} · {product.name}
-                  {product.archivedAt === null ? '' : ' (archived)'}
-                </option>
-              ))}
+              <option value="">{t('wo.allProducts')}</option>
+              {sortedProducts.map((product) => {
+                const text = t('wo.productOption', { code: product.code, name: product.name });
+                return (
+                  <option key={product.id} value={product.id}>
+                    {product.archivedAt === null ? text : t('common.archived', { text })}
+                  </option>
+                );
+              })}
             </select>
           </label>
         </div>
@@ -218,17 +211,17 @@ export function WorkOrdersView({ role }: { role: TRole }) {
         <section className="panel" aria-labelledby="wo-board-title">
           <div className="wo-section-head">
             <h2 className="panel-title" id="wo-board-title">
-              Lines now
+              {t('wo.linesNow')}
             </h2>
-            <span className="cell-note">Times in each plant’s local time</span>
+            <span className="cell-note">{t('wo.linesNowNote')}</span>
           </div>
           {tree.data === undefined || open.data === undefined ? (
             <p className="panel-muted" role={tree.isError || open.isError ? 'alert' : 'status'}>
               {tree.isError
-                ? `Could not load the plant: ${tree.error.message}`
+                ? t('common.couldNotLoadPlant', { message: errorText(tree.error) })
                 : open.isError
-                  ? `Could not load the work orders: ${open.error.message}`
-                  : 'Loading the lines…'}
+                  ? t('wo.couldNotLoad', { message: errorText(open.error) })
+                  : t('wo.loadingLines')}
             </p>
           ) : (
             <LineBoard
@@ -244,23 +237,19 @@ export function WorkOrdersView({ role }: { role: TRole }) {
       <section className="panel" aria-labelledby="wo-list-title">
         <div className="wo-section-head">
           <h2 className="panel-title" id="wo-list-title">
-            {viewLabel} orders
+            {listTitle}
           </h2>
           <span className="cell-note">
-            {isOpen ? 'By status, soonest due first' : 'Newest orders first'}
-            {list.isFetching && list.data !== undefined ? ' · Updating…' : ''}
+            {isOpen ? t('wo.byStatus') : t('wo.newestFirst')}
+            {list.isFetching && list.data !== undefined ? ` · ${t('common.updating')}` : ''}
           </span>
         </div>
         {list.data === undefined ? (
           <p className="panel-muted" role={list.isError ? 'alert' : 'status'}>
-            {list.isError ? `Could not load the work orders: ${list.error.message}` : 'Loading the work orders…'}
+            {list.isError ? t('wo.couldNotLoad', { message: errorText(list.error) }) : t('wo.loading')}
           </p>
         ) : orderCount === 0 ? (
-          <p className="panel-muted">
-            {isOpen && canWrite
-              ? 'No orders here. Create one with “New work order”.'
-              : 'No orders match these filters.'}
-          </p>
+          <p className="panel-muted">{isOpen && canWrite ? t('wo.emptyCanCreate') : t('wo.emptyFiltered')}</p>
         ) : (
           <WorkOrderTable
             groups={groups}
@@ -268,14 +257,18 @@ export function WorkOrdersView({ role }: { role: TRole }) {
             nowMs={nowMs}
             selectedId={state.orderId}
             onOpen={openOrder}
-            caption={`${viewLabel} work orders`}
+            caption={listTitle}
             finishLabel={
-              state.view === 'completed' ? 'Completed' : state.view === 'cancelled' ? 'Cancelled' : 'Projected finish'
+              state.view === 'completed'
+                ? t('wo.status.COMPLETED')
+                : state.view === 'cancelled'
+                  ? t('wo.status.CANCELLED')
+                  : t('wo.projectedFinish')
             }
           />
         )}
         {isOpen && open.data?.nextCursor != null ? (
-          <p className="cell-note">Showing the newest {open.data.items.length} open orders.</p>
+          <p className="cell-note">{t('wo.showingNewest', { count: open.data.items.length })}</p>
         ) : null}
         {!isOpen && closed.hasNextPage ? (
           <button
@@ -284,7 +277,7 @@ export function WorkOrdersView({ role }: { role: TRole }) {
             disabled={closed.isFetchingNextPage}
             onClick={() => void closed.fetchNextPage()}
           >
-            Load older orders
+            {t('wo.loadOlder')}
           </button>
         ) : null}
       </section>
@@ -293,7 +286,7 @@ export function WorkOrdersView({ role }: { role: TRole }) {
         <WorkOrderDrawer
           key={state.orderId}
           orderId={state.orderId}
-          canWrite={canWrite}
+          role={role}
           context={drawerContext}
           onClose={closePanel}
         />
@@ -302,13 +295,13 @@ export function WorkOrdersView({ role }: { role: TRole }) {
       {state.isCreating && canWrite && state.orderId === null ? (
         <SidePanel
           titleId="work-order-create-title"
-          title="New work order"
-          subtitle="Created as a draft: release it when it may be produced, then dispatch it to a line."
+          title={t('wo.new')}
+          subtitle={t('wo.newSubtitle')}
           onClose={closePanel}
         >
           {products.data === undefined ? (
             <p className="panel-muted" role="status">
-              Loading the products…
+              {t('wo.loadingProducts')}
             </p>
           ) : (
             <WorkOrderPlanForm
