@@ -8,7 +8,9 @@ import { launch } from './launcher/launcher.ts';
 
 const inherited = inheritedEnv();
 const serverUrl = loadTestServersEnv(inherited).TEST_DATABASE_URL;
-const databaseName = 'takt_e2e';
+const port = inherited.E2E_PORT ?? '3100';
+// One database per port, so that e2e servers started side by side (several checkouts) never drop each other's.
+const databaseName = `takt_e2e_${port.replace(/\D/g, '')}`;
 
 await runMain('e2e-server', async () => {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -21,7 +23,7 @@ await runMain('e2e-server', async () => {
     DATABASE_URL: databaseUrl.toString(),
     MQTT_URL: undefined,
     EMBEDDED_MQTT_PORT: '0',
-    PORT: inherited.E2E_PORT ?? '3100',
+    PORT: port,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
   };
