@@ -17,8 +17,11 @@ export type TPluralForms = {
   readonly other: string;
 };
 
+/** Another language's version of an English catalogue `T`: every key, nothing else, plurals where English has them. */
+export type TCatalogueOf<T> = { readonly [K in keyof T]: T[K] extends string ? string : TPluralForms };
+
 /** A catalogue of another language: every key of the English one, nothing else, plurals where English has them. */
-export type TMessages = { readonly [K in TMessageKey]: TSourceMessages[K] extends string ? string : TPluralForms };
+export type TMessages = TCatalogueOf<TSourceMessages>;
 
 type TPlaceholders<S> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | TPlaceholders<Rest> : never;
 type TValuesOf<M> = M extends string ? TPlaceholders<M> : 'count' | TPlaceholders<M[keyof M]>;
