@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import { createIngestPipeline, type IngestStats } from '@takt/ingest';
 import { createConfiguredSources, createSource } from './sources/source.factory.ts';
 import type { SourceStatus } from './sources/source.ts';
+import { SPARKPLUG_DEFAULT_HOST_ID } from './sources/sparkplug.source.ts';
 import { openSpoolingSink, type SpoolingSink, type SpoolingSinkStats } from './spool/spooling.sink.ts';
 
 export type StartBridgeOptions = (
@@ -25,6 +26,8 @@ export type StartBridgeOptions = (
   /** MQTT client id of the persistent session; default `takt-bridge-<host>-<prefix>`. */
   clientId?: string;
   mqttProtocolVersion?: 4 | 5;
+  /** SPARKPLUG_HOST_ID: Sparkplug B host application id of data sources that name none (default `takt`). */
+  sparkplugHostId?: string;
   /** TAKT_DATA_DIR: when set, store and forward spools to `{dataDir}/spool`; OPC UA PKI in `{dataDir}/pki`. */
   dataDir?: string;
   /** BRIDGE_SPOOL_MAX_MB in bytes (default 256 MiB). */
@@ -143,6 +146,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     mqttUrl: options.mqttUrl,
     dataDir: options.dataDir ?? path.resolve('data'),
     clientIdPrefix: `takt-bridge-${hostname()}`,
+    sparkplugHostId: options.sparkplugHostId ?? SPARKPLUG_DEFAULT_HOST_ID,
   });
   const sources = [source, ...configuredSources];
   const sink: SpoolingSink | null =

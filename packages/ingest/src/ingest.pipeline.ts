@@ -54,7 +54,7 @@ import {
   type UnheardCandidate,
 } from './machine-liveness.watchdog.ts';
 import { createPlantDirectory, mappingKeyOf, type PlantLookup } from './plant-directory.cache.ts';
-import { mapStateCode } from './state-code.mapping.ts';
+import { mapStateCode, mapStateValue } from './state-code.mapping.ts';
 
 export type IngestPipelineOptions = {
   prisma: PrismaClient;
@@ -218,9 +218,10 @@ function fromSignal(
   const asCount = (): number | null =>
     typeof mapped === 'number' && Number.isSafeInteger(mapped) && mapped >= 0 ? mapped : null;
   switch (mapping.signal) {
-    case 'STATE':
-      if (typeof mapped === 'boolean') return { ok: false, reason: `state value ${String(mapped)} has no mapping` };
-      return { ok: true, event: { ...common, type: 'state', state: mapped as TMachineState | number } };
+    case 'STATE': {
+      const state = mapStateValue(event.value, mapping.valueMap);
+      return state.ok ? { ok: true, event: { ...common, type: 'state', state: state.state } } : state;
+    }
     case 'GOOD_COUNT':
     case 'REJECT_COUNT': {
       const value = asCount();

@@ -50,6 +50,7 @@ describe('configured Sparkplug B data source with signal mappings', { timeout: 2
       mqttUrl: MQTT_URL,
       dataDir: '/tmp/takt-unused',
       clientIdPrefix: `takt-map-${randomBytes(3).toString('hex')}`,
+      sparkplugHostId: `takt-map-${randomBytes(3).toString('hex')}`,
     });
     for (const source of sources) source.start(pipeline);
     await Promise.all(sources.map((source) => source.ready));
