@@ -226,6 +226,8 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
   /** tck-id-operational-behavior-host-application-termination: the death goes out before the DISCONNECT. */
   async function publishDeath(): Promise<void> {
     const client = subscriber.client();
+    // Our own death comes back on the STATE subscription: it must not be answered with a birth.
+    isBorn = false;
     if (!client || !status.isConnected) return;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
