@@ -9,6 +9,7 @@ import { createIngestPipeline, type IngestStats } from '@takt/ingest';
 import { createConfiguredSources, createSource } from './sources/source.factory.ts';
 import type { SourceStatus } from './sources/source.ts';
 import { SPARKPLUG_DEFAULT_HOST_ID } from './sources/sparkplug.source.ts';
+import { loadUnsStateValueMaps } from './sources/uns-json.mapping.ts';
 import { openSpoolingSink, type SpoolingSink, type SpoolingSinkStats } from './spool/spooling.sink.ts';
 
 export type StartBridgeOptions = (
@@ -134,6 +135,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     dataSourceId: dataSource?.id ?? null,
     mqttUrl: options.mqttUrl,
     topicPrefix,
+    ...(dataSource === null ? {} : { stateValueMaps: await loadUnsStateValueMaps(prisma, dataSource.id, logger) }),
     clientId: options.clientId ?? `takt-bridge-${hostname()}-${topicPrefix.replaceAll('/', '-')}`,
     ...(options.mqttProtocolVersion === undefined ? {} : { protocolVersion: options.mqttProtocolVersion }),
     logger: rootLogger,
