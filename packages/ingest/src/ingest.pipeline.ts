@@ -974,6 +974,19 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       if (status.isConnected !== undefined) counters.isConnected = status.isConnected;
       if (status.spoolDepth !== undefined) counters.spoolDepth = status.spoolDepth;
     },
+    noteAlive(machinePaths) {
+      if (!watchdog || machinePaths.length === 0) return;
+      const receivedAtMs = now();
+      directory.lookup({ machinePaths }).then(
+        (lookup) => {
+          for (const machinePath of machinePaths) {
+            const machineId = lookup.machineIdByPath.get(machinePath);
+            if (machineId) watchdog.noteAlive(machineId, receivedAtMs);
+          }
+        },
+        (error: unknown) => logger.debug({ error: describeError(error) }, 'cannot resolve the machines kept alive'),
+      );
+    },
     flush,
     reportStatus: reportOnce,
     async stop(timeoutMs = 5_000) {

@@ -104,6 +104,23 @@ describe('decodeOpcUaSample', () => {
     });
   });
 
+  it('regression: a value that last changed a day ago, read on connect, is the current value at connect', () => {
+    const connectedAtMs = 1_764_000_000_000 + 86_400_000;
+    expect(decodeOpcUaSample(node('STATE'), sample({ value: 'PRODUCING' }), connectedAtMs + 5, connectedAtMs)).toEqual({
+      ok: true,
+      event: { type: 'state', machinePath: MACHINE, tsMs: connectedAtMs, state: 'PRODUCING' },
+    });
+    // A change after the connect keeps its own time.
+    expect(
+      decodeOpcUaSample(
+        node('STATE'),
+        sample({ value: 'DOWN', sourceTimestampMs: connectedAtMs + 3 }),
+        0,
+        connectedAtMs,
+      ),
+    ).toMatchObject({ event: { tsMs: connectedAtMs + 3 } });
+  });
+
   it('skips the start-up Bad_WaitingForInitialData and null values', () => {
     expect(
       decodeOpcUaSample(node('STATE'), sample({ statusName: 'BadWaitingForInitialData', isGood: false }), 0).ok,

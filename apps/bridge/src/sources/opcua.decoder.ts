@@ -49,16 +49,22 @@ function numericValue(sample: OpcUaSample): number | null {
   return typeof sample.value === 'number' && Number.isFinite(sample.value) ? sample.value : null;
 }
 
-/** The ingest event of one sample of a mapped node, a reason to dead-letter it, or a reason to skip it. */
+/**
+ * The ingest event of one sample of a mapped node, a reason to dead-letter it, or a reason to skip it. A sample
+ * stamped before `currentSinceMs` is the value the node has had since before we monitored it (the first
+ * notification of a monitored item, a Read on connect): it is the current value at `currentSinceMs`, not news from
+ * the past (a value that last changed a day ago would otherwise be "too late", and the machine get no state).
+ */
 export function decodeOpcUaSample(
   mapping: OpcUaNodeMapping,
   sample: OpcUaSample,
   receivedAtMs: number,
+  currentSinceMs = 0,
 ): OpcUaDecodeResult {
   if (sample.statusName === 'BadWaitingForInitialData') return { ok: 'ignore', why: 'no value yet' };
   if (!sample.isGood) return { ok: false, reason: `bad value: status ${sample.statusName}` };
   if (sample.value === null || sample.value === undefined) return { ok: 'ignore', why: 'null value' };
-  const tsMs = sample.sourceTimestampMs ?? sample.serverTimestampMs ?? receivedAtMs;
+  const tsMs = Math.max(sample.sourceTimestampMs ?? sample.serverTimestampMs ?? receivedAtMs, currentSinceMs);
   const machinePath = mapping.machinePath;
   switch (mapping.signal) {
     case 'STATE': {
