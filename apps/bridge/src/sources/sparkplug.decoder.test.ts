@@ -82,7 +82,7 @@ describe('decodeSparkplugPayload', () => {
   });
 });
 
-describe('readWireValue (Sparkplug B 3.0 §6.4.16 datatypes)', () => {
+describe('readWireValue (Sparkplug B 3.0 ch. 6 "Datatype Details")', () => {
   it.each([
     ['Int32', { field: 'int', value: 0xffff_fffe }, -2], // two's complement in a uint32
     ['Int8', { field: 'int', value: 0xffff_ffff }, -1],

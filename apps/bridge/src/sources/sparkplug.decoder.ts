@@ -1,5 +1,5 @@
 // Sparkplug B 3.0 wire format for the bridge: topic parsing (ch. 4 "Topics and Messages":
-// `spBv1.0/{group_id}/{message_type}/{edge_node_id}[/{device_id}]`) and the protobuf payload (§6.4, Eclipse
+// `spBv1.0/{group_id}/{message_type}/{edge_node_id}[/{device_id}]`) and the protobuf payload (ch. 6, Eclipse
 // Tahu schema from npm `sparkplug-payload`, used at the protobuf level).
 //
 // Decoding keeps each metric's value as it came on the wire (which field of the protobuf `value` oneof, raw),
@@ -32,7 +32,7 @@ export type SparkplugTopic = {
   deviceId: string | null;
 };
 
-/** Sparkplug B 3.0 §6.4.16 "Data Types": the datatype of enum value i is SPARKPLUG_DATATYPES[i]. */
+/** Sparkplug B 3.0 ch. 6 "Data Types": the datatype of enum value i is SPARKPLUG_DATATYPES[i]. */
 export const SPARKPLUG_DATATYPES = [
   'Unknown',
   'Int8',
@@ -179,7 +179,7 @@ export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
 }
 
 /**
- * A wire value read as `type` (§6.4.16 "Datatype Details": integers up to 32 bits in int_value, 64-bit ones and
+ * A wire value read as `type` (ch. 6 "Datatype Details": integers up to 32 bits in int_value, 64-bit ones and
  * DateTime in long_value; UInt32 in long_value is accepted too, as the Tahu JavaScript library sends it). Signed
  * types are two's complement. undefined when the wire value does not fit the type, when the type carries nothing
  * Takt maps (DataSet, Bytes, arrays, …) or when an integer lies beyond 2^53.

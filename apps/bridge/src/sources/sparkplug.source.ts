@@ -2,8 +2,8 @@
 // keeps births/aliases/seq per edge node (sparkplug-host.state.ts), asks edge nodes for a rebirth when it lost
 // track, and turns device metrics into state and count events.
 //
-// Host application session (ch. 5 "Host Application Session Establishment" / "… Session Termination", §6.4
-// "STATE"; every statement and its test: docs/sparkplug-conformance.md):
+// Host application session (Sparkplug B 3.0 ch. 5 "Sparkplug Host Application Session Establishment" / "…
+// Session Termination", ch. 6 "STATE"; every statement and its test: docs/sparkplug-conformance.md):
 // - CONNECT with a clean session and the Will `spBv1.0/STATE/{host_id}` = {"online":false,"timestamp":t}, QoS 1,
 //   retained, t = the time of that CONNECT;
 // - SUBSCRIBE the group's topics and our own STATE topic in one packet, then publish the birth
@@ -36,7 +36,7 @@ export function sparkplugStateTopic(hostId: string): string {
   return `${SPARKPLUG_NAMESPACE}/STATE/${hostId}`;
 }
 
-/** STATE birth/death certificate payload: JSON UTF-8 `{"online":…,"timestamp":…}` (§6.4 "STATE"). */
+/** STATE birth/death certificate payload: JSON UTF-8 `{"online":…,"timestamp":…}` (ch. 6 "STATE"). */
 function statePayload(isOnline: boolean, timestampMs: number): Buffer {
   return Buffer.from(JSON.stringify({ online: isOnline, timestamp: timestampMs }), 'utf8');
 }
