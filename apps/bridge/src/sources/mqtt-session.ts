@@ -1,5 +1,6 @@
-// The persistent MQTT session every MQTT source runs on (UNS JSON, Sparkplug B): connection options,
-// exponential reconnect backoff, back-pressure and the bookkeeping of the source's status, in one place.
+// The MQTT session every MQTT source runs on (UNS JSON: persistent; Sparkplug B host: clean, with a Will):
+// connection options, exponential reconnect backoff, back-pressure and the bookkeeping of the source's status, in
+// one place.
 //
 // Back-pressure: mqtt.js hands over one packet at a time and reads the next one, and sends this one's PUBACK, only
 // when `handleMessage` calls back. While the sink has no room (`waitForRoom`), the session does not call back: the
@@ -149,9 +150,10 @@ export type MqttSubscriber = {
 };
 
 /**
- * A persistent session subscribed to `topicFilters` at QoS 1: what every MQTT source runs on. It subscribes on the
- * first connection of this process, even when the broker kept the session (the filters may have changed), and
- * whenever the broker lost the session (3.1.1 §3.2.2.2 Session Present); otherwise the kept subscription stands.
+ * A session subscribed to `topicFilters` at QoS 1: what every MQTT source runs on. It subscribes on the first
+ * connection of this process, even when the broker kept the session (the filters may have changed), and whenever
+ * the broker lost the session (3.1.1 §3.2.2.2 Session Present; with a clean session: every connection); otherwise
+ * the kept subscription stands.
  */
 export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscriber {
   const { topicFilters, subscribeOptions, logger, status } = options;

@@ -64,7 +64,6 @@ export type SparkplugSourceOptions = {
   logger: Logger;
   mappings?: readonly SparkplugMetricMapping[];
   protocolVersion?: 4 | 5;
-  sessionExpirySec?: number;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   /** At most one rebirth request per edge node within this time (a burst of gaps must not flood it). */
@@ -86,7 +85,6 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     groupId,
     clientId,
     protocolVersion = 4,
-    sessionExpirySec = 3_600,
     reconnectInitialDelayMs = 500,
     reconnectMaxDelayMs = 30_000,
     rebirthMinIntervalMs = 2_000,
@@ -121,7 +119,8 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     mqttUrl,
     clientId,
     protocolVersion,
-    sessionExpirySec,
+    // A clean session: MQTT 5's Session Expiry Interval is 0 whatever this says.
+    sessionExpirySec: 0,
     reconnectInitialDelayMs,
     reconnectMaxDelayMs,
     logger,
