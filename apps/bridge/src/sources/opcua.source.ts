@@ -222,11 +222,13 @@ export function createOpcUaSource(
         scheduleRebuild(sink);
       }
     });
-    // Ready with the first Publish response: the monitored items' initial values are delivered by then.
+    let areItemsCreated = false;
     const onPublishResponse = () => {
       lastPublishResponseAtMs = now();
       noteAlive(sink);
-      markReady();
+      // Ready with the first Publish response after the items exist (a subscription sends a keep-alive at once,
+      // before them): the items' initial values are delivered by then.
+      if (areItemsCreated) markReady();
     };
     newSubscription.on('keepalive', onPublishResponse);
     newSubscription.on('received_notifications', onPublishResponse);
@@ -247,7 +249,10 @@ export function createOpcUaSource(
       hasNotified[index] = true;
     });
     await new Promise<void>((resolve, reject) => {
-      group.once('initialized', () => resolve());
+      group.once('initialized', () => {
+        areItemsCreated = true;
+        resolve();
+      });
       group.once('err', (message) => reject(new Error(String(message))));
     });
     // Nodes the server does not know are rejected per item (Bad_NodeIdUnknown): dead-letter the mapping.
