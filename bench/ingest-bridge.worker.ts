@@ -112,6 +112,7 @@ if (mode === 'bare') {
     dataSourceId: null,
     mqttUrl,
     groupId,
+    hostId: `bench-${process.pid}`,
     clientId: `bench-bridge-${process.pid}`,
     logger,
   });

@@ -9,6 +9,8 @@ import { createIngestPipeline, type IngestStats } from '@takt/ingest';
 import { refreshRollupsMany } from '@takt/kpi-sql';
 import { createConfiguredSources, createSource } from './sources/source.factory.ts';
 import type { SourceStatus } from './sources/source.ts';
+import { SPARKPLUG_DEFAULT_HOST_ID } from './sources/sparkplug.source.ts';
+import { loadUnsStateValueMaps } from './sources/uns-json.mapping.ts';
 import { openSpoolingSink, type SpoolingSink, type SpoolingSinkStats } from './spool/spooling.sink.ts';
 
 export type StartBridgeOptions = (
@@ -26,6 +28,8 @@ export type StartBridgeOptions = (
   /** MQTT client id of the persistent session; default `takt-bridge-<host>-<prefix>`. */
   clientId?: string;
   mqttProtocolVersion?: 4 | 5;
+  /** SPARKPLUG_HOST_ID: Sparkplug B host application id of data sources that name none (default `takt`). */
+  sparkplugHostId?: string;
   /** TAKT_DATA_DIR: when set, store and forward spools to `{dataDir}/spool`; OPC UA PKI in `{dataDir}/pki`. */
   dataDir?: string;
   /** BRIDGE_SPOOL_MAX_MB in bytes (default 256 MiB). */
@@ -133,6 +137,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     dataSourceId: dataSource?.id ?? null,
     mqttUrl: options.mqttUrl,
     topicPrefix,
+    ...(dataSource === null ? {} : { stateValueMaps: await loadUnsStateValueMaps(prisma, dataSource.id, logger) }),
     clientId: options.clientId ?? `takt-bridge-${hostname()}-${topicPrefix.replaceAll('/', '-')}`,
     ...(options.mqttProtocolVersion === undefined ? {} : { protocolVersion: options.mqttProtocolVersion }),
     logger: rootLogger,
@@ -145,6 +150,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     mqttUrl: options.mqttUrl,
     dataDir: options.dataDir ?? path.resolve('data'),
     clientIdPrefix: `takt-bridge-${hostname()}`,
+    sparkplugHostId: options.sparkplugHostId ?? SPARKPLUG_DEFAULT_HOST_ID,
   });
   const sources = [source, ...configuredSources];
   const sink: SpoolingSink | null =

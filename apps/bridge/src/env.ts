@@ -1,7 +1,8 @@
 // Configuration of the bridge process (STYLE.md rule 10): the only module that reads process.env.
 // The launcher (`npm start`) does not use this: it passes options to startBridge() directly.
-import { loadEnv, ZLogLevel, ZMqttUrl, ZPostgresUrl, ZUnsTopicPrefix } from '@takt/contracts';
+import { loadEnv, ZLogLevel, ZMqttUrl, ZPostgresUrl, ZSparkplugHostId, ZUnsTopicPrefix } from '@takt/contracts';
 import { z } from 'zod';
+import { SPARKPLUG_DEFAULT_HOST_ID } from './sources/sparkplug.source.ts';
 
 export const ZBridgeEnv = z.object({
   DATABASE_URL: ZPostgresUrl,
@@ -24,6 +25,11 @@ export const ZBridgeEnv = z.object({
    * broker) until half of them are written. Bounds the bridge's memory when messages come faster than it commits.
    */
   BRIDGE_MAX_PENDING_EVENTS: z.coerce.number().int().min(100).max(10_000_000).default(40_000),
+  /**
+   * Sparkplug B host application id: the bridge publishes its STATE on `spBv1.0/STATE/{id}`, which edge nodes
+   * configured with it as their primary host wait for. A data source's `config.hostApplicationId` overrides it.
+   */
+  SPARKPLUG_HOST_ID: ZSparkplugHostId.default(SPARKPLUG_DEFAULT_HOST_ID),
 });
 export type TBridgeEnv = z.infer<typeof ZBridgeEnv>;
 

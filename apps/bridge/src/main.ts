@@ -26,6 +26,7 @@ const bridge = await startBridge({
   spoolMaxBytes: env.BRIDGE_SPOOL_MAX_MB * 2 ** 20,
   maxPendingEvents: env.BRIDGE_MAX_PENDING_EVENTS,
   isWatchingUnheardMachines: env.BRIDGE_OFFLINE_UNHEARD,
+  sparkplugHostId: env.SPARKPLUG_HOST_ID,
   logger,
 });
 

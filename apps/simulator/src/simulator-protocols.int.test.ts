@@ -26,7 +26,11 @@ const toNumber = (value: unknown) =>
     ? (value as { toNumber(): number }).toNumber()
     : value;
 
-type Received = { topic: string; seq: unknown; metrics: { name?: string | null; alias?: unknown; value: unknown }[] };
+type Received = {
+  topic: string;
+  seq: unknown;
+  metrics: { name?: string | null; alias?: unknown; type?: string; value: unknown }[];
+};
 
 describe.each([
   { brokerName: 'embedded aedes', isEmbedded: true },
@@ -55,6 +59,7 @@ describe.each([
         metrics: (decoded.metrics ?? []).map((m) => ({
           name: m.name,
           alias: toNumber(m.alias),
+          type: m.type,
           value: toNumber(m.value),
         })),
       });
@@ -102,6 +107,9 @@ describe.each([
     ]);
     const data = fromBirth.filter((m) => m.topic.includes('/DDATA/'));
     expect(data.every((m) => m.metrics.every((metric) => !metric.name && typeof metric.alias === 'number'))).toBe(true);
+    // No datatypes in DDATA (the DBIRTH has them): tck-id-payloads-metric-datatype-not-req.
+    expect(births[0]?.metrics.map((m) => m.type)).toEqual(['String', 'String', 'UInt64', 'UInt64']);
+    expect(data.every((m) => m.metrics.every((metric) => metric.type === undefined))).toBe(true);
     // seq: 0 on NBIRTH, then +1 per message of the edge node, modulo 256.
     fromBirth.slice(1, 200).forEach((message, index) => expect(message.seq).toBe((index + 1) % 256));
   });

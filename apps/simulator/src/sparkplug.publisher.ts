@@ -2,11 +2,14 @@
 // machine (device id = machine path with `/` → `:`, the bridge's default mapping), metrics `State`, `Product`,
 // `GoodCount` and `RejectCount` (cumulative). Edge node session per ch. 5 "Operational Behavior": NDEATH with
 // bdSeq registered as the MQTT will, NBIRTH (seq 0, same bdSeq) then a DBIRTH per device with aliases, then
-// alias-only DDATA with seq incrementing modulo 256; an NCMD `Node Control/Rebirth` = true is answered with
-// new births. Sparkplug edge messages go at QoS 0, not retained (tck-id-topics-nbirth-qos and siblings).
+// alias-only DDATA without datatypes (the host reads each value by the datatype the DBIRTH gave its alias:
+// tck-id-payloads-alias-data-cmd-requirement, tck-id-payloads-metric-datatype-not-req) with seq incrementing modulo
+// 256; an NCMD `Node Control/Rebirth` = true is answered with new births. Sparkplug edge messages go at QoS 0, not
+// retained (tck-id-topics-nbirth-qos and siblings).
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { get as getSparkplugCodec } from 'sparkplug-payload';
+import sparkplugProto from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
 import type { MachineStateChange } from './machine-model.ts';
 
 const NAMESPACE = 'spBv1.0';
@@ -18,6 +21,11 @@ const codec = (() => {
   if (!namespaceCodec) throw new Error(`sparkplug-payload does not know namespace ${NAMESPACE}`);
   return namespaceCodec;
 })();
+// The protobuf schema itself: the library's encoder insists on a datatype for every metric.
+const { Payload } = sparkplugProto.org.eclipse.tahu.protobuf;
+
+/** A DDATA metric: its alias and its value in the field of its DBIRTH datatype (String or UInt64). */
+type DataMetric = { alias: number; timestamp?: number } & ({ stringValue: string } | { longValue: number });
 
 /** Current values of one simulated device, as the DBIRTH must carry them. */
 export type SparkplugDeviceSnapshot = {
@@ -84,10 +92,17 @@ export function createSparkplugPublisher(options: SparkplugPublisherOptions): Sp
     seq = (seq + 1) % 256;
     return current;
   };
-  const send = (topic: string, payload: Parameters<typeof codec.encodePayload>[0]) => {
+  const publish = (topic: string, bytes: Uint8Array) => {
     if (!client.connected) return; // QoS 0: nothing is queued; the next birth carries the current values
-    client.publish(topic, Buffer.from(codec.encodePayload(payload)), { qos: 0, retain: false });
+    client.publish(topic, Buffer.from(bytes), { qos: 0, retain: false });
   };
+  const send = (topic: string, payload: Parameters<typeof codec.encodePayload>[0]) =>
+    publish(topic, codec.encodePayload(payload));
+  const sendData = (machinePath: string, timestamp: number, metrics: DataMetric[]) =>
+    publish(
+      deviceTopic('DDATA', machinePath),
+      Payload.encode(Payload.create({ timestamp, seq: nextSeq(), metrics })).finish(),
+    );
 
   function birth(): void {
     const nowMs = Date.now();
@@ -162,25 +177,19 @@ export function createSparkplugPublisher(options: SparkplugPublisherOptions): Sp
   return {
     publishState(machinePath, change) {
       if (!isBorn) return;
-      const metrics: NonNullable<Parameters<typeof codec.encodePayload>[0]['metrics']> = [
-        { alias: ALIAS.State, type: 'String', value: change.state, timestamp: change.tsMs },
-      ];
+      const metrics: DataMetric[] = [{ alias: ALIAS.State, stringValue: change.state, timestamp: change.tsMs }];
       if (change.productCode !== null && change.productCode !== lastProduct.get(machinePath)) {
         lastProduct.set(machinePath, change.productCode);
-        metrics.push({ alias: ALIAS.Product, type: 'String', value: change.productCode, timestamp: change.tsMs });
+        metrics.push({ alias: ALIAS.Product, stringValue: change.productCode, timestamp: change.tsMs });
       }
-      send(deviceTopic('DDATA', machinePath), { timestamp: change.tsMs, seq: nextSeq(), metrics });
+      sendData(machinePath, change.tsMs, metrics);
     },
     publishCounts(machinePath, tsMs, goodTotal, rejectTotal) {
       if (!isBorn) return;
-      send(deviceTopic('DDATA', machinePath), {
-        timestamp: tsMs,
-        seq: nextSeq(),
-        metrics: [
-          { alias: ALIAS.GoodCount, type: 'UInt64', value: goodTotal },
-          { alias: ALIAS.RejectCount, type: 'UInt64', value: rejectTotal },
-        ],
-      });
+      sendData(machinePath, tsMs, [
+        { alias: ALIAS.GoodCount, longValue: goodTotal },
+        { alias: ALIAS.RejectCount, longValue: rejectTotal },
+      ]);
     },
     async stop(timeoutMs = 3_000) {
       isStopping = true;

@@ -38,6 +38,14 @@ const ZMqttTopicPart = z
   .max(200)
   .regex(/^[^#+]+$/, 'No MQTT wildcards (# or +)');
 
+/** A Sparkplug B sparkplug_host_id: the last level of `spBv1.0/STATE/{host_id}` (no MQTT wildcards, no `/`). */
+export const ZSparkplugHostId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^#+/]+$/, 'No `/`, `#` or `+`');
+
 export const ZMqttJsonConfig = z.strictObject({ brokerUrl: ZMqttUrl.optional(), topicPrefix: ZMqttTopicPart });
 export const ZMqttSparkplugConfig = z.strictObject({
   brokerUrl: ZMqttUrl.optional(),
@@ -54,13 +62,7 @@ export const ZMqttSparkplugConfig = z.strictObject({
     .max(100)
     .regex(/^[^#+/]+$/, 'No `/`, `#` or `+`')
     .optional(),
-  hostApplicationId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .regex(/^[^#+/]+$/, 'No `/`, `#` or `+`')
-    .optional(),
+  hostApplicationId: ZSparkplugHostId.optional(),
 });
 export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
 export const OPCUA_SECURITY_POLICIES = [
@@ -148,6 +150,7 @@ export type TDataSource = z.infer<typeof ZDataSource>;
 export const ZValueMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .meta({ description: 'Raw value → Takt value, e.g. PackML state codes to machine states.' });
+export type TValueMap = z.infer<typeof ZValueMap>;
 
 export const ZSignalMappingInput = z.object({
   machineId: z.uuid(),

@@ -50,6 +50,17 @@ export const ZUnsStatePayload = z.object({
 });
 export type TUnsStatePayload = z.infer<typeof ZUnsStatePayload>;
 
+/**
+ * The state payload of a topic whose STATE signal mapping has a value map: `state` is any key of that map
+ * (the machine's own codes, texts or a Boolean "running" bit); the map says which Takt state each one is.
+ */
+export const ZUnsValueMappedStatePayload = ZUnsStatePayload.extend({
+  state: z.union([z.string().min(1).max(100), z.number(), z.boolean()]).meta({
+    description: 'A key of the value map of the topic’s STATE signal mapping.',
+  }),
+});
+export type TUnsValueMappedStatePayload = z.infer<typeof ZUnsValueMappedStatePayload>;
+
 /** Payload of `{prefix}/{site}/{area}/{line}/{machine}/count`: parts made since the previous message. */
 export const ZUnsCountPayload = z.object({
   good: ZCountDelta,

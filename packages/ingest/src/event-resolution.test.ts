@@ -32,6 +32,7 @@ const lookup: PlantLookup = {
   workOrderIdByNumber: new Map([['WO-1', 'work-order-1']]),
   mappingByAddress: new Map([
     [mappingKeyOf(DATA_SOURCE_ID, 'M.State'), mapping('STATE', { '1': 'PRODUCING', '2': 'DOWN', '9': 'RUNNING' })],
+    [mappingKeyOf(DATA_SOURCE_ID, 'M.PackML'), mapping('STATE')],
     [mappingKeyOf(DATA_SOURCE_ID, 'M.Good'), mapping('GOOD_COUNT')],
     [mappingKeyOf(DATA_SOURCE_ID, 'M.Product'), mapping('PRODUCT')],
     [mappingKeyOf(DATA_SOURCE_ID, 'M.Total'), mapping('TOTAL_COUNT')],
@@ -173,7 +174,8 @@ describe('translateSignal', () => {
       ok: true,
       event: { machineId: MACHINE_ID, tsMs: T0, eventId: 'e1', seq: 3, type: 'state', state: 'PRODUCING' },
     });
-    expect(translateSignal(signal('M.State', 6), OPC, lookup)).toMatchObject({ ok: true, event: { state: 6 } });
+    // Without a value map, Takt states and PackML/UMH codes pass as they are.
+    expect(translateSignal(signal('M.PackML', 6), OPC, lookup)).toMatchObject({ ok: true, event: { state: 6 } });
     expect(translateSignal(signal('M.Good', 42), OPC, lookup)).toMatchObject({
       ok: true,
       event: { type: 'counter', counter: 'good', value: 42 },
@@ -205,18 +207,24 @@ describe('translateSignal', () => {
       HTTP,
       'unknown signal: no signal mapping of this source has the address "M.State"',
     ],
-    ['a boolean state', signal('M.State', true), OPC, 'state value true has no mapping'],
+    ['a boolean state', signal('M.State', true), OPC, 'state value true is not in the value map of its signal mapping'],
     [
       'a state name mapped to no machine state',
       signal('M.State', 9),
       OPC,
-      'state value "RUNNING" is neither a machine state nor a state code',
+      'the value map turns state value 9 into "RUNNING", which is neither a Takt state nor a PackML (0–17) or UMH (10000–229999) code',
     ],
     [
-      'a state text without mapping',
-      signal('M.State', '6'),
+      'a code missing from the value map (never read as PackML)',
+      signal('M.State', 6),
       OPC,
-      'state value "6" is neither a machine state nor a state code',
+      'state value 6 is not in the value map of its signal mapping',
+    ],
+    [
+      'a state text without value map',
+      signal('M.PackML', '6'),
+      OPC,
+      'unknown state "6": neither a Takt state nor a PackML (0–17) or UMH (10000–229999) code (a value map on the signal mapping can translate it)',
     ],
     ['a fractional counter', signal('M.Good', 1.5), OPC, 'counter value 1.5 is not an integer ≥ 0'],
     ['a huge counter', signal('M.Good', 1e300), OPC, 'counter value 1e+300 is not an integer ≥ 0'],

@@ -8,12 +8,12 @@
 // bounded by the contract itself: integers are safe integers (within int8), every number is finite (float8),
 // and event times lie between 2000 and 2100.
 import { hash } from 'node:crypto';
-import { ZIngestEvent, ZMachineState, type TIngestEvent } from '@takt/contracts';
+import { ZIngestEvent, type TIngestEvent } from '@takt/contracts';
 import type { z } from 'zod';
 import type { IngestSourceInfo } from './ingest-event.ts';
 import { mappingKeyOf, type PlantLookup } from './plant-directory.cache.ts';
 import type { ResolvedBody, ResolvedEvent } from './resolved-event.ts';
-import { mapStateCode } from './state-code.mapping.ts';
+import { mapStateCode, mapStateValue } from './state-code.mapping.ts';
 
 type Rejected = { ok: false; reason: string };
 
@@ -128,14 +128,9 @@ export function translateSignal(
     typeof mapped === 'number' && Number.isSafeInteger(mapped) && mapped >= 0 ? mapped : null;
   switch (mapping.signal) {
     case 'STATE': {
-      if (typeof mapped === 'boolean') return { ok: false, reason: `state value ${String(mapped)} has no mapping` };
-      const state = typeof mapped === 'number' ? mapped : ZMachineState.safeParse(mapped).data;
-      if (state === undefined)
-        return {
-          ok: false,
-          reason: `state value ${JSON.stringify(mapped)} is neither a machine state nor a state code`,
-        };
-      return { ok: true, event: { ...common, type: 'state', state } };
+      // One rule for every source kind: the mapping's value map, else Takt states and PackML/UMH codes.
+      const state = mapStateValue(event.value, mapping.valueMap);
+      return state.ok ? { ok: true, event: { ...common, type: 'state', state: state.state } } : state;
     }
     case 'GOOD_COUNT':
     case 'REJECT_COUNT': {

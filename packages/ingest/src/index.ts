@@ -24,7 +24,7 @@ export type {
   TIngestEventResult,
   TIngestEventStatus,
 } from './ingest-event.ts';
-export { mapStateCode, type MappedState } from './state-code.mapping.ts';
+export { mapStateCode, mapStateValue, type MappedState, type StateValueResult } from './state-code.mapping.ts';
 export { encodeDeadLetterPayload, DEAD_LETTER_PAYLOAD_MAX_BYTES } from './dead-letter-payload.encoder.ts';
 export { SILENCE_SOURCE_CODE } from './machine-liveness.watchdog.ts';
 export { COUNT_BUCKET_SEC, countBucketStartMs } from './count-bucket.writer.ts';

@@ -108,6 +108,12 @@ export type IngestPipeline = {
   waitForRoom(extraItems?: number): Promise<void> | null;
   /** Connection state and spool depth reported by the source, shown by GET /api/v1/ingest/status. */
   setSourceStatus(source: IngestSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+  /**
+   * Liveness without data: the source's connection to these machines (paths) is healthy, e.g. an OPC UA
+   * subscription receiving the server's keep-alives. The OFFLINE watchdog counts it as a heartbeat; it writes nothing
+   * and carries no state (a machine OFFLINE stays so until it reports one).
+   */
+  noteAlive(machinePaths: readonly string[]): void;
   /** Resolves when everything queued so far is written (or given up on). */
   flush(): Promise<void>;
   /** Writes the per-source counters to ingest_source_status now (the timer does it every `statusIntervalMs`). */

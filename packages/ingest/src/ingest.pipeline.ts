@@ -370,6 +370,20 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     },
     waitForRoom: (extraItems) => queue.waitForRoom(extraItems),
     setSourceStatus: (source, sourceStatus) => status.setStatus(source, sourceStatus),
+    noteAlive(machinePaths) {
+      if (!watchdog || machinePaths.length === 0) return;
+      const receivedAtMs = now();
+      directory.lookup({ machinePaths }).then(
+        (lookup) => {
+          for (const machinePath of machinePaths) {
+            const machineId = lookup.machineIdByPath.get(machinePath);
+            if (machineId) watchdog.noteAlive(machineId, receivedAtMs);
+          }
+        },
+        (error: unknown) =>
+          logger.debug({ error: describeErrorForLog(error) }, 'cannot resolve the machines kept alive'),
+      );
+    },
     flush: () => queue.flush(),
     reportStatus: () => status.report(),
     async stop(timeoutMs = 5_000) {

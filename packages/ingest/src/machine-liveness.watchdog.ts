@@ -1,6 +1,7 @@
 // Puts a machine OFFLINE when it has been silent for `offlineAfterMs` (DESIGN.md "Machine states": OFFLINE =
 // no data from the machine, heartbeat lost). Any valid event counts as a heartbeat; UNS publishers send counts
-// every few seconds even when nothing was made (apps/bridge/README.md).
+// every few seconds even when nothing was made (apps/bridge/README.md). Sources that only report changes (OPC UA)
+// keep their machines alive with noteAlive while their connection is healthy.
 //
 // Two kinds of silence:
 // - a machine heard from since this process started: OFFLINE from its last message, made to start after its
@@ -45,6 +46,8 @@ export type LivenessWatchdog = {
     state: TMachineState | null;
     address: string;
   }): void;
+  /** The machine's connection is healthy (e.g. OPC UA keep-alives): a heartbeat without a state. */
+  noteAlive(machineId: string, receivedAtMs: number): void;
   /** Checks every machine once (the timer calls this; tests may too). */
   check(): Promise<void>;
   stop(): void;
@@ -130,6 +133,15 @@ export function createLivenessWatchdog(options: LivenessWatchdogOptions): Livene
         // A count after a silence is a heartbeat, not a state: the machine stays OFFLINE until it reports one.
         lastState: event.state ?? previous?.lastState ?? null,
         lastAddress: event.address,
+      });
+    },
+    noteAlive(machineId, receivedAtMs) {
+      const previous = machines.get(machineId);
+      machines.set(machineId, {
+        lastReceivedAtMs: Math.max(previous?.lastReceivedAtMs ?? 0, receivedAtMs),
+        lastEventTsMs: previous?.lastEventTsMs ?? 0,
+        lastState: previous?.lastState ?? null,
+        lastAddress: previous?.lastAddress ?? null,
       });
     },
     check,

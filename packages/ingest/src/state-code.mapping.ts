@@ -2,10 +2,15 @@
 // UMH state codes map onto this table in the ingest pipeline"). The mapping is documented in
 // apps/bridge/README.md; change both together.
 //
+// Two steps, the same for every source kind (UNS JSON, Sparkplug B, OPC UA, HTTP signals):
+// 1. mapStateValue: a raw value through the value map of its signal mapping, when it has one, into a Takt state
+//    name or a PackML/UMH code; without a value map the PackML and UMH tables below are the preset;
+// 2. mapStateCode (in the pipeline): a PackML/UMH code to its Takt state, the raw code kept as source code.
+//
 // The two numeric families do not overlap: PackML state numbers are 0–17 (ISA-TR88.00.02 / OPC UA PackML
 // StateNumber), UMH state codes are 10000–229999 in blocks of 10000 (UMH data model "states"; a code
 // X…X+9999 belongs to block X, e.g. 180001 is an equipment failure).
-import type { TMachineState } from '@takt/contracts';
+import { MACHINE_STATES, type TMachineState, type TValueMap } from '@takt/contracts';
 
 export type MappedState = { state: TMachineState; sourceCode: string | null };
 
@@ -70,4 +75,40 @@ export function mapStateCode(reported: TMachineState | number): MappedState | nu
   const umh = UMH_BLOCKS[Math.floor(reported / 10_000) * 10_000];
   if (umh) return { state: umh.state, sourceCode: `umh:${reported}` };
   return null;
+}
+
+const TAKT_STATES: ReadonlySet<string> = new Set(MACHINE_STATES);
+
+/** What a state signal reports: a Takt state name, a PackML/UMH code, or a code a value map translates. */
+export type StateValueResult = { ok: true; state: TMachineState | number } | { ok: false; reason: string };
+
+/**
+ * A reported state value (string, number or boolean) as the `state` of an ingest event: through `valueMap` when
+ * the signal mapping has one (then only its keys are accepted; a value may map to a Takt state or to a
+ * PackML/UMH code), else as a Takt state name or a PackML/UMH code (the presets).
+ */
+export function mapStateValue(raw: string | number | boolean, valueMap: TValueMap | null): StateValueResult {
+  const isKnown = (value: unknown): value is TMachineState | number =>
+    typeof value === 'string'
+      ? TAKT_STATES.has(value)
+      : typeof value === 'number' && Number.isInteger(value) && value >= 0 && mapStateCode(value) !== null;
+  if (valueMap) {
+    const key = String(raw);
+    if (!Object.hasOwn(valueMap, key)) {
+      return { ok: false, reason: `state value ${JSON.stringify(raw)} is not in the value map of its signal mapping` };
+    }
+    const mapped = valueMap[key];
+    if (!isKnown(mapped)) {
+      return {
+        ok: false,
+        reason: `the value map turns state value ${JSON.stringify(raw)} into ${JSON.stringify(mapped)}, which is neither a Takt state nor a PackML (0–17) or UMH (10000–229999) code`,
+      };
+    }
+    return { ok: true, state: mapped };
+  }
+  if (isKnown(raw)) return { ok: true, state: raw };
+  return {
+    ok: false,
+    reason: `unknown state ${JSON.stringify(raw)}: neither a Takt state nor a PackML (0–17) or UMH (10000–229999) code (a value map on the signal mapping can translate it)`,
+  };
 }

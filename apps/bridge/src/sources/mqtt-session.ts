@@ -1,5 +1,6 @@
-// The persistent MQTT session every MQTT source runs on (UNS JSON, Sparkplug B): connection options,
-// exponential reconnect backoff, back-pressure and the bookkeeping of the source's status, in one place.
+// The MQTT session every MQTT source runs on (UNS JSON: persistent; Sparkplug B host: clean, with a Will):
+// connection options, exponential reconnect backoff, back-pressure and the bookkeeping of the source's status, in
+// one place.
 //
 // Back-pressure: mqtt.js hands over one packet at a time and reads the next one, and sends this one's PUBACK, only
 // when `handleMessage` calls back. While the sink has no room (`waitForRoom`), the session does not call back: the
@@ -36,6 +37,13 @@ export type MqttSessionOptions = {
   onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void;
   /** Asked after each message: null to go on, or a promise to wait for before reading (and acking) more. */
   waitForRoom?(): Promise<void> | null;
+  /**
+   * A clean session instead of the persistent one: nothing is kept or queued by the broker while we are away
+   * (a Sparkplug B host application must connect so, tck-id-message-flow-phid-sparkplug-clean-session-311/-50).
+   */
+  isCleanSession?: boolean;
+  /** The Will Message, made afresh for every CONNECT packet (e.g. to carry the time of that connect). */
+  will?(): NonNullable<IClientOptions['will']>;
 };
 
 type CorkableStream = { cork?: () => void; uncork?: () => void };
@@ -43,14 +51,18 @@ type CorkableStream = { cork?: () => void; uncork?: () => void };
 /** Connects and keeps reconnecting until the client is ended; subscribing is left to `onConnected`. */
 export function openMqttSession(options: MqttSessionOptions): MqttClient {
   const { mqttUrl, clientId, protocolVersion, reconnectInitialDelayMs, reconnectMaxDelayMs, logger, status } = options;
+  const isCleanSession = options.isCleanSession ?? false;
   const clientOptions: IClientOptions = {
     protocolVersion,
     clientId,
     // CleanSession = 0 makes the session persistent (3.1.1 §3.1.2.4): the broker keeps our subscription
     // and queues QoS 1 messages while we are away. MQTT 5 also needs a Session Expiry Interval > 0,
-    // else the session ends with the connection (5.0 §3.1.2.11.2).
-    clean: false,
-    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: options.sessionExpirySec } } : {}),
+    // else the session ends with the connection (5.0 §3.1.2.11.2). A clean session: Clean Start and 0.
+    clean: isCleanSession,
+    ...(protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: isCleanSession ? 0 : options.sessionExpirySec } }
+      : {}),
+    ...(options.will ? { will: options.will() } : {}),
     reconnectPeriod: reconnectInitialDelayMs,
     connectTimeout: 10_000,
     keepalive: 30,
@@ -67,6 +79,8 @@ export function openMqttSession(options: MqttSessionOptions): MqttClient {
     options.onConnected(client, connack);
   });
   client.on('reconnect', () => {
+    // mqtt.js sends the CONNECT packet right after this event, with options.will as it is then.
+    if (options.will) client.options.will = options.will();
     // mqtt.js re-arms its reconnect timer from options.reconnectPeriod after each failed attempt, so
     // growing it here gives exponential backoff with jitter, reset on the next successful connect.
     const previousMs = client.options.reconnectPeriod ?? reconnectInitialDelayMs;
@@ -119,6 +133,8 @@ export type MqttSubscriberOptions = Omit<
 > & {
   topicFilters: string[];
   subscribeOptions: IClientSubscribeOptions;
+  /** Called each time the broker granted the subscription (e.g. to publish a birth certificate after it). */
+  onSubscribed?(client: MqttClient): void;
 };
 
 /** What a started subscriber hands its messages to (a source binds them to its sink). */
@@ -134,9 +150,10 @@ export type MqttSubscriber = {
 };
 
 /**
- * A persistent session subscribed to `topicFilters` at QoS 1: what every MQTT source runs on. It subscribes on the
- * first connection of this process, even when the broker kept the session (the filters may have changed), and
- * whenever the broker lost the session (3.1.1 §3.2.2.2 Session Present); otherwise the kept subscription stands.
+ * A session subscribed to `topicFilters` at QoS 1: what every MQTT source runs on. It subscribes on the first
+ * connection of this process, even when the broker kept the session (the filters may have changed), and whenever
+ * the broker lost the session (3.1.1 §3.2.2.2 Session Present; with a clean session: every connection); otherwise
+ * the kept subscription stands.
  */
 export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscriber {
   const { topicFilters, subscribeOptions, logger, status } = options;
@@ -158,6 +175,7 @@ export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscr
       }
       hasSubscribed = true;
       logger.info({ topicFilters }, 'subscribed');
+      options.onSubscribed?.(mqttClient);
       markReady();
     });
   }

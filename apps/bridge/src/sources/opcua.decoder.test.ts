@@ -67,12 +67,58 @@ describe('decodeOpcUaSample', () => {
       sample({ dataType: 'Int64', value: [0xffffffff, 0xfffffffe] }),
       /^type mismatch/,
     ],
-    ['state as Boolean', node('STATE'), sample({ dataType: 'Boolean', value: true }), /^type mismatch/],
+    [
+      'state as Boolean without a value map',
+      node('STATE'),
+      sample({ dataType: 'Boolean', value: true }),
+      /^unknown state true/,
+    ],
+    ['state as an array', node('STATE'), sample({ dataType: 'Int32', value: [1, 2, 3] }), /^type mismatch/],
+    [
+      'regression: a state code missing from the value map (not read as PackML)',
+      { ...node('STATE'), valueMap: { '1': 'PRODUCING' } },
+      sample({ dataType: 'Int32', value: 6 }),
+      /^state value 6 is not in the value map/,
+    ],
     ['empty product', node('PRODUCT'), sample({ value: ' ' }), /^type mismatch/],
   ])('rejects %s', (_name, mapping, value, reason) => {
     const result = decodeOpcUaSample(mapping, value, 0);
     expect(result.ok).toBe(false);
     expect(result.ok === false ? result.reason : '').toMatch(reason);
+  });
+
+  it.each([
+    ['Int32', 2, 'DOWN'],
+    ['Int64', [0, 1], 'PRODUCING'],
+    ['Boolean', true, 'PRODUCING'],
+    ['Boolean', false, 'IDLE'],
+    ['String', 'Setup', 'CHANGEOVER'],
+  ])('maps a %s state %j through the value map to %s', (dataType, value, state) => {
+    const mapping = {
+      ...node('STATE'),
+      valueMap: { '1': 'PRODUCING', '2': 'DOWN', true: 'PRODUCING', false: 'IDLE', Setup: 'CHANGEOVER' },
+    };
+    expect(decodeOpcUaSample(mapping, sample({ dataType, value }), 0)).toMatchObject({
+      ok: true,
+      event: { type: 'state', state },
+    });
+  });
+
+  it('regression: a value that last changed a day ago, read on connect, is the current value at connect', () => {
+    const connectedAtMs = 1_764_000_000_000 + 86_400_000;
+    expect(decodeOpcUaSample(node('STATE'), sample({ value: 'PRODUCING' }), connectedAtMs + 5, connectedAtMs)).toEqual({
+      ok: true,
+      event: { type: 'state', machinePath: MACHINE, tsMs: connectedAtMs, state: 'PRODUCING' },
+    });
+    // A change after the connect keeps its own time.
+    expect(
+      decodeOpcUaSample(
+        node('STATE'),
+        sample({ value: 'DOWN', sourceTimestampMs: connectedAtMs + 3 }),
+        0,
+        connectedAtMs,
+      ),
+    ).toMatchObject({ event: { tsMs: connectedAtMs + 3 } });
   });
 
   it('skips the start-up Bad_WaitingForInitialData and null values', () => {

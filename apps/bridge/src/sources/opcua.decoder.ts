@@ -1,12 +1,18 @@
 // Turns OPC UA DataValues of mapped nodes into normalized ingest events (pure, no I/O). Values arrive as
 // node-opcua Variants: Int64/UInt64 as a `[high, low]` pair of UInt32 (JavaScript numbers cannot hold every
 // 64-bit integer), Strings, Booleans, and the other numeric types as numbers.
-import type { TIngestEvent, TMachineState } from '@takt/contracts';
+import type { TIngestEvent, TValueMap } from '@takt/contracts';
+import { mapStateValue } from '@takt/ingest';
 
 export type OpcUaSignal = 'STATE' | 'GOOD_COUNT' | 'REJECT_COUNT' | 'PRODUCT';
 
-/** One monitored node: an admin mapping (signal_mapping row with the node id as address). */
-export type OpcUaNodeMapping = { nodeId: string; machinePath: string; signal: OpcUaSignal };
+/** One monitored node: an admin mapping (signal_mapping row with the node id as address), with its value map. */
+export type OpcUaNodeMapping = {
+  nodeId: string;
+  machinePath: string;
+  signal: OpcUaSignal;
+  valueMap?: TValueMap | null;
+};
 
 /** The parts of a node-opcua DataValue the decoder needs (kept structural so it is testable without a server). */
 export type OpcUaSample = {
@@ -43,31 +49,36 @@ function numericValue(sample: OpcUaSample): number | null {
   return typeof sample.value === 'number' && Number.isFinite(sample.value) ? sample.value : null;
 }
 
-/** The ingest event of one sample of a mapped node, a reason to dead-letter it, or a reason to skip it. */
+/**
+ * The ingest event of one sample of a mapped node, a reason to dead-letter it, or a reason to skip it. A sample
+ * stamped before `currentSinceMs` is the value the node has had since before we monitored it (the first
+ * notification of a monitored item, a Read on connect): it is the current value at `currentSinceMs`, not news from
+ * the past (a value that last changed a day ago would otherwise be "too late", and the machine get no state).
+ */
 export function decodeOpcUaSample(
   mapping: OpcUaNodeMapping,
   sample: OpcUaSample,
   receivedAtMs: number,
+  currentSinceMs = 0,
 ): OpcUaDecodeResult {
   if (sample.statusName === 'BadWaitingForInitialData') return { ok: 'ignore', why: 'no value yet' };
   if (!sample.isGood) return { ok: false, reason: `bad value: status ${sample.statusName}` };
   if (sample.value === null || sample.value === undefined) return { ok: 'ignore', why: 'null value' };
-  const tsMs = sample.sourceTimestampMs ?? sample.serverTimestampMs ?? receivedAtMs;
+  const tsMs = Math.max(sample.sourceTimestampMs ?? sample.serverTimestampMs ?? receivedAtMs, currentSinceMs);
   const machinePath = mapping.machinePath;
   switch (mapping.signal) {
     case 'STATE': {
-      if (typeof sample.value === 'string' && sample.value.trim() !== '') {
-        // Validated (Takt state name) by the pipeline, which dead-letters anything else.
-        return { ok: true, event: { type: 'state', machinePath, tsMs, state: sample.value as TMachineState } };
-      }
-      const code = numericValue(sample);
-      if (code === null || !Number.isInteger(code) || code < 0) {
+      // A Takt state name, a PackML/UMH code, or whatever the mapping's value map translates (e.g. a Boolean).
+      const raw =
+        typeof sample.value === 'string' || typeof sample.value === 'boolean' ? sample.value : numericValue(sample);
+      if (raw === null) {
         return {
           ok: false,
-          reason: `type mismatch: a state must be a String or an integer code (got ${sample.dataType})`,
+          reason: `type mismatch: a state must be a String, a number or a Boolean (got ${sample.dataType})`,
         };
       }
-      return { ok: true, event: { type: 'state', machinePath, tsMs, state: code } };
+      const state = mapStateValue(raw, mapping.valueMap ?? null);
+      return state.ok ? { ok: true, event: { type: 'state', machinePath, tsMs, state: state.state } } : state;
     }
     case 'PRODUCT': {
       if (typeof sample.value !== 'string' || sample.value.trim() === '') {

@@ -1,5 +1,6 @@
 // Loads the admin's OPC UA mappings of a data source: signal_mapping rows whose address is a node id
 // (`ns=1;s=…`, `nsu=…;i=…`), with the machine path they point at.
+import { ZValueMap } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import type { OpcUaNodeMapping, OpcUaSignal } from './opcua.decoder.ts';
 
@@ -9,12 +10,18 @@ const OPCUA_SIGNALS: ReadonlySet<string> = new Set<OpcUaSignal>(['STATE', 'GOOD_
 export async function loadOpcUaMappings(prisma: PrismaClient, dataSourceId: string): Promise<OpcUaNodeMapping[]> {
   const rows = await prisma.signalMapping.findMany({
     where: { dataSourceId },
-    select: { address: true, signal: true, machine: { select: { path: true } } },
+    select: { address: true, signal: true, valueMap: true, machine: { select: { path: true } } },
     orderBy: { address: 'asc' },
   });
   return rows
     .filter((row) => OPCUA_SIGNALS.has(row.signal))
-    .map((row) => ({ nodeId: row.address, machinePath: row.machine.path, signal: row.signal as OpcUaSignal }));
+    .map((row) => ({
+      nodeId: row.address,
+      machinePath: row.machine.path,
+      signal: row.signal as OpcUaSignal,
+      // The admin API validates value maps; a row written otherwise gets none rather than a crash.
+      valueMap: ZValueMap.nullable().catch(null).parse(row.valueMap),
+    }));
 }
 
 /** The nodes the Takt simulator serves for these machines (`ns=1;s=<path>.State|GoodCount|RejectCount|Product`). */

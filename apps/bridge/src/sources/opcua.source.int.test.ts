@@ -6,119 +6,40 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TIngestEvent } from '@takt/contracts';
-import {
-  DataType,
-  MessageSecurityMode,
-  OPCUACertificateManager,
-  OPCUAServer,
-  SecurityPolicy,
-  StatusCodes,
-  Variant,
-  VariantArrayType,
-  type UAVariable,
-} from 'node-opcua';
+import { DataType, StatusCodes } from 'node-opcua';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpcUaTestServer, type OpcUaTestServer } from '../testing/opcua-server.fixture.ts';
+import { createRecordingSink, type RecordingSink } from '../testing/recording-sink.fixture.ts';
 import type { OpcUaNodeMapping } from './opcua.decoder.ts';
 import { simulatorOpcUaNodes } from './opcua.mapping.ts';
 import { createOpcUaSource } from './opcua.source.ts';
-import type { ConnectorSink } from './source.ts';
 
 const POLL = { timeout: 8_000, interval: 25 };
 const logger = pino({ level: 'silent' });
 const MACHINE = 'plant1/assembly/line1/press1';
 const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
 
-type Recorded = {
-  events: (TIngestEvent & { address: string })[];
-  rejections: { address: string; reason: string; payload: Uint8Array }[];
+const VARIABLES = {
+  [`${MACHINE}.State`]: DataType.String,
+  [`${MACHINE}.Product`]: DataType.String,
+  [`${MACHINE}.GoodCount`]: DataType.Int64,
+  [`${MACHINE}.RejectCount`]: DataType.Double, // a wrongly typed PLC tag, on purpose
 };
 
-function recordingSink(): ConnectorSink & Recorded {
-  const recorded: Recorded = { events: [], rejections: [] };
-  return {
-    ...recorded,
-    async submit(inputs, source) {
-      expect(source.kind).toBe('OPCUA');
-      for (const input of inputs) recorded.events.push({ ...input.event, address: input.origin?.address ?? '' });
-      return undefined;
-    },
-    reject(rejections) {
-      for (const rejection of rejections) recorded.rejections.push(rejection);
-    },
-  };
-}
-
-type TestServer = { server: OPCUAServer; endpointUrl: string; variables: Map<string, UAVariable> };
-
-async function startTestServer(dataDir: string, port: number): Promise<TestServer> {
-  const serverCertificateManager = new OPCUACertificateManager({
-    rootFolder: path.join(dataDir, 'server-pki'),
-    automaticallyAcceptUnknownCertificate: true,
-  });
-  await serverCertificateManager.initialize();
-  const server = new OPCUAServer({
-    port,
-    hostname: '127.0.0.1',
-    alternateHostname: ['127.0.0.1'],
-    resourcePath: '/test',
-    serverCertificateManager,
-    securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
-    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
-    allowAnonymous: true,
-  });
-  await server.initialize();
-  const addressSpace = server.engine.addressSpace!;
-  const namespace = addressSpace.getOwnNamespace();
-  const folder = namespace.addFolder(addressSpace.rootFolder.objects, { browseName: 'Takt' });
-  const variables = new Map<string, UAVariable>();
-  const types: Record<string, DataType> = {
-    State: DataType.String,
-    Product: DataType.String,
-    GoodCount: DataType.Int64,
-    RejectCount: DataType.Double, // a wrongly typed PLC tag, on purpose
-  };
-  for (const [name, dataType] of Object.entries(types)) {
-    const variable = namespace.addVariable({
-      componentOf: folder,
-      browseName: name,
-      nodeId: `s=${MACHINE}.${name}`,
-      dataType,
-      minimumSamplingInterval: 20,
-    });
-    variable.setValueFromSource(
-      new Variant({ dataType, arrayType: VariantArrayType.Scalar, value: null }),
-      StatusCodes.BadWaitingForInitialData,
-    );
-    variables.set(name, variable);
-  }
-  await server.start();
-  return { server, endpointUrl: server.getEndpointUrl(), variables };
-}
-
-function setValue(
-  test: TestServer,
-  name: string,
-  dataType: DataType,
-  value: unknown,
-  tsMs: number,
-  status = StatusCodes.Good,
-) {
-  test.variables
-    .get(name)
-    ?.setValueFromSource(new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }), status, new Date(tsMs));
+async function startTestServer(dataDir: string, port: number): Promise<OpcUaTestServer> {
+  return startOpcUaTestServer({ pkiDir: dataDir, port, variables: VARIABLES });
 }
 
 describe('OPC UA source', { timeout: 20_000 }, () => {
   let dataDir: string;
-  let test: TestServer;
+  let test: OpcUaTestServer;
   let port: number;
   const nodes: OpcUaNodeMapping[] = [
     ...simulatorOpcUaNodes([MACHINE]),
     { nodeId: `ns=1;s=${MACHINE}.NoSuchTag`, machinePath: MACHINE, signal: 'STATE' },
   ];
-  const eventsOf = (sink: Recorded) =>
+  const eventsOf = (sink: RecordingSink) =>
     sink.events.map((event) => {
       const { address: _address, machinePath: _path, ...rest } = event as Record<string, unknown>;
       return { ...rest, tsMs: event.tsMs - T0 };
@@ -127,16 +48,16 @@ describe('OPC UA source', { timeout: 20_000 }, () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'takt-opcua-'));
     test = await startTestServer(dataDir, 0);
-    port = Number(new URL(test.endpointUrl.replace(/^opc\.tcp:/, 'http:')).port);
+    port = test.port;
   });
 
   afterAll(async () => {
-    await test?.server.shutdown(0);
+    await test?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('delivers monitored items as events, Int64 [high, low] converted, bad values and unknown nodes rejected', async () => {
-    const sink = recordingSink();
+  it('delivers monitored items as events (current values on connect stamped at connect), Int64 [high, low] converted, bad values and unknown nodes rejected', async () => {
+    const sink = createRecordingSink();
     const source = createOpcUaSource({
       code: 'test-opcua',
       dataSourceId: null,
@@ -148,21 +69,30 @@ describe('OPC UA source', { timeout: 20_000 }, () => {
       publishingIntervalMs: 50,
     });
     try {
+      // The nodes' values before we connect, last changed ten minutes ago: the current values at connect.
+      test.setValue(`${MACHINE}.State`, 'PRODUCING', T0);
+      test.setValue(`${MACHINE}.Product`, 'P-100', T0);
+      test.setValue(`${MACHINE}.GoodCount`, [2, 7], T0); // 2 · 2^32 + 7
+      const connectingAtMs = Date.now();
       source.start(sink);
       await source.ready;
-      setValue(test, 'State', DataType.String, 'PRODUCING', T0);
-      setValue(test, 'Product', DataType.String, 'P-100', T0);
-      setValue(test, 'GoodCount', DataType.Int64, [2, 7], T0 + 1_000); // 2 · 2^32 + 7
       await expect.poll(() => eventsOf(sink), POLL).toHaveLength(3);
+      const atConnect = expect.any(Number);
       expect(eventsOf(sink)).toEqual(
         expect.arrayContaining([
-          { type: 'state', tsMs: 0, state: 'PRODUCING' },
-          { type: 'product', tsMs: 0, productCode: 'P-100' },
-          { type: 'counter', tsMs: 1_000, counter: 'good', value: 2 * 2 ** 32 + 7 },
+          { type: 'state', tsMs: atConnect, state: 'PRODUCING' },
+          { type: 'product', tsMs: atConnect, productCode: 'P-100' },
+          { type: 'counter', tsMs: atConnect, counter: 'good', value: 2 * 2 ** 32 + 7 },
         ]),
       );
-      setValue(test, 'RejectCount', DataType.Double, 1.5, T0 + 2_000);
-      setValue(test, 'State', DataType.String, 'DOWN', T0 + 3_000, StatusCodes.BadSensorFailure);
+      for (const event of sink.events) expect(event.tsMs).toBeGreaterThanOrEqual(connectingAtMs);
+      // Changes keep their source timestamps.
+      test.setValue(`${MACHINE}.GoodCount`, [2, 9], T0 + 1_000);
+      await expect
+        .poll(() => eventsOf(sink).at(-1), POLL)
+        .toEqual({ type: 'counter', tsMs: 1_000, counter: 'good', value: 2 * 2 ** 32 + 9 });
+      test.setValue(`${MACHINE}.RejectCount`, 1.5, T0 + 2_000);
+      test.setValue(`${MACHINE}.State`, 'DOWN', T0 + 3_000, StatusCodes.BadSensorFailure);
       await expect.poll(() => sink.rejections.length, POLL).toBe(3);
       expect(sink.rejections.map((r) => [r.address, r.reason])).toEqual(
         expect.arrayContaining([
@@ -179,7 +109,7 @@ describe('OPC UA source', { timeout: 20_000 }, () => {
   });
 
   it('connects with SignAndEncrypt (Basic256Sha256)', async () => {
-    const sink = recordingSink();
+    const sink = createRecordingSink();
     const source = createOpcUaSource({
       code: 'test-opcua-secure',
       dataSourceId: null,
@@ -194,7 +124,7 @@ describe('OPC UA source', { timeout: 20_000 }, () => {
     try {
       source.start(sink);
       await source.ready;
-      setValue(test, 'State', DataType.String, 'IDLE', T0 + 10_000);
+      test.setValue(`${MACHINE}.State`, 'IDLE', T0 + 10_000);
       await expect
         .poll(() => eventsOf(sink), POLL)
         .toEqual(expect.arrayContaining([{ type: 'state', tsMs: 10_000, state: 'IDLE' }]));
@@ -206,7 +136,7 @@ describe('OPC UA source', { timeout: 20_000 }, () => {
   });
 
   it('regression: after a server restart the session and subscription are re-created (Part 4 §6.7)', async () => {
-    const sink = recordingSink();
+    const sink = createRecordingSink();
     const source = createOpcUaSource({
       code: 'test-opcua-restart',
       dataSourceId: null,
@@ -222,12 +152,14 @@ describe('OPC UA source', { timeout: 20_000 }, () => {
     try {
       source.start(sink);
       await source.ready;
-      await test.server.shutdown(0);
+      await test.stop();
+      const restartedAtMs = Date.now();
       test = await startTestServer(dataDir, port);
-      setValue(test, 'State', DataType.String, 'CHANGEOVER', T0 + 20_000);
-      await expect
-        .poll(() => eventsOf(sink), { timeout: 15_000, interval: 50 })
-        .toEqual(expect.arrayContaining([{ type: 'state', tsMs: 20_000, state: 'CHANGEOVER' }]));
+      test.setValue(`${MACHINE}.State`, 'CHANGEOVER', T0 + 20_000);
+      // Once reconnected, every node is read again: its current value, at the time of reading.
+      const isReadAfterRestart = (event: { type: string; state?: unknown; tsMs: number }) =>
+        event.type === 'state' && event.state === 'CHANGEOVER' && event.tsMs >= restartedAtMs;
+      await expect.poll(() => sink.events.some(isReadAfterRestart), { timeout: 15_000, interval: 50 }).toBe(true);
       expect(source.status().isConnected).toBe(true);
     } finally {
       await source.stop();

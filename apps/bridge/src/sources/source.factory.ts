@@ -37,11 +37,15 @@ export type ConfiguredSourcesOptions = {
   dataDir: string;
   /** Prefix of the MQTT client ids (stable per bridge, as the persistent sessions need). */
   clientIdPrefix: string;
+  /** SPARKPLUG_HOST_ID: the host id of Sparkplug B data sources whose config names none. */
+  sparkplugHostId: string;
 };
 
 /**
  * The Sparkplug B and OPC UA sources of the enabled data_source rows, with their signal mappings. A row whose
- * config is invalid is skipped with an error log (the admin API validates configs; this guards old rows).
+ * config is invalid is skipped with an error log (the admin API validates configs; this guards old rows), and so
+ * is a Sparkplug B row whose host id another one uses on the same broker: each host application needs its own
+ * (tck-id-operational-behavior-host-application-host-id), else one's death would announce the other offline.
  */
 export async function createConfiguredSources(options: ConfiguredSourcesOptions): Promise<Source[]> {
   const { prisma, mqttUrl, dataDir, clientIdPrefix } = options;
@@ -59,6 +63,7 @@ export async function createConfiguredSources(options: ConfiguredSourcesOptions)
   return sources;
 
   async function addConfiguredSources(sources: Source[]): Promise<void> {
+    const sparkplugHosts = new Map<string, string>();
     const rows = await prisma.dataSource.findMany({
       where: { isEnabled: true, kind: { in: ['MQTT_SPARKPLUG', 'OPCUA'] } },
       select: { id: true, code: true, kind: true, config: true },
@@ -72,13 +77,26 @@ export async function createConfiguredSources(options: ConfiguredSourcesOptions)
           logger.error({ dataSource: row.code, error: config.error.message }, 'invalid Sparkplug B config: skipped');
           continue;
         }
+        const brokerUrl = config.data.brokerUrl ?? mqttUrl;
+        const hostId = config.data.hostApplicationId ?? options.sparkplugHostId;
+        const hostKey = `${brokerUrl}\n${hostId}`;
+        const sameHost = sparkplugHosts.get(hostKey);
+        if (sameHost !== undefined) {
+          logger.error(
+            { dataSource: row.code, hostId, sameAs: sameHost },
+            'Sparkplug B host id already used on this broker by another data source: skipped (set config.hostApplicationId)',
+          );
+          continue;
+        }
+        sparkplugHosts.set(hostKey, row.code);
         sources.push(
           createSource({
             kind: 'MQTT_SPARKPLUG',
             code: row.code,
             dataSourceId: row.id,
-            mqttUrl: config.data.brokerUrl ?? mqttUrl,
+            mqttUrl: brokerUrl,
             groupId: config.data.groupId,
+            hostId,
             ...(config.data.edgeNodeId === undefined ? {} : { edgeNodeId: config.data.edgeNodeId }),
             clientId: `${clientIdPrefix}-sparkplug-${row.code}`,
             mappings: await loadSparkplugMappings(prisma, row.id),

@@ -28,6 +28,11 @@ export type ConnectorSink = {
   ): void;
   setSourceStatus?(source: ConnectorSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
   /**
+   * Liveness without data: the source's connection to these machines is healthy (e.g. an OPC UA subscription that
+   * keeps receiving the server's keep-alives). The liveness watchdog counts it as a heartbeat; it carries no state.
+   */
+  noteAlive?(machinePaths: readonly string[]): void;
+  /**
    * Back-pressure: null while the sink has room, counting `extraItems` the source holds but has not submitted
    * yet; else a promise that resolves once it has caught up. Sources that can hold off their peer wait for it.
    */

@@ -3,13 +3,25 @@
 // aliases of the last birth certificate. Pure (no I/O): the source feeds it decoded messages and carries out
 // what it answers (events to ingest, dead letters, rebirth requests). Kept in memory only: after a bridge
 // restart the first data message of an edge node we have no birth for triggers a rebirth request.
-import type { TIngestEvent, TMachineState } from '@takt/contracts';
-import type { SparkplugMetric, SparkplugPayload, SparkplugTopic } from './sparkplug.decoder.ts';
+import type { TIngestEvent, TValueMap } from '@takt/contracts';
+import { mapStateValue } from '@takt/ingest';
+import {
+  metricValueOf,
+  type SparkplugDataType,
+  type SparkplugMetric,
+  type SparkplugPayload,
+  type SparkplugTopic,
+} from './sparkplug.decoder.ts';
 
 export type SparkplugSignal = 'STATE' | 'GOOD_COUNT' | 'REJECT_COUNT' | 'PRODUCT';
 
-/** One admin mapping (signal_mapping row): `{edge}/{device}/{metric}` → machine signal. */
-export type SparkplugMetricMapping = { address: string; machinePath: string; signal: SparkplugSignal };
+/** One admin mapping (signal_mapping row): `{edge}/{device}/{metric}` → machine signal, with its value map. */
+export type SparkplugMetricMapping = {
+  address: string;
+  machinePath: string;
+  signal: SparkplugSignal;
+  valueMap?: TValueMap | null;
+};
 
 /**
  * Default metric names the simulator (and any publisher following Takt's convention) uses when no mapping
@@ -45,7 +57,8 @@ export type SparkplugOutcome = {
   ignoredBecause: string | null;
 };
 
-type MetricDefinition = { name: string; type: string | null };
+/** A metric of a birth certificate: its name and datatype (by which DATA messages without one are read). */
+type MetricDefinition = { name: string; type: SparkplugDataType | null };
 
 type DeviceSession = {
   definitions: Map<string, MetricDefinition>;
@@ -71,6 +84,12 @@ export type SparkplugHostStateOptions = {
 
 export type SparkplugHostState = {
   handle(topic: SparkplugTopic, payload: SparkplugPayload, receivedAtMs: number): SparkplugOutcome;
+  /**
+   * The host lost its MQTT connection: every metric of every edge node is STALE (ch. 5 "Host Application Session
+   * Establishment"), so their machines go OFFLINE, and each node waits for a new birth. Returns those machines
+   * and the edge nodes to ask for a rebirth once connected again.
+   */
+  markAllStale(): { offlineMachinePaths: string[]; edgeNodeIds: string[] };
   /** Machine paths of every device of every edge node currently born (for logs and tests). */
   liveDevices(): string[];
 };
@@ -84,11 +103,18 @@ export function createSparkplugHostState(options: SparkplugHostStateOptions = {}
 
   function resolve(edgeNodeId: string, deviceId: string, metricName: string) {
     const mapped = mappingByAddress.get(`${edgeNodeId}/${deviceId}/${metricName}`);
-    if (mapped) return { machinePath: mapped.machinePath, signal: mapped.signal };
+    if (mapped) return { machinePath: mapped.machinePath, signal: mapped.signal, valueMap: mapped.valueMap ?? null };
     // A device the admin mapped explicitly gets no defaults for its other metrics.
     if (mappedDevices.has(`${edgeNodeId}/${deviceId}`)) return null;
     const signal = SPARKPLUG_DEFAULT_METRICS[metricName];
-    return signal ? { machinePath: machinePathOfDeviceId(deviceId), signal } : null;
+    return signal ? { machinePath: machinePathOfDeviceId(deviceId), signal, valueMap: null } : null;
+  }
+
+  /** The bdSeq metric of an NBIRTH/NDEATH: an Int64 by ch. 5, UInt64 in Eclipse Tahu; any integer is taken. */
+  function bdSeqOf(payload: SparkplugPayload): number | null {
+    const metric = payload.metrics.find((each) => each.name === 'bdSeq');
+    const value = metric ? metricValueOf(metric, metric.type ?? 'UInt64') : null;
+    return typeof value === 'number' ? value : null;
   }
 
   const emptyOutcome = (): SparkplugOutcome => ({
@@ -133,21 +159,25 @@ export function createSparkplugHostState(options: SparkplugHostStateOptions = {}
       if (!target) continue; // metrics we do not map (diagnostics, properties) are not our business
       device.machinePaths.add(target.machinePath);
       const tsMs = metric.timestampMs ?? payloadTsMs;
-      const { value } = metric;
+      // DATA messages should leave the datatype out (tck-id-payloads-metric-datatype-not-req): the birth has it.
+      const type = metric.type ?? definition.type;
+      const value = metricValueOf(metric, type);
+      if (value === undefined) {
+        outcome.problems.push(
+          type === null
+            ? `metric ${definition.name}: no datatype, neither in the message nor in the birth certificate`
+            : `metric ${definition.name}: the value does not fit its datatype ${type}`,
+        );
+        continue;
+      }
       if (value === null) continue; // is_null: the value is unknown, not a change
       const machinePath = target.machinePath;
       switch (target.signal) {
         case 'STATE': {
-          // A Takt state name or a PackML/UMH integer code; the pipeline maps and validates the value itself.
-          if (typeof value === 'string' && value.trim() !== '') {
-            outcome.events.push({ type: 'state', machinePath, tsMs, state: value as TMachineState });
-          } else if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
-            outcome.events.push({ type: 'state', machinePath, tsMs, state: value });
-          } else {
-            outcome.problems.push(
-              `metric ${definition.name}: type mismatch, a state must be a String or an integer code (got ${JSON.stringify(value)})`,
-            );
-          }
+          // The value map of the mapping, or a Takt state name / PackML / UMH code (the presets).
+          const state = mapStateValue(value, target.valueMap);
+          if (state.ok) outcome.events.push({ type: 'state', machinePath, tsMs, state: state.state });
+          else outcome.problems.push(`metric ${definition.name}: ${state.reason}`);
           break;
         }
         case 'PRODUCT': {
@@ -202,9 +232,8 @@ export function createSparkplugHostState(options: SparkplugHostStateOptions = {}
         case 'NBIRTH': {
           // A new birth replaces every definition of the node and its devices (ch. 5 "Edge Node Session
           // Establishment"): devices are born again by the DBIRTHs that follow.
-          const bdSeq = payload.metrics.find((metric) => metric.name === 'bdSeq')?.value;
           edge = {
-            bdSeq: typeof bdSeq === 'number' ? bdSeq : null,
+            bdSeq: bdSeqOf(payload),
             lastSeq: payload.seq ?? 0,
             isAwaitingBirth: false,
             devices: new Map(),
@@ -216,8 +245,8 @@ export function createSparkplugHostState(options: SparkplugHostStateOptions = {}
           if (!edge) return { ...outcome, ignoredBecause: 'death of an edge node we never saw born' };
           // tck-id-operational-behavior-host-application-ndeath-bdseq: a death whose bdSeq differs from the
           // current birth's belongs to an older session (the will of a connection already replaced).
-          const bdSeq = payload.metrics.find((metric) => metric.name === 'bdSeq')?.value;
-          if (edge.bdSeq !== null && typeof bdSeq === 'number' && bdSeq !== edge.bdSeq) {
+          const bdSeq = bdSeqOf(payload);
+          if (edge.bdSeq !== null && bdSeq !== null && bdSeq !== edge.bdSeq) {
             return { ...outcome, ignoredBecause: `stale NDEATH (bdSeq ${bdSeq}, current ${edge.bdSeq})` };
           }
           outcome.offlineMachinePaths.push(...devicePaths(edge));
@@ -293,6 +322,16 @@ export function createSparkplugHostState(options: SparkplugHostStateOptions = {}
       applyMetrics(outcome, edgeNodeId, deviceId, device, payload.metrics, payloadTsMs);
       if (device.machinePaths.size === 0) outcome.problems.push(`unknown device ${edgeNodeId}/${deviceId}`);
       return outcome;
+    },
+    markAllStale() {
+      const offlineMachinePaths = new Set<string>();
+      for (const edge of edgeNodes.values()) {
+        for (const path of devicePaths(edge)) offlineMachinePaths.add(path);
+        for (const device of edge.devices.values()) device.isAlive = false;
+        edge.isAwaitingBirth = true;
+        edge.lastSeq = null;
+      }
+      return { offlineMachinePaths: [...offlineMachinePaths], edgeNodeIds: [...edgeNodes.keys()] };
     },
     liveDevices() {
       const paths: string[] = [];

@@ -18,6 +18,7 @@ const T0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
 
 describe('configured Sparkplug B data source with signal mappings', { timeout: 20_000 }, () => {
   const group = `takt-map-${randomBytes(4).toString('hex')}`;
+  const hostId = `takt-map-${randomBytes(3).toString('hex')}`;
   let db: TestDatabase;
   let plant: TestPlant;
   let pipeline: ReturnType<typeof createIngestPipeline>;
@@ -44,6 +45,19 @@ describe('configured Sparkplug B data source with signal mappings', { timeout: 2
     await db.prisma.dataSource.create({
       data: { code: 'broken', name: 'Broken', kind: 'OPCUA', config: { endpointUrl: 'not a url' } },
     });
+    // The same Sparkplug host id on the same broker as line1-plc: refused (tck-id-operational-behavior-host-application-host-id).
+    await db.prisma.dataSource.create({
+      data: { code: 'line1-plc-copy', name: 'Copy', kind: 'MQTT_SPARKPLUG', config: { groupId: `${group}-copy` } },
+    });
+    // Its own host id: a second host application.
+    await db.prisma.dataSource.create({
+      data: {
+        code: 'line2-plc',
+        name: 'Line 2',
+        kind: 'MQTT_SPARKPLUG',
+        config: { groupId: `${group}-2`, hostApplicationId: `${hostId}-line2` },
+      },
+    });
     pipeline = createIngestPipeline({ prisma: db.prisma, logger, maxBatchDelayMs: 20, statusIntervalMs: null });
     sources = await createConfiguredSources({
       prisma: db.prisma,
@@ -51,6 +65,7 @@ describe('configured Sparkplug B data source with signal mappings', { timeout: 2
       mqttUrl: MQTT_URL,
       dataDir: '/tmp/takt-unused',
       clientIdPrefix: `takt-map-${randomBytes(3).toString('hex')}`,
+      sparkplugHostId: hostId,
     });
     for (const source of sources) source.start(pipeline);
     await Promise.all(sources.map((source) => source.ready));
@@ -62,8 +77,11 @@ describe('configured Sparkplug B data source with signal mappings', { timeout: 2
     await db?.drop();
   });
 
-  it('regression: maps device metrics whose names hold `/` through signal_mapping, one source per valid row', async () => {
-    expect(sources.map((source) => [source.code, source.kind])).toEqual([['line1-plc', 'MQTT_SPARKPLUG']]);
+  it('regression: maps device metrics whose names hold `/` through signal_mapping, one source per valid row and Sparkplug host id', async () => {
+    expect(sources.map((source) => [source.code, source.kind])).toEqual([
+      ['line1-plc', 'MQTT_SPARKPLUG'],
+      ['line2-plc', 'MQTT_SPARKPLUG'],
+    ]);
     const edge = await connectAsync(MQTT_URL, { clientId: `${group}-edge`, clean: true });
     const publish = (
       type: string,

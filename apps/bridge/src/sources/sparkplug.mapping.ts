@@ -1,5 +1,7 @@
-// Loads the admin's Sparkplug mappings of a data source: signal_mapping rows whose address is (metric names may hold `/`)
-// `{edge_node_id}/{device_id}/{metric name}`, with the machine path they point at.
+// Loads the admin's Sparkplug mappings of a data source: signal_mapping rows whose address is
+// `{edge_node_id}/{device_id}/{metric name}` (metric names may hold `/`), with the machine path they point at and
+// their value map.
+import { ZValueMap } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import type { SparkplugMetricMapping, SparkplugSignal } from './sparkplug-host.state.ts';
 
@@ -17,9 +19,15 @@ export async function loadSparkplugMappings(
 ): Promise<SparkplugMetricMapping[]> {
   const rows = await prisma.signalMapping.findMany({
     where: { dataSourceId },
-    select: { address: true, signal: true, machine: { select: { path: true } } },
+    select: { address: true, signal: true, valueMap: true, machine: { select: { path: true } } },
   });
   return rows
     .filter((row) => SPARKPLUG_SIGNALS.has(row.signal) && row.address.split('/').length >= 3)
-    .map((row) => ({ address: row.address, machinePath: row.machine.path, signal: row.signal as SparkplugSignal }));
+    .map((row) => ({
+      address: row.address,
+      machinePath: row.machine.path,
+      signal: row.signal as SparkplugSignal,
+      // The admin API validates value maps; a row written otherwise gets none rather than a crash.
+      valueMap: ZValueMap.nullable().catch(null).parse(row.valueMap),
+    }));
 }

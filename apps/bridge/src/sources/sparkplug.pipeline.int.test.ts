@@ -60,6 +60,7 @@ describe.each([
       dataSourceId: null,
       mqttUrl,
       groupId: group,
+      hostId: `takt-sp-${randomId()}`,
       clientId: `takt-sp-${randomId()}`,
       logger,
     });

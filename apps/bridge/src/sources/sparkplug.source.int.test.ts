@@ -118,6 +118,7 @@ describe.each([
       dataSourceId: null,
       mqttUrl,
       groupId: group,
+      hostId: `takt-test-${randomId()}`,
       clientId: `takt-sp-test-${randomId()}`,
       logger,
       rebirthMinIntervalMs: 1_000,
@@ -176,7 +177,11 @@ describe.each([
     await send('DDATA', deviceOf('press1'), [{ alias: 2, type: 'UInt64', value: 150 }], { tsMs: T0 + 100_000 });
     await expect.poll(() => commands.length, POLL).toBe(1);
     expect(commands[0]?.metrics).toEqual([
-      expect.objectContaining({ name: SPARKPLUG_REBIRTH_METRIC, type: 'Boolean', value: true }),
+      expect.objectContaining({
+        name: SPARKPLUG_REBIRTH_METRIC,
+        type: 'Boolean',
+        wireValue: { field: 'boolean', value: true },
+      }),
     ]);
     expect(source.status().rebirthRequests).toBe(1);
     // In sequence again, but before the birth: ignored, and not asked again within rebirthMinIntervalMs.
@@ -241,7 +246,7 @@ describe.each([
       expect.stringMatching(/^malformed Sparkplug B payload/),
       expect.stringMatching(/^metric GoodCount: type mismatch/),
       `unknown metric alias 99 for device ${deviceOf('press4')}`,
-      expect.stringMatching(/^metric State: type mismatch/),
+      expect.stringMatching(/^metric State: unknown state true/),
     ]);
     expect(Buffer.from(sink.rejections[0]?.payload ?? []).equals(garbage)).toBe(true);
     expect(sink.rejections[0]?.address).toBe(`spBv1.0/${group}/DDATA/${edge}/${deviceOf('press4')}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUnsMessage, UNS_MAX_PAYLOAD_BYTES } from './uns-json.decoder.ts';
+import { decodeUnsMessage, UNS_CLEARED_WHY, UNS_MAX_PAYLOAD_BYTES } from './uns-json.decoder.ts';
 
 const TS_MS = 1_732_520_000_000;
 const STATE_TOPIC = 'takt/plant1/assembly/line1/press1/state';
@@ -74,5 +74,52 @@ describe('decodeUnsMessage', () => {
     const result = decode(address, payload);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it.each([
+    ['a state topic', STATE_TOPIC],
+    ['a count topic', COUNT_TOPIC],
+    ['an unknown topic', 'takt/plant1/assembly/line1/press1/temperature'],
+  ])('regression: an empty payload on %s is a retained value cleared: ignored, not an error', (_name, address) => {
+    expect(decode(address, new Uint8Array())).toEqual({ ok: 'ignore', why: UNS_CLEARED_WHY });
+  });
+
+  describe('with a value map on the state topic', () => {
+    const valueMaps = new Map([
+      [STATE_TOPIC, { '1': 'PRODUCING', '2': 'DOWN', Setup: 'CHANGEOVER', true: 'PRODUCING' }],
+    ]);
+    const decodeMapped = (state: unknown) =>
+      decodeUnsMessage(
+        'takt',
+        { address: STATE_TOPIC, payload: new TextEncoder().encode(JSON.stringify({ state, timestamp_ms: TS_MS })) },
+        valueMaps,
+      );
+
+    it.each([
+      [1, 'PRODUCING'],
+      [2, 'DOWN'],
+      ['Setup', 'CHANGEOVER'],
+      [true, 'PRODUCING'],
+    ])('maps %j to %s', (state, expected) => {
+      expect(decodeMapped(state)).toMatchObject({ ok: true, event: { type: 'state', state: expected } });
+    });
+
+    it('regression: rejects a value the map does not hold instead of reading it as PackML', () => {
+      expect(decodeMapped(6)).toEqual({
+        ok: false,
+        reason: 'state value 6 is not in the value map of its signal mapping',
+      });
+    });
+
+    it('leaves the other topics to the presets', () => {
+      const other = 'takt/plant1/assembly/line1/press2/state';
+      expect(
+        decodeUnsMessage(
+          'takt',
+          { address: other, payload: new TextEncoder().encode(JSON.stringify({ state: 6, timestamp_ms: TS_MS })) },
+          valueMaps,
+        ),
+      ).toMatchObject({ ok: true, event: { state: 6 } });
+    });
   });
 });

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
 import { createMqttSubscriber } from './mqtt-session.ts';
-import { decodeUnsMessage } from './uns-json.decoder.ts';
+import { decodeUnsMessage, type UnsStateValueMaps } from './uns-json.decoder.ts';
 
 export type UnsJsonSourceOptions = {
   code: string;
@@ -24,10 +24,17 @@ export type UnsJsonSourceOptions = {
   sessionExpirySec?: number;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
+  /** Value maps of the data source's STATE signal mappings, by state topic (uns-json.mapping.ts). */
+  stateValueMaps?: UnsStateValueMaps;
   now?: () => number;
 };
 
-export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
+/** Empty payloads (retained values cleared) are counted apart: they are neither events nor dead letters. */
+export type UnsJsonSourceStatus = SourceStatus & { clearedMessages: number };
+
+export function createUnsJsonSource(
+  options: UnsJsonSourceOptions,
+): Omit<Source, 'status'> & { status(): UnsJsonSourceStatus } {
   const {
     code,
     dataSourceId,
@@ -41,7 +48,7 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
     now = Date.now,
   } = options;
   const logger = options.logger.child({ name: 'bridge.source.uns-json' });
-  const status: SourceStatus = { isConnected: false, connectCount: 0, lastError: null };
+  const status: UnsJsonSourceStatus = { isConnected: false, connectCount: 0, lastError: null, clearedMessages: 0 };
   // MQTT 5 rh = 1: retained messages only when the subscription is new (5.0 §3.8.3.1 Retain Handling).
   // Under 3.1.1 we get the same by not resubscribing while the broker kept the session.
   const subscriber = createMqttSubscriber({
@@ -62,11 +69,14 @@ export function createUnsJsonSource(options: UnsJsonSourceOptions): Source {
   function handleMessage(sink: ConnectorSink, topic: string, payload: Buffer, isRetained: boolean): void {
     const receivedAtMs = now();
     try {
-      const result = decodeUnsMessage(topicPrefix, { address: topic, payload });
-      if (result.ok) {
+      const result = decodeUnsMessage(topicPrefix, { address: topic, payload }, options.stateValueMaps);
+      if (result.ok === true) {
         // RETAIN is set only on messages sent because of a new subscription (3.1.1 §3.3.1.3): old news.
         const origin = { address: topic, payload, receivedAtMs, isReplay: isRetained };
         void sink.submit([{ event: result.event, origin }], info);
+      } else if (result.ok === 'ignore') {
+        status.clearedMessages += 1;
+        logger.debug({ topic, why: result.why }, 'ignored');
       } else {
         sink.reject([{ address: topic, payload, reason: result.reason, receivedAtMs }], info);
       }

@@ -330,6 +330,9 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
     setSourceStatus(source, status) {
       pipeline.setSourceStatus?.(source, { ...status, spoolDepth: spool.depth().records });
     },
+    noteAlive(machinePaths) {
+      pipeline.noteAlive?.(machinePaths);
+    },
     stats() {
       const depth = spool.depth();
       return {
