@@ -6,6 +6,8 @@ export * from './machine-state.contract.ts';
 export * from './health.contract.ts';
 export * from './env.contract.ts';
 export * from './uns.contract.ts';
+export * from './instant.contract.ts';
+export * from './cursor.contract.ts';
 export * from './list.contract.ts';
 export * from './machine-status.contract.ts';
 export * from './user.contract.ts';

@@ -252,7 +252,7 @@ describe('planned downtime', () => {
     const inWindow = await call(viewer, 'get', '/planned-downtime?from=2026-03-02T07:59:00Z&to=2026-03-03T06:00:00Z');
     expect(inWindow.body.items.map((d: { id: string }) => d.id)).toEqual([downtimeId]);
     const page = await call(viewer, 'get', '/planned-downtime?limit=1');
-    expect(page.body.nextCursor).toBe(downtimeId);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
     const next = await call(viewer, 'get', `/planned-downtime?limit=1&cursor=${page.body.nextCursor}`);
     expect(next.body.items[0].machineId).toBe(machineId);
     expect(await t.db.prisma.auditLog.count({ where: { action: 'planned-downtime.created' } })).toBe(2);

@@ -24,14 +24,19 @@ export function findShiftPattern(db: Db, id: string): Promise<ShiftPatternRow | 
 
 export function listShiftPatterns(
   db: Db,
-  options: { siteId?: string; limit: number; cursor?: string },
+  options: { siteId?: string; limit: number; after?: { code: string; id: string } },
 ): Promise<ShiftPatternRow[]> {
+  const { after } = options;
   return db.shiftPattern.findMany({
-    where: options.siteId === undefined ? {} : { siteId: options.siteId },
+    where: {
+      siteId: options.siteId,
+      ...(after === undefined
+        ? {}
+        : { OR: [{ code: { gt: after.code } }, { code: after.code, id: { gt: after.id } }] }),
+    },
     include: PATTERN_INCLUDE,
     orderBy: [{ code: 'asc' }, { id: 'asc' }],
     take: options.limit + 1,
-    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
   });
 }
 
@@ -95,8 +100,16 @@ export type PlannedDowntimeRow = Prisma.PlannedDowntimeGetPayload<object>;
 
 export function listPlannedDowntime(
   db: Db,
-  options: { lineId?: string; machineId?: string; from?: Date; to?: Date; limit: number; cursor?: string },
+  options: {
+    lineId?: string;
+    machineId?: string;
+    from?: Date;
+    to?: Date;
+    limit: number;
+    after?: { startsAt: Date; id: string };
+  },
 ): Promise<PlannedDowntimeRow[]> {
+  const { after } = options;
   return db.plannedDowntime.findMany({
     where: {
       ...(options.lineId === undefined ? {} : { lineId: options.lineId }),
@@ -104,10 +117,12 @@ export function listPlannedDowntime(
       // Half-open windows overlap [from, to) when they end after `from` and start before `to`.
       ...(options.from === undefined ? {} : { endsAt: { gt: options.from } }),
       ...(options.to === undefined ? {} : { startsAt: { lt: options.to } }),
+      ...(after === undefined
+        ? {}
+        : { OR: [{ startsAt: { gt: after.startsAt } }, { startsAt: after.startsAt, id: { gt: after.id } }] }),
     },
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     take: options.limit + 1,
-    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
   });
 }
 

@@ -3,17 +3,18 @@
 // of its window (before and after the change).
 import type { PrismaClient } from '@takt/db';
 import { invalidateRollups, type TRollupChange } from '@takt/kpi-sql';
-import type {
-  TFieldError,
-  TPlannedDowntime,
-  TPlannedDowntimeCreateRequest,
-  TPlannedDowntimeListQuery,
-  TPlannedDowntimeUpdateRequest,
+import {
+  instantOrderCursor,
+  type TFieldError,
+  type TPlannedDowntime,
+  type TPlannedDowntimeCreateRequest,
+  type TPlannedDowntimeListQuery,
+  type TPlannedDowntimeUpdateRequest,
 } from '@takt/contracts';
 import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage, type Page } from '../http/page.ts';
 import * as repo from './calendar.repository.ts';
-import { validCursor } from './shift-pattern.service.ts';
 
 type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
 
@@ -87,7 +88,7 @@ async function assertValid(db: repo.Db, data: repo.PlannedDowntimeData): Promise
 export async function listPlannedDowntime(options: {
   prisma: PrismaClient;
   query: TPlannedDowntimeListQuery;
-}): Promise<{ items: TPlannedDowntime[]; nextCursor: string | null }> {
+}): Promise<Page<TPlannedDowntime>> {
   const { limit, cursor, lineId, machineId, from, to } = options.query;
   const rows = await repo.listPlannedDowntime(options.prisma, {
     lineId,
@@ -95,10 +96,9 @@ export async function listPlannedDowntime(options: {
     from: from === undefined ? undefined : new Date(from),
     to: to === undefined ? undefined : new Date(to),
     limit,
-    cursor: validCursor(cursor),
+    after: cursor === undefined ? undefined : { startsAt: cursor[0], id: cursor[1] },
   });
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  return toPage(rows, limit, toDto, (row) => instantOrderCursor.encode([row.startsAt, row.id]));
 }
 
 /** Schedules planned downtime. */

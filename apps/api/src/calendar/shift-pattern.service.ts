@@ -4,16 +4,18 @@
 import { expandShiftCalendar, type TShiftWindow } from '@takt/kpi';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { Prisma, type PrismaClient } from '@takt/db';
-import type {
-  TFieldError,
-  TShiftInput,
-  TShiftPattern,
-  TShiftPatternCreateRequest,
-  TShiftPatternListQuery,
-  TShiftPatternUpdateRequest,
+import {
+  codeOrderCursor,
+  type TFieldError,
+  type TShiftInput,
+  type TShiftPattern,
+  type TShiftPatternCreateRequest,
+  type TShiftPatternListQuery,
+  type TShiftPatternUpdateRequest,
 } from '@takt/contracts';
 import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage, type Page } from '../http/page.ts';
 import { assertVersion } from '../http/precondition.ts';
 import * as repo from './calendar.repository.ts';
 
@@ -141,22 +143,11 @@ function notFound(id: string): AppError {
 export async function listShiftPatterns(options: {
   prisma: PrismaClient;
   query: TShiftPatternListQuery;
-}): Promise<{ items: TShiftPattern[]; nextCursor: string | null }> {
+}): Promise<Page<TShiftPattern>> {
   const { limit, cursor, siteId } = options.query;
-  const rows = await repo.listShiftPatterns(options.prisma, { siteId, limit, cursor: validCursor(cursor) });
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
-}
-
-/** Cursors are row ids; anything else is a client error, not a database error. */
-export function validCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cursor)) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-      errors: [{ path: 'query.cursor', message: 'Pass the nextCursor of the previous page' }],
-    });
-  }
-  return cursor;
+  const after = cursor === undefined ? undefined : { code: cursor[0], id: cursor[1] };
+  const rows = await repo.listShiftPatterns(options.prisma, { siteId, limit, after });
+  return toPage(rows, limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
 }
 
 /** One pattern with its shifts and breaks. */

@@ -8,11 +8,16 @@ export type DataSourceRow = Prisma.DataSourceGetPayload<object>;
 const MAPPING_INCLUDE = { machine: { select: { path: true } } } as const satisfies Prisma.SignalMappingInclude;
 export type SignalMappingRow = Prisma.SignalMappingGetPayload<{ include: typeof MAPPING_INCLUDE }>;
 
-export function listDataSources(db: Db, options: { limit: number; cursor?: string }): Promise<DataSourceRow[]> {
+export function listDataSources(
+  db: Db,
+  options: { limit: number; after?: { code: string; id: string } },
+): Promise<DataSourceRow[]> {
+  const { after } = options;
   return db.dataSource.findMany({
+    where:
+      after === undefined ? {} : { OR: [{ code: { gt: after.code } }, { code: after.code, id: { gt: after.id } }] },
     orderBy: [{ code: 'asc' }, { id: 'asc' }],
     take: options.limit + 1,
-    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
   });
 }
 

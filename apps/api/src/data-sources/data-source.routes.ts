@@ -4,7 +4,7 @@ import {
   ZDataSource,
   ZDataSourceCreateRequest,
   ZDataSourceUpdateRequest,
-  ZListQuery,
+  ZDataSourceListQuery,
   ZSignalMappingList,
   ZSignalMappingsReplaceRequest,
   ZUuidParams,
@@ -33,7 +33,7 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       access: 'VIEWER',
       summary: 'List OT data sources.',
       tags,
-      schemas: { query: ZListQuery, response: listOf(ZDataSource) },
+      schemas: { query: ZDataSourceListQuery, response: listOf(ZDataSource) },
       handler: ({ query }) => listDataSources({ prisma, query }),
     }),
     defineRoute({

@@ -2,23 +2,23 @@
 // signals. The config of a source is validated by the contract schema of its kind, which never changes.
 import { Prisma, type PrismaClient } from '@takt/db';
 import {
+  codeOrderCursor,
   DATA_SOURCE_CONFIG_SCHEMAS,
   type TDataSource,
   type TDataSourceCreateRequest,
   type TDataSourceUpdateRequest,
   type TFieldError,
-  type TListQuery,
+  type TDataSourceListQuery,
   type TSignalMappingInput,
   type TSignalMappingList,
 } from '@takt/contracts';
 import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage, type Page } from '../http/page.ts';
 import { assertVersion } from '../http/precondition.ts';
 import * as repo from './data-source.repository.ts';
 
 type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toDto(row: repo.DataSourceRow): TDataSource {
   return {
@@ -71,17 +71,12 @@ function duplicateCode(code: string | undefined): AppError {
 /** One page of data sources by code. */
 export async function listDataSources(options: {
   prisma: PrismaClient;
-  query: TListQuery;
-}): Promise<{ items: TDataSource[]; nextCursor: string | null }> {
+  query: TDataSourceListQuery;
+}): Promise<Page<TDataSource>> {
   const { limit, cursor } = options.query;
-  if (cursor !== undefined && !UUID.test(cursor)) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-      errors: [{ path: 'query.cursor', message: 'Pass the nextCursor of the previous page' }],
-    });
-  }
-  const rows = await repo.listDataSources(options.prisma, { limit, cursor });
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const after = cursor === undefined ? undefined : { code: cursor[0], id: cursor[1] };
+  const rows = await repo.listDataSources(options.prisma, { limit, after });
+  return toPage(rows, limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
 }
 
 /** One data source. */

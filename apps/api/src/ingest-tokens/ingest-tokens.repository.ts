@@ -35,23 +35,22 @@ function toToken(row: TokenRow): TIngestToken {
   };
 }
 
-/** One page, newest first; `afterId` is the id of the last row of the previous page. */
+/** Up to `limit` tokens, newest first, created before `before` (the last token of the previous page). */
 export async function listTokens(
   prisma: PrismaClient,
   limit: number,
-  afterId: string | undefined,
+  before: { createdAt: Date; id: string } | undefined,
 ): Promise<TIngestToken[]> {
   const rows = await prisma.ingestToken.findMany({
+    where:
+      before === undefined
+        ? {}
+        : { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
-    ...(afterId === undefined ? {} : { cursor: { id: afterId }, skip: 1 }),
     select: TOKEN_SELECT,
   });
   return rows.map(toToken);
-}
-
-export async function tokenExists(prisma: PrismaClient, id: string): Promise<boolean> {
-  return (await prisma.ingestToken.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
 export async function insertToken(

@@ -4,7 +4,7 @@ import {
   ZCreatedIngestToken,
   ZIngestToken,
   ZIngestTokenList,
-  ZListQuery,
+  ZIngestTokenListQuery,
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
@@ -21,8 +21,8 @@ export function ingestTokensRoutes(options: { prisma: PrismaClient }): RouteDefi
       access: 'ADMIN',
       summary: 'List ingest API tokens (newest first): name, prefix, created / last used / revoked — never the secret.',
       tags,
-      schemas: { query: ZListQuery, response: ZIngestTokenList },
-      handler: ({ query }) => listIngestTokens({ prisma, limit: query.limit, cursor: query.cursor }),
+      schemas: { query: ZIngestTokenListQuery, response: ZIngestTokenList },
+      handler: ({ query }) => listIngestTokens({ prisma, query }),
     }),
     defineRoute({
       method: 'post',

@@ -1,12 +1,19 @@
 // Ingest API token use cases (ADMIN): list, create (the secret is returned once, only its SHA-256 is
 // stored), revoke. Audited without the secret.
 import type { PrismaClient } from '@takt/db';
-import type { TCreatedIngestToken, TIngestToken, TIngestTokenList } from '@takt/contracts';
+import {
+  instantOrderCursor,
+  type TCreatedIngestToken,
+  type TIngestToken,
+  type TIngestTokenList,
+  type TIngestTokenListQuery,
+} from '@takt/contracts';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage } from '../http/page.ts';
 import { newIngestToken } from '../ingest-auth/ingest-token.ts';
-import { insertToken, listTokens, lockToken, markRevoked, tokenExists } from './ingest-tokens.repository.ts';
+import { insertToken, listTokens, lockToken, markRevoked } from './ingest-tokens.repository.ts';
 
 export type Caller = { auth: AuthContext; requestId: string };
 
@@ -15,18 +22,20 @@ function auditView(token: TIngestToken) {
   return { id, name, prefix, revokedAt };
 }
 
+/** One page of tokens, newest first. */
 export async function listIngestTokens(options: {
   prisma: PrismaClient;
-  limit: number;
-  cursor?: string;
+  query: TIngestTokenListQuery;
 }): Promise<TIngestTokenList> {
-  const { prisma, limit, cursor } = options;
-  if (cursor !== undefined && !(/^[0-9a-f-]{36}$/i.test(cursor) && (await tokenExists(prisma, cursor)))) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', { detail: 'Use nextCursor as given.' });
-  }
-  const rows = await listTokens(prisma, limit + 1, cursor);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  const { limit, cursor } = options.query;
+  const before = cursor === undefined ? undefined : { createdAt: cursor[0], id: cursor[1] };
+  const rows = await listTokens(options.prisma, limit + 1, before);
+  return toPage(
+    rows,
+    limit,
+    (token) => token,
+    (token) => instantOrderCursor.encode([new Date(token.createdAt), token.id]),
+  );
 }
 
 export async function createIngestToken(options: {

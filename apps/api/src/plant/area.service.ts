@@ -9,11 +9,11 @@ import {
   isoOrNull,
   keysetOf,
   recomputePathsBelow,
-  toPage,
+  toPlantPage,
   unknownReference,
-  type Page,
   type PlantResource,
 } from './plant-resource.service.ts';
+import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
 
 export function toAreaDto(row: repo.AreaRow): TArea {
@@ -68,5 +68,5 @@ export async function listAreas(prisma: PrismaClient, query: TAreaListQuery): Pr
     { siteId: query.siteId, includeArchived: query.includeArchived ?? false },
     keyset,
   );
-  return toPage(rows, keyset, toAreaDto);
+  return toPlantPage(rows, keyset, toAreaDto);
 }

@@ -5,6 +5,7 @@ import type { TLine, TLineCreate, TLineListQuery, TLineUpdate } from '@takt/cont
 import type { PrismaClient } from '@takt/db';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
+import type { Page } from '../http/page.ts';
 import {
   archivedParent,
   blocker,
@@ -12,9 +13,8 @@ import {
   isoOrNull,
   keysetOf,
   recomputePathsBelow,
-  toPage,
+  toPlantPage,
   unknownReference,
-  type Page,
   type PlantResource,
 } from './plant-resource.service.ts';
 import * as repo from './plant.repository.ts';
@@ -96,5 +96,5 @@ export async function listLines(prisma: PrismaClient, query: TLineListQuery): Pr
     { areaId: query.areaId, includeArchived: query.includeArchived ?? false },
     keyset,
   );
-  return toPage(rows, keyset, toLineDto);
+  return toPlantPage(rows, keyset, toLineDto);
 }

@@ -11,11 +11,11 @@ import {
   duplicateCode,
   isoOrNull,
   keysetOf,
-  toPage,
+  toPlantPage,
   unknownReference,
-  type Page,
   type PlantResource,
 } from './plant-resource.service.ts';
+import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
 
 export function toMachineDto(row: repo.MachineRow): TMachine {
@@ -109,5 +109,5 @@ export async function listMachines(prisma: PrismaClient, query: TMachineListQuer
     { lineId: query.lineId, q: query.q, includeArchived: query.includeArchived ?? false },
     keyset,
   );
-  return toPage(rows, keyset, toMachineDto);
+  return toPlantPage(rows, keyset, toMachineDto);
 }

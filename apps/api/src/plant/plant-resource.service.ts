@@ -2,11 +2,12 @@
 // delete, archive/unarchive, list pages — written once over a small per-resource description, so that
 // the rules of one resource (parents, uniqueness, paths, what blocks a delete) stay in its own service.
 // Every change runs in one transaction with its audit entry; updates honour If-Match and bump `version`.
-import type { TFieldError } from '@takt/contracts';
+import { codeOrderCursor, type TFieldError } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage, type Page } from '../http/page.ts';
 import { assertVersion } from '../http/precondition.ts';
 import { inTransaction, recomputeMachinePaths, type Db, type Keyset } from './plant.repository.ts';
 
@@ -39,46 +40,20 @@ export type PlantResource<TRow extends ResourceRow, TDto, TCreate, TUpdate> = {
 /** A change to another entity that follows from this one, audited in the same transaction. */
 export type RelatedChange = { entityType: string; entityId: string; action: string; before: object; after: object };
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
-
-/** Sends `{ code, id }` positions as an opaque cursor. */
-export function encodeCursor(row: { code: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.code, row.id])).toString('base64url');
-}
-
-/** The keyset of a list query; a cursor that is not one of ours answers 400. */
-export function keysetOf(query: { limit: number; cursor?: string | undefined }): Keyset {
-  if (query.cursor === undefined) return { limit: query.limit };
-  try {
-    const value: unknown = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    ) {
-      return { limit: query.limit, after: { code: value[0], id: value[1] } };
-    }
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-    detail: 'Pass the nextCursor of the previous page unchanged.',
-    errors: [{ path: 'query.cursor', message: 'Not a cursor of this list' }],
-  });
+/** The keyset of a list query: `limit` rows after the position its cursor names. */
+export function keysetOf(query: { limit: number; cursor?: [string, string] | undefined }): Keyset {
+  return query.cursor === undefined
+    ? { limit: query.limit }
+    : { limit: query.limit, after: { code: query.cursor[0], id: query.cursor[1] } };
 }
 
 /** Cuts the one extra row a keyset query fetched into `nextCursor`. */
-export function toPage<TRow extends { code: string; id: string }, TDto>(
+export function toPlantPage<TRow extends { code: string; id: string }, TDto>(
   rows: TRow[],
   keyset: Keyset,
   toDto: (row: TRow) => TDto,
 ): Page<TDto> {
-  const hasMore = rows.length > keyset.limit;
-  const items = hasMore ? rows.slice(0, keyset.limit) : rows;
-  const last = items.at(-1);
-  return { items: items.map(toDto), nextCursor: hasMore && last !== undefined ? encodeCursor(last) : null };
+  return toPage(rows, keyset.limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
 }
 
 function notFound(resource: { label: string }, id: string): AppError {

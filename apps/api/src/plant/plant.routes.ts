@@ -30,6 +30,7 @@ import type { PrismaClient } from '@takt/db';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { AuthContext } from '../auth/auth-context.ts';
+import type { Page } from '../http/page.ts';
 import { ifMatchVersion, setEtag } from '../http/precondition.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { areaResource, listAreas } from './area.service.ts';
@@ -42,7 +43,6 @@ import {
   setResourceArchived,
   updateResource,
   type ChangeContext,
-  type Page,
   type PlantResource,
 } from './plant-resource.service.ts';
 import { getIdealCycleTimes, listProducts, productResource, replaceIdealCycleTimes } from './product.service.ts';

@@ -13,15 +13,15 @@ import type { PrismaClient } from '@takt/db';
 import { idealCycleTimeChange, invalidateRollups } from '@takt/kpi-sql';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
+import type { Page } from '../http/page.ts';
 import { assertVersion } from '../http/precondition.ts';
 import {
   blocker,
   duplicateCode,
   isoOrNull,
   keysetOf,
-  toPage,
+  toPlantPage,
   type ChangeContext,
-  type Page,
   type PlantResource,
 } from './plant-resource.service.ts';
 import * as repo from './plant.repository.ts';
@@ -76,7 +76,7 @@ export const productResource: PlantResource<repo.ProductRow, TProduct, TProductC
 export async function listProducts(prisma: PrismaClient, query: TProductListQuery): Promise<Page<TProduct>> {
   const keyset = keysetOf(query);
   const rows = await repo.listProducts(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
-  return toPage(rows, keyset, toProductDto);
+  return toPlantPage(rows, keyset, toProductDto);
 }
 
 function toIdealCycleTimes(productId: string, rows: repo.IdealCycleTimeRow[]): TIdealCycleTimes {

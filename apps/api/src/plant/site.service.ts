@@ -5,15 +5,15 @@ import type { TSite, TSiteCreate, TSiteListQuery, TSiteUpdate } from '@takt/cont
 import type { PrismaClient } from '@takt/db';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
+import type { Page } from '../http/page.ts';
 import {
   blocker,
   duplicateCode,
   isoOrNull,
   keysetOf,
   recomputePathsBelow,
-  toPage,
+  toPlantPage,
   unknownReference,
-  type Page,
   type PlantResource,
 } from './plant-resource.service.ts';
 import * as repo from './plant.repository.ts';
@@ -90,5 +90,5 @@ export const siteResource: PlantResource<repo.SiteRow, TSite, TSiteCreate, TSite
 export async function listSites(prisma: PrismaClient, query: TSiteListQuery): Promise<Page<TSite>> {
   const keyset = keysetOf(query);
   const rows = await repo.listSites(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
-  return toPage(rows, keyset, toSiteDto);
+  return toPlantPage(rows, keyset, toSiteDto);
 }

@@ -1,11 +1,11 @@
 // /users: user administration (ADMIN). Single-user answers carry an ETag; writes honour If-Match.
 import {
   ZCreateUserRequest,
-  ZListQuery,
   ZResetPasswordRequest,
   ZUpdateUserRequest,
   ZUserAccount,
   ZUserAccountList,
+  ZUserListQuery,
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
@@ -31,8 +31,8 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       access: 'ADMIN',
       summary: 'List users (ordered by username), with their role and whether they are disabled.',
       tags,
-      schemas: { query: ZListQuery, response: ZUserAccountList },
-      handler: ({ query }) => listUsers({ prisma, limit: query.limit, cursor: query.cursor }),
+      schemas: { query: ZUserListQuery, response: ZUserAccountList },
+      handler: ({ query }) => listUsers({ prisma, query }),
     }),
     defineRoute({
       method: 'post',

@@ -2,10 +2,19 @@
 // Every change is audited without secrets; the last enabled ADMIN can be neither disabled nor demoted.
 import { hashPassword } from '@takt/auth';
 import { Prisma, type PrismaClient } from '@takt/db';
-import type { TCreateUserRequest, TRole, TUpdateUserRequest, TUserAccount, TUserAccountList } from '@takt/contracts';
+import {
+  usernameCursor,
+  type TCreateUserRequest,
+  type TRole,
+  type TUpdateUserRequest,
+  type TUserAccount,
+  type TUserAccountList,
+  type TUserListQuery,
+} from '@takt/contracts';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage } from '../http/page.ts';
 import { assertVersion } from '../http/precondition.ts';
 import {
   deleteUserSessions,
@@ -31,27 +40,16 @@ function auditView(account: TUserAccount): Prisma.InputJsonValue {
   return { id, username, displayName, role, isDisabled, version };
 }
 
-function encodeCursor(username: string): string {
-  return Buffer.from(username, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const username = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (username.length === 0)
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', { detail: 'Use nextCursor as given.' });
-  return username;
-}
-
-export async function listUsers(options: {
-  prisma: PrismaClient;
-  limit: number;
-  cursor?: string;
-}): Promise<TUserAccountList> {
-  const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-  const rows = await listAccounts(options.prisma, options.limit + 1, after);
-  const items = rows.slice(0, options.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > options.limit && last !== undefined ? encodeCursor(last.username) : null };
+/** One page of users, ordered by username. */
+export async function listUsers(options: { prisma: PrismaClient; query: TUserListQuery }): Promise<TUserAccountList> {
+  const { limit, cursor } = options.query;
+  const rows = await listAccounts(options.prisma, limit + 1, cursor?.[0]);
+  return toPage(
+    rows,
+    limit,
+    (account) => account,
+    (account) => usernameCursor.encode([account.username]),
+  );
 }
 
 export async function getUser(options: { prisma: PrismaClient; id: string }): Promise<TUserAccount> {

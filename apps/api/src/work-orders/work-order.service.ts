@@ -29,22 +29,23 @@
 //   change, and is never read back as data. The answered totals are counted + adjustments, never below 0.
 // - work_order.good_count / scrap_count hold a snapshot of those totals, refreshed by every write of the
 //   order (so a completed order's row carries its final figures for SQL reports); reads compute live.
-import type {
-  TWorkOrder,
-  TWorkOrderAction,
-  TWorkOrderAdjustmentList,
-  TWorkOrderAdjustmentRequest,
-  TWorkOrderCreate,
-  TWorkOrderListQuery,
-  TWorkOrderTransitionList,
-  TWorkOrderUpdate,
+import {
+  instantOrderCursor,
+  type TWorkOrder,
+  type TWorkOrderAction,
+  type TWorkOrderAdjustmentList,
+  type TWorkOrderAdjustmentRequest,
+  type TWorkOrderCreate,
+  type TWorkOrderListQuery,
+  type TWorkOrderTransitionList,
+  type TWorkOrderUpdate,
 } from '@takt/contracts';
-import { z } from 'zod';
 import type { Prisma, PrismaClient } from '@takt/db';
 import { appendLiveEvents } from '@takt/db';
 import type { AuthContext } from '../auth/auth-context.ts';
 import { recordAudit, userActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage, type Page } from '../http/page.ts';
 import { assertVersion } from '../http/precondition.ts';
 import { computeProduction, totalCounts } from './work-order-progress.ts';
 import {
@@ -215,54 +216,31 @@ export async function getWorkOrder(options: { prisma: PrismaClient; id: string }
   return answer(row, await readOutput(options.prisma, row.id, now), now);
 }
 
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): repo.Keyset['before'] {
-  if (cursor === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const createdAt = new Date(value[0]);
-      // Only what the list gives out: an instant PostgreSQL can hold and a UUID (anything else would fail the cast).
-      const isInstant = createdAt.getTime() >= 0 && createdAt.getUTCFullYear() <= 9999;
-      if (isInstant && z.uuid().safeParse(value[1]).success) return { createdAt, id: value[1] };
-    }
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-    detail: 'Pass the nextCursor of the previous page unchanged.',
-    errors: [{ path: 'query.cursor', message: 'Not a cursor of this list' }],
-  });
-}
-
 /** A page of work orders, newest first, filtered by status, line and product, with their progress figures. */
 export async function listWorkOrders(options: {
   prisma: PrismaClient;
   query: TWorkOrderListQuery;
-}): Promise<{ items: TWorkOrder[]; nextCursor: string | null }> {
+}): Promise<Page<TWorkOrder>> {
   const { prisma, query } = options;
-  const keyset: repo.Keyset = { limit: query.limit, before: decodeCursor(query.cursor) };
+  const before = query.cursor === undefined ? undefined : { createdAt: query.cursor[0], id: query.cursor[1] };
+  const keyset: repo.Keyset = { limit: query.limit, before };
   const rows = await repo.listWorkOrders(
     prisma,
     { statuses: query.status, lineId: query.lineId, productId: query.productId },
     keyset,
   );
-  const hasMore = rows.length > keyset.limit;
-  const page = hasMore ? rows.slice(0, keyset.limit) : rows;
   const now = new Date();
   const outputs = await repo.readOutputs(
     prisma,
-    page.map((row) => row.id),
+    rows.slice(0, keyset.limit).map((row) => row.id),
     now,
   );
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => toDto(row, outputs.get(row.id), now.getTime())),
-    nextCursor: hasMore && last !== undefined ? encodeCursor(last) : null,
-  };
+  return toPage(
+    rows,
+    keyset.limit,
+    (row) => toDto(row, outputs.get(row.id), now.getTime()),
+    (row) => instantOrderCursor.encode([row.createdAt, row.id]),
+  );
 }
 
 /** The status history of an order, oldest first. */
