@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_COOKIE, CSRF_HEADER, ROLES, SESSION_COOKIE, hasRole, type TRole } from '@takt/contracts';
-import { newIngestToken } from './ingest-auth/ingest-token.ts';
+import { newIngestToken } from './ingest/ingest-token.middleware.ts';
 import type { OpenApiDocument, Operation } from './openapi/openapi.document.ts';
 import { createTestApp, createUser, type TestApp } from './test/test-app.ts';
 

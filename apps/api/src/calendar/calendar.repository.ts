@@ -1,9 +1,7 @@
 // Data access of shift patterns (with shifts and breaks) and scheduled planned downtime.
 import type { Prisma } from '@takt/db';
 import type { TShiftInput } from '@takt/contracts';
-
-/** The Prisma client or a transaction client. */
-export type Db = Prisma.TransactionClient;
+import type { Db } from '../db/transaction.ts';
 
 const PATTERN_INCLUDE = {
   shifts: {
@@ -61,15 +59,18 @@ export function createShiftPattern(
   });
 }
 
-/** Updates the pattern and bumps its version; `shifts`, when given, replaces every shift (breaks cascade). */
+/**
+ * Updates the pattern if nobody changed it meanwhile (version guard) and bumps its version; `shifts`, when given,
+ * replaces every shift (breaks cascade).
+ */
 export async function updateShiftPattern(
   db: Db,
-  id: string,
+  current: { id: string; version: number },
   data: { code?: string; name?: string; shifts?: readonly TShiftInput[] },
 ): Promise<ShiftPatternRow> {
-  if (data.shifts !== undefined) await db.shift.deleteMany({ where: { patternId: id } });
+  if (data.shifts !== undefined) await db.shift.deleteMany({ where: { patternId: current.id } });
   return db.shiftPattern.update({
-    where: { id },
+    where: { id: current.id, version: current.version },
     data: {
       code: data.code,
       name: data.name,

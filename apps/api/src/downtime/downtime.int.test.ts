@@ -15,7 +15,7 @@ import {
   type TDowntimeInterval,
 } from '@takt/contracts';
 import { catchUpRollups } from '@takt/kpi-sql';
-import { newIngestToken } from '../ingest-auth/ingest-token.ts';
+import { newIngestToken } from '../ingest/ingest-token.middleware.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
 
 let t: TestApp;

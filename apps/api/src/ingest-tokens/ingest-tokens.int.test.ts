@@ -3,7 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
-import { ingestTokenMiddleware } from '../ingest-auth/ingest-token.ts';
+import { ingestTokenMiddleware } from '../ingest/ingest-token.middleware.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
 
 let t: TestApp;

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_COOKIE, SESSION_COOKIE, type TIngestEventsResponse } from '@takt/contracts';
 import { createIngestTestPlant, type IngestTestPlant } from '@takt/ingest/testing';
-import { newIngestToken } from '../ingest-auth/ingest-token.ts';
+import { newIngestToken } from '../ingest/ingest-token.middleware.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
 
 let t: TestApp;

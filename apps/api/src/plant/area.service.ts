@@ -2,17 +2,20 @@
 // machines below in the same transaction.
 import type { TArea, TAreaCreate, TAreaListQuery, TAreaUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import type { Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import {
   archivedParent,
+  assertNoBlockers,
   blocker,
+  codeTakenMeanwhile,
   duplicateCode,
   isoOrNull,
   keysetOf,
   recomputePathsBelow,
   toPlantPage,
   unknownReference,
-  type PlantResource,
-} from './plant-resource.service.ts';
+} from './plant-rules.service.ts';
 import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
 
@@ -29,11 +32,11 @@ export function toAreaDto(row: repo.AreaRow): TArea {
   };
 }
 
-async function assertCodeFree(tx: repo.Db, siteId: string, code: string): Promise<void> {
+async function assertCodeFree(tx: Db, siteId: string, code: string): Promise<void> {
   if ((await repo.findAreaByCode(tx, siteId, code)) !== null) throw duplicateCode('Area', code, 'in this site');
 }
 
-export const areaResource: PlantResource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdate> = {
+export const areaResource: Resource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdate> = {
   entityType: 'area',
   label: 'Area',
   toDto: toAreaDto,
@@ -52,16 +55,21 @@ export const areaResource: PlantResource<repo.AreaRow, TArea, TAreaCreate, TArea
   afterUpdate: async (tx, before, after) =>
     before.code === after.code ? [] : recomputePathsBelow(tx, { areaId: after.id }),
   setArchivedAt: (tx, current, archivedAt) => repo.updateArea(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
-    return { children: blocker('lines', await repo.countAreaLines(tx, row.id), 'line'), history: [] };
+  async assertDeletable(tx, row) {
+    assertNoBlockers('Area', row, {
+      children: blocker('lines', await repo.countAreaLines(tx, row.id), 'line'),
+      history: [],
+    });
   },
   async remove(tx, row) {
     await repo.deleteArea(tx, row.id);
   },
+  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
 };
 
 /** A page of areas ordered by code, optionally of one site. */
-export async function listAreas(prisma: PrismaClient, query: TAreaListQuery): Promise<Page<TArea>> {
+export async function listAreas(options: { prisma: PrismaClient; query: TAreaListQuery }): Promise<Page<TArea>> {
+  const { prisma, query } = options;
   const keyset = keysetOf(query);
   const rows = await repo.listAreas(
     prisma,

@@ -4,17 +4,20 @@
 // a machine with history is archived, never deleted.
 import type { TMachine, TMachineCreate, TMachineListQuery, TMachineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import type { Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import {
   archivedParent,
+  assertNoBlockers,
   blocker,
+  codeTakenMeanwhile,
   duplicateCode,
   isoOrNull,
   keysetOf,
   toPlantPage,
   unknownReference,
-  type PlantResource,
-} from './plant-resource.service.ts';
+} from './plant-rules.service.ts';
 import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
 
@@ -34,7 +37,7 @@ export function toMachineDto(row: repo.MachineRow): TMachine {
 }
 
 /** The path prefix of a line a machine may be placed on: it exists and is not archived. */
-async function targetLinePrefix(tx: repo.Db, lineId: string): Promise<string> {
+async function targetLinePrefix(tx: Db, lineId: string): Promise<string> {
   const line = await repo.findLine(tx, lineId);
   if (line === null) throw unknownReference('lineId', 'Line', lineId);
   if (line.archivedAt !== null) throw archivedParent('lineId', 'Line', line.code);
@@ -43,12 +46,12 @@ async function targetLinePrefix(tx: repo.Db, lineId: string): Promise<string> {
   return prefix;
 }
 
-async function assertCodeFree(tx: repo.Db, lineId: string, code: string, selfId?: string): Promise<void> {
+async function assertCodeFree(tx: Db, lineId: string, code: string, selfId?: string): Promise<void> {
   const other = await repo.findMachineByCode(tx, lineId, code);
   if (other !== null && other.id !== selfId) throw duplicateCode('Machine', code, 'on this line');
 }
 
-export const machineResource: PlantResource<repo.MachineRow, TMachine, TMachineCreate, TMachineUpdate> = {
+export const machineResource: Resource<repo.MachineRow, TMachine, TMachineCreate, TMachineUpdate> = {
   entityType: 'machine',
   label: 'Machine',
   toDto: toMachineDto,
@@ -86,23 +89,28 @@ export const machineResource: PlantResource<repo.MachineRow, TMachine, TMachineC
     return row;
   },
   setArchivedAt: (tx, current, archivedAt) => repo.updateMachine(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
+  async assertDeletable(tx, row) {
     const counts = await repo.countMachineDependents(tx, row.id);
-    return {
+    assertNoBlockers('Machine', row, {
       children: blocker('signalMappings', counts.signalMappings, 'signal mapping'),
       history: [
         ...blocker('stateIntervals', counts.stateIntervals, 'state interval'),
         ...blocker('counts', counts.counts, 'production count'),
       ],
-    };
+    });
   },
   async remove(tx, row) {
     await repo.deleteMachine(tx, row.id);
   },
+  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
 };
 
 /** A page of machines ordered by code, optionally of one line and matching `q`. */
-export async function listMachines(prisma: PrismaClient, query: TMachineListQuery): Promise<Page<TMachine>> {
+export async function listMachines(options: {
+  prisma: PrismaClient;
+  query: TMachineListQuery;
+}): Promise<Page<TMachine>> {
+  const { prisma, query } = options;
   const keyset = keysetOf(query);
   const rows = await repo.listMachines(
     prisma,

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
 import { AppError } from '../http/app-error.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
-import { createProduct, inTransaction } from './plant.repository.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { createProduct } from './plant.repository.ts';
 
 let t: TestApp;
 let admin: Client;
