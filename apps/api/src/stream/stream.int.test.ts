@@ -3,13 +3,14 @@
 // buffer stays bounded) and 500 concurrent clients.
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { appendLiveEvents } from '@takt/db';
-import { CSRF_COOKIE, SESSION_COOKIE, type TLiveEventInput } from '@takt/contracts';
+import type { TLiveEventInput } from '@takt/contracts';
 import { createApp } from '../app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { signIn } from '../test/test-client.ts';
 import { LiveEventHub } from './live-event-hub.ts';
 
 const MAX_BUFFERED_BYTES = 64 * 1024;
@@ -22,27 +23,33 @@ let cookie: string;
 const plant = { site1: '', site2: '', line1: '', line2: '', machine1: '', machine2: '', machine1b: '' };
 
 async function seedPlant(): Promise<void> {
-  const prisma = t.db.prisma;
-  const enterprise = await prisma.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  for (const [index, site] of (['site1', 'site2'] as const).entries()) {
-    const s = await prisma.site.create({
-      data: { enterpriseId: enterprise.id, code: `s${index}`, name: site, timeZone: 'Europe/Berlin' },
-    });
-    const area = await prisma.area.create({ data: { siteId: s.id, code: 'a', name: 'Assembly' } });
-    const line = await prisma.line.create({ data: { areaId: area.id, code: 'l', name: 'Line' } });
-    const machine = await prisma.machine.create({
-      data: { lineId: line.id, code: 'm', path: `s${index}/a/l/m`, name: 'Press' },
-    });
-    plant[site] = s.id;
-    plant[index === 0 ? 'line1' : 'line2'] = line.id;
-    plant[index === 0 ? 'machine1' : 'machine2'] = machine.id;
-    if (index === 0) {
-      const second = await prisma.machine.create({
-        data: { lineId: line.id, code: 'm2', path: `s0/a/l/m2`, name: 'Oven' },
-      });
-      plant.machine1b = second.id;
-    }
-  }
+  const first = await buildPlant(t.db.prisma, {
+    site: { code: 's0', name: 'site1', timeZone: 'Europe/Berlin' },
+    area: { code: 'a' },
+    lines: [
+      {
+        code: 'l',
+        machines: [
+          { code: 'm', name: 'Press' },
+          { code: 'm2', name: 'Oven' },
+        ],
+      },
+    ],
+  });
+  const second = await buildPlant(t.db.prisma, {
+    site: { code: 's1', name: 'site2', timeZone: 'Europe/Berlin' },
+    area: { code: 'a' },
+    lines: [{ code: 'l', machines: [{ code: 'm', name: 'Press' }] }],
+  });
+  Object.assign(plant, {
+    site1: first.siteId,
+    site2: second.siteId,
+    line1: first.lineIds.l,
+    line2: second.lineIds.l,
+    machine1: first.machineIds.m,
+    machine1b: first.machineIds.m2,
+    machine2: second.machineIds.m,
+  });
 }
 
 function stateEvent(machineId: string, startedAtMs = Date.now()): TLiveEventInput {
@@ -149,11 +156,7 @@ beforeAll(async () => {
   const address = server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   await createUser(t.db, { username: 'vic', password: 'vic-secret-123', role: 'VIEWER' });
-  const res = await request(baseUrl).post('/api/v1/auth/login').send({ username: 'vic', password: 'vic-secret-123' });
-  cookie = (res.headers['set-cookie'] as unknown as string[])
-    .map((c) => c.split(';')[0])
-    .filter((c) => c?.startsWith(SESSION_COOKIE) === true || c?.startsWith(CSRF_COOKIE) === true)
-    .join('; ');
+  cookie = (await signIn(baseUrl, 'vic', 'vic-secret-123')).cookie;
 });
 
 afterAll(async () => {
@@ -315,19 +318,10 @@ describe('GET /stream', () => {
   }, 60_000);
 
   it('ends a stream cleanly once its session ends (sign-out, user disabled)', async () => {
-    const res = await request(baseUrl).post('/api/v1/auth/login').send({ username: 'vic', password: 'vic-secret-123' });
-    const setCookie = res.headers['set-cookie'] as unknown as string[];
-    const other = setCookie.map((c) => c.split(';')[0]).join('; ');
-    const csrf =
-      setCookie
-        .find((c) => c.startsWith(`${CSRF_COOKIE}=`))
-        ?.split(';')[0]
-        ?.split('=')[1] ?? '';
-    const stream = await openStream('', { cookie: other });
+    const other = await signIn(baseUrl, 'vic', 'vic-secret-123');
+    const stream = await openStream('', { cookie: other.cookie });
     const untouched = await openStream();
-    expect(
-      (await request(baseUrl).post('/api/v1/auth/logout').set('cookie', other).set('x-csrf-token', csrf)).status,
-    ).toBe(204);
+    expect((await other.call('post', '/auth/logout')).status).toBe(204);
     const deadline = Date.now() + 3_000;
     while (!stream.isEnded() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(stream.isEnded()).toBe(true);

@@ -8,6 +8,8 @@ type Target = Parameters<typeof request>[0];
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export type TestClient = {
+  /** The signed-in user. */
+  userId: string;
   /** The `Cookie` header of the session (session and CSRF cookies). */
   cookie: string;
   csrfToken: string;
@@ -29,6 +31,7 @@ export async function signIn(target: Target, username: string, password: string)
   const csrfToken = cookieValue(setCookie, CSRF_COOKIE);
   const cookie = `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${csrfToken}`;
   return {
+    userId: (res.body as { user: { id: string } }).user.id,
     cookie,
     csrfToken,
     call(method, path, body, headers = {}) {
@@ -41,12 +44,8 @@ export async function signIn(target: Target, username: string, password: string)
 }
 
 /** Creates a user with `role` (named after the role unless `username` is given) and signs in as it. */
-export async function signInAs(
-  t: TestApp,
-  role: TRole,
-  username = role.toLowerCase(),
-): Promise<TestClient & { userId: string }> {
+export async function signInAs(t: TestApp, role: TRole, username = role.toLowerCase()): Promise<TestClient> {
   const password = `${username}-secret-123`;
-  const userId = await createUser(t.db, { username, password, role });
-  return { ...(await signIn(t.app, username, password)), userId };
+  await createUser(t.db, { username, password, role });
+  return signIn(t.app, username, password);
 }
