@@ -219,6 +219,22 @@ export async function deleteResource<TRow extends ResourceRow, TDto>(
   });
 }
 
+/** 400 for a body field naming an item that does not exist. */
+export function unknownReference(field: string, label: string, id: string): AppError {
+  return new AppError('BAD_REQUEST', `Unknown ${label.toLowerCase()}`, {
+    detail: `No ${label.toLowerCase()} ${id}.`,
+    errors: [{ path: `body.${field}`, message: `No such ${label.toLowerCase()}` }],
+  });
+}
+
+/** 409 for a body field naming an archived item (a new machine on an archived line, an order for one). */
+export function archivedReference(field: string, label: string, code: string): AppError {
+  return new AppError('CONFLICT', `${label} is archived`, {
+    detail: `${label} "${code}" is archived: unarchive it first, or choose another.`,
+    errors: [{ path: `body.${field}`, message: `${label} is archived` }],
+  });
+}
+
 function required<T>(resource: { label: string }, operation: string, hook: T | undefined): T {
   if (hook === undefined) throw new Error(`${resource.label} has no ${operation} operation`);
   return hook;

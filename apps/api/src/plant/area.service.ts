@@ -2,19 +2,16 @@
 // machines below in the same transaction.
 import type { TArea, TAreaCreate, TAreaListQuery, TAreaUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import type { Resource } from '../crud/resource.service.ts';
+import { archivedReference, unknownReference, type Resource } from '../crud/resource.service.ts';
 import type { Db } from '../db/transaction.ts';
 import {
-  archivedParent,
   assertNoBlockers,
   blocker,
-  codeTakenMeanwhile,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
   recomputePathsBelow,
-  toPlantPage,
-  unknownReference,
+  plantPage,
 } from './plant-rules.service.ts';
 import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
@@ -44,7 +41,7 @@ export const areaResource: Resource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdat
   async create(tx, input) {
     const site = await repo.findSite(tx, input.siteId);
     if (site === null) throw unknownReference('siteId', 'Site', input.siteId);
-    if (site.archivedAt !== null) throw archivedParent('siteId', 'Site', site.code);
+    if (site.archivedAt !== null) throw archivedReference('siteId', 'Site', site.code);
     await assertCodeFree(tx, site.id, input.code);
     return repo.createArea(tx, input);
   },
@@ -64,17 +61,16 @@ export const areaResource: Resource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdat
   async remove(tx, row) {
     await repo.deleteArea(tx, row.id);
   },
-  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
+  onConflict: onCodeConflict,
 };
 
 /** A page of areas ordered by code, optionally of one site. */
 export async function listAreas(options: { prisma: PrismaClient; query: TAreaListQuery }): Promise<Page<TArea>> {
   const { prisma, query } = options;
-  const keyset = keysetOf(query);
-  const rows = await repo.listAreas(
-    prisma,
-    { siteId: query.siteId, includeArchived: query.includeArchived ?? false },
-    keyset,
+  return plantPage(
+    query,
+    (keyset) =>
+      repo.listAreas(prisma, { siteId: query.siteId, includeArchived: query.includeArchived ?? false }, keyset),
+    toAreaDto,
   );
-  return toPlantPage(rows, keyset, toAreaDto);
 }

@@ -3,22 +3,19 @@
 // pattern is another calendar for all of the line's history: it invalidates the KPI rollups of its machines.
 import type { TLine, TLineCreate, TLineListQuery, TLineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import type { Resource } from '../crud/resource.service.ts';
+import { archivedReference, unknownReference, type Resource } from '../crud/resource.service.ts';
 import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
 import type { Page } from '../http/page.ts';
 import {
-  archivedParent,
   assertNoBlockers,
   blocker,
-  codeTakenMeanwhile,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
   recomputePathsBelow,
-  toPlantPage,
-  unknownReference,
+  plantPage,
 } from './plant-rules.service.ts';
 import * as repo from './plant.repository.ts';
 
@@ -61,7 +58,7 @@ export const lineResource: Resource<repo.LineRow, TLine, TLineCreate, TLineUpdat
   async create(tx, input) {
     const area = await repo.findArea(tx, input.areaId);
     if (area === null) throw unknownReference('areaId', 'Area', input.areaId);
-    if (area.archivedAt !== null) throw archivedParent('areaId', 'Area', area.code);
+    if (area.archivedAt !== null) throw archivedReference('areaId', 'Area', area.code);
     await assertCodeFree(tx, area.id, input.code);
     const shiftPatternId = input.shiftPatternId ?? null;
     if (shiftPatternId !== null) await assertShiftPattern(tx, area.id, shiftPatternId);
@@ -89,17 +86,16 @@ export const lineResource: Resource<repo.LineRow, TLine, TLineCreate, TLineUpdat
   async remove(tx, row) {
     await repo.deleteLine(tx, row.id);
   },
-  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
+  onConflict: onCodeConflict,
 };
 
 /** A page of lines ordered by code, optionally of one area. */
 export async function listLines(options: { prisma: PrismaClient; query: TLineListQuery }): Promise<Page<TLine>> {
   const { prisma, query } = options;
-  const keyset = keysetOf(query);
-  const rows = await repo.listLines(
-    prisma,
-    { areaId: query.areaId, includeArchived: query.includeArchived ?? false },
-    keyset,
+  return plantPage(
+    query,
+    (keyset) =>
+      repo.listLines(prisma, { areaId: query.areaId, includeArchived: query.includeArchived ?? false }, keyset),
+    toLineDto,
   );
-  return toPlantPage(rows, keyset, toLineDto);
 }

@@ -4,19 +4,16 @@
 // a machine with history is archived, never deleted.
 import type { TMachine, TMachineCreate, TMachineListQuery, TMachineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import type { Resource } from '../crud/resource.service.ts';
+import { archivedReference, unknownReference, type Resource } from '../crud/resource.service.ts';
 import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import {
-  archivedParent,
   assertNoBlockers,
   blocker,
-  codeTakenMeanwhile,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
-  toPlantPage,
-  unknownReference,
+  plantPage,
 } from './plant-rules.service.ts';
 import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
@@ -40,7 +37,7 @@ export function toMachineDto(row: repo.MachineRow): TMachine {
 async function targetLinePrefix(tx: Db, lineId: string): Promise<string> {
   const line = await repo.findLine(tx, lineId);
   if (line === null) throw unknownReference('lineId', 'Line', lineId);
-  if (line.archivedAt !== null) throw archivedParent('lineId', 'Line', line.code);
+  if (line.archivedAt !== null) throw archivedReference('lineId', 'Line', line.code);
   const prefix = await repo.findLinePathPrefix(tx, lineId);
   if (prefix === null) throw unknownReference('lineId', 'Line', lineId);
   return prefix;
@@ -102,7 +99,7 @@ export const machineResource: Resource<repo.MachineRow, TMachine, TMachineCreate
   async remove(tx, row) {
     await repo.deleteMachine(tx, row.id);
   },
-  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
+  onConflict: onCodeConflict,
 };
 
 /** A page of machines ordered by code, optionally of one line and matching `q`. */
@@ -111,11 +108,14 @@ export async function listMachines(options: {
   query: TMachineListQuery;
 }): Promise<Page<TMachine>> {
   const { prisma, query } = options;
-  const keyset = keysetOf(query);
-  const rows = await repo.listMachines(
-    prisma,
-    { lineId: query.lineId, q: query.q, includeArchived: query.includeArchived ?? false },
-    keyset,
+  return plantPage(
+    query,
+    (keyset) =>
+      repo.listMachines(
+        prisma,
+        { lineId: query.lineId, q: query.q, includeArchived: query.includeArchived ?? false },
+        keyset,
+      ),
+    toMachineDto,
   );
-  return toPlantPage(rows, keyset, toMachineDto);
 }

@@ -1,27 +1,24 @@
 // Rules every plant resource (site, area, line, machine, product) shares, used by their descriptions for the CRUD
 // template (crud/resource.service.ts): keyset pages ordered by code, what keeps an item from being deleted, the
-// answers for duplicate codes and missing or archived parents, and machine paths below a renamed code.
+// answers for duplicate codes, and machine paths below a renamed code.
 import { codeOrderCursor, type TFieldError } from '@takt/contracts';
 import type { RelatedChange } from '../crud/resource.service.ts';
-import type { Db } from '../db/transaction.ts';
+import type { Db, DbConflict } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
 import { toPage, type Page } from '../http/page.ts';
 import { recomputeMachinePaths, type Keyset } from './plant.repository.ts';
 
-/** The keyset of a list query: `limit` rows after the position its cursor names. */
-export function keysetOf(query: { limit: number; cursor?: [string, string] | undefined }): Keyset {
-  return query.cursor === undefined
-    ? { limit: query.limit }
-    : { limit: query.limit, after: { code: query.cursor[0], id: query.cursor[1] } };
-}
-
-/** Cuts the one extra row a keyset query fetched into `nextCursor`. */
-export function toPlantPage<TRow extends { code: string; id: string }, TDto>(
-  rows: TRow[],
-  keyset: Keyset,
+/** A page of a plant list ordered by code: `read` gets the keyset its cursor names and reads one row extra. */
+export async function plantPage<TRow extends { code: string; id: string }, TDto>(
+  query: { limit: number; cursor?: [string, string] | undefined },
+  read: (keyset: Keyset) => Promise<TRow[]>,
   toDto: (row: TRow) => TDto,
-): Page<TDto> {
-  return toPage(rows, keyset.limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
+): Promise<Page<TDto>> {
+  const keyset: Keyset =
+    query.cursor === undefined
+      ? { limit: query.limit }
+      : { limit: query.limit, after: { code: query.cursor[0], id: query.cursor[1] } };
+  return toPage(await read(keyset), keyset.limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
 }
 
 /** What keeps an item from being deleted: child items (delete those first) or history (archive instead). */
@@ -60,27 +57,13 @@ export function duplicateCode(label: string, code: string, scope: string): AppEr
   });
 }
 
-/** 409 for a code taken by a concurrent write past the service's own check. */
-export function codeTakenMeanwhile(): AppError {
-  return new AppError('CONFLICT', 'Code already in use', {
-    detail: 'Another item already uses this code at this place in the plant.',
-  });
-}
-
-/** 400 for a body field naming an item that does not exist. */
-export function unknownReference(field: string, label: string, id: string): AppError {
-  return new AppError('BAD_REQUEST', `Unknown ${label.toLowerCase()}`, {
-    detail: `No ${label.toLowerCase()} ${id}.`,
-    errors: [{ path: `body.${field}`, message: `No such ${label.toLowerCase()}` }],
-  });
-}
-
-/** 409 for placing something below an archived item. */
-export function archivedParent(field: string, label: string, code: string): AppError {
-  return new AppError('CONFLICT', `${label} is archived`, {
-    detail: `${label} "${code}" is archived: unarchive it first, or choose another.`,
-    errors: [{ path: `body.${field}`, message: `${label} is archived` }],
-  });
+/** A code taken by a concurrent write past the service's own check: 409, as the check would have answered. */
+export function onCodeConflict(conflict: DbConflict): AppError | undefined {
+  return conflict.kind === 'unique'
+    ? new AppError('CONFLICT', 'Code already in use', {
+        detail: 'Another item already uses this code at this place in the plant.',
+      })
+    : undefined;
 }
 
 /** Rewrites the paths of the machines below a site, area or line whose code changed; one audit entry each. */

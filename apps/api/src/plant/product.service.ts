@@ -20,11 +20,10 @@ import type { Versioned } from '../http/precondition.ts';
 import {
   assertNoBlockers,
   blocker,
-  codeTakenMeanwhile,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
-  toPlantPage,
+  plantPage,
 } from './plant-rules.service.ts';
 import * as repo from './plant.repository.ts';
 
@@ -72,7 +71,7 @@ export const productResource: Resource<repo.ProductRow, TProduct, TProductCreate
   async remove(tx, row) {
     await repo.deleteProduct(tx, row.id);
   },
-  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
+  onConflict: onCodeConflict,
 };
 
 /** A page of products ordered by code, archived ones only on request. */
@@ -81,9 +80,11 @@ export async function listProducts(options: {
   query: TProductListQuery;
 }): Promise<Page<TProduct>> {
   const { prisma, query } = options;
-  const keyset = keysetOf(query);
-  const rows = await repo.listProducts(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
-  return toPlantPage(rows, keyset, toProductDto);
+  return plantPage(
+    query,
+    (keyset) => repo.listProducts(prisma, { includeArchived: query.includeArchived ?? false }, keyset),
+    toProductDto,
+  );
 }
 
 function toIdealCycleTimes(productId: string, rows: repo.IdealCycleTimeRow[]): TIdealCycleTimes {

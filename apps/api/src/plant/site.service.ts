@@ -3,7 +3,7 @@
 // zone moves every shift of its history, so it invalidates the KPI rollups of its machines.
 import type { TSite, TSiteCreate, TSiteListQuery, TSiteUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import type { Resource } from '../crud/resource.service.ts';
+import { unknownReference, type Resource } from '../crud/resource.service.ts';
 import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
@@ -11,13 +11,11 @@ import type { Page } from '../http/page.ts';
 import {
   assertNoBlockers,
   blocker,
-  codeTakenMeanwhile,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
   recomputePathsBelow,
-  toPlantPage,
-  unknownReference,
+  plantPage,
 } from './plant-rules.service.ts';
 import * as repo from './plant.repository.ts';
 
@@ -87,13 +85,15 @@ export const siteResource: Resource<repo.SiteRow, TSite, TSiteCreate, TSiteUpdat
   async remove(tx, row) {
     await repo.deleteSite(tx, row.id);
   },
-  onConflict: (conflict) => (conflict.kind === 'unique' ? codeTakenMeanwhile() : undefined),
+  onConflict: onCodeConflict,
 };
 
 /** A page of sites ordered by code, archived ones only on request. */
 export async function listSites(options: { prisma: PrismaClient; query: TSiteListQuery }): Promise<Page<TSite>> {
   const { prisma, query } = options;
-  const keyset = keysetOf(query);
-  const rows = await repo.listSites(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
-  return toPlantPage(rows, keyset, toSiteDto);
+  return plantPage(
+    query,
+    (keyset) => repo.listSites(prisma, { includeArchived: query.includeArchived ?? false }, keyset),
+    toSiteDto,
+  );
 }

@@ -42,7 +42,7 @@ import {
 } from '@takt/contracts';
 import type { Prisma, PrismaClient } from '@takt/db';
 import { auditChange } from '../audit/audit.service.ts';
-import type { ChangeOptions } from '../crud/resource.service.ts';
+import { archivedReference, unknownReference, type ChangeOptions } from '../crud/resource.service.ts';
 import { inTransaction, type Db, type DbConflict } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
 import { toPage, type Page } from '../http/page.ts';
@@ -184,18 +184,8 @@ async function assertNumberFree(tx: Db, number: string): Promise<void> {
 
 async function assertProduct(tx: Db, productId: string): Promise<void> {
   const product = await repo.findProduct(tx, productId);
-  if (product === null) {
-    throw new AppError('BAD_REQUEST', 'Unknown product', {
-      detail: `No product ${productId}.`,
-      errors: [{ path: 'body.productId', message: 'No such product' }],
-    });
-  }
-  if (product.archivedAt !== null) {
-    throw new AppError('CONFLICT', 'Product is archived', {
-      detail: `Product "${product.code}" is archived: unarchive it first, or choose another.`,
-      errors: [{ path: 'body.productId', message: 'Product is archived' }],
-    });
-  }
+  if (product === null) throw unknownReference('productId', 'Product', productId);
+  if (product.archivedAt !== null) throw archivedReference('productId', 'Product', product.code);
 }
 
 async function audit(
@@ -416,18 +406,8 @@ async function applyTransition(
       return answer(current, await readOutput(tx, current.id, now), now);
     }
     const line = await repo.findLine(tx, lineId);
-    if (line === null) {
-      throw new AppError('BAD_REQUEST', 'Unknown line', {
-        detail: `No line ${lineId}.`,
-        errors: [{ path: 'body.lineId', message: 'No such line' }],
-      });
-    }
-    if (line.archivedAt !== null) {
-      throw new AppError('CONFLICT', 'Line is archived', {
-        detail: `Line "${line.code}" is archived: unarchive it first, or choose another.`,
-        errors: [{ path: 'body.lineId', message: 'Line is archived' }],
-      });
-    }
+    if (line === null) throw unknownReference('lineId', 'Line', lineId);
+    if (line.archivedAt !== null) throw archivedReference('lineId', 'Line', line.code);
   }
   if (check.to === 'IN_PROGRESS' && current.lineId !== null) await assertLineFree(tx, current, current.lineId);
   // Taken after the locks, so that the history of one order is in lock order.
