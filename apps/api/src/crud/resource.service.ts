@@ -46,7 +46,7 @@ export type Resource<TRow extends ResourceRow, TDto, TCreate = never, TUpdate = 
   assertDeletable?(tx: Db, row: TRow): Promise<void>;
   /** What the audit log keeps of a deleted item (default: `toAudit` of its DTO). */
   deletedAudit?(tx: Db, row: TRow): Promise<AuditJson>;
-  remove?(tx: Db, row: TRow): Promise<void>;
+  remove?(tx: Db, row: TRow): Promise<unknown>;
   /** A specific answer to a database conflict of a write of `input` (e.g. 409 naming the duplicate code). */
   onConflict?(conflict: DbConflict, input: TCreate | TUpdate | undefined): AppError | undefined;
 };

@@ -58,9 +58,7 @@ export const areaResource: Resource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdat
       history: [],
     });
   },
-  async remove(tx, row) {
-    await repo.deleteArea(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteArea(tx, row.id),
   onConflict: onCodeConflict,
 };
 

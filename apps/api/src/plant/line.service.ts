@@ -83,9 +83,7 @@ export const lineResource: Resource<repo.LineRow, TLine, TLineCreate, TLineUpdat
       history: blocker('workOrders', counts.workOrders, 'work order'),
     });
   },
-  async remove(tx, row) {
-    await repo.deleteLine(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteLine(tx, row.id),
   onConflict: onCodeConflict,
 };
 

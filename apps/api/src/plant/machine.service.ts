@@ -96,9 +96,7 @@ export const machineResource: Resource<repo.MachineRow, TMachine, TMachineCreate
       ],
     });
   },
-  async remove(tx, row) {
-    await repo.deleteMachine(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteMachine(tx, row.id),
   onConflict: onCodeConflict,
 };
 

@@ -68,9 +68,7 @@ export const productResource: Resource<repo.ProductRow, TProduct, TProductCreate
       ],
     });
   },
-  async remove(tx, row) {
-    await repo.deleteProduct(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteProduct(tx, row.id),
   onConflict: onCodeConflict,
 };
 

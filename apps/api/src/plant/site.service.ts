@@ -82,9 +82,7 @@ export const siteResource: Resource<repo.SiteRow, TSite, TSiteCreate, TSiteUpdat
       history: [],
     });
   },
-  async remove(tx, row) {
-    await repo.deleteSite(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteSite(tx, row.id),
   onConflict: onCodeConflict,
 };
 
