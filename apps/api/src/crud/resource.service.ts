@@ -54,9 +54,8 @@ export type Resource<TRow extends ResourceRow, TDto, TCreate = never, TUpdate = 
 /** What a change needs: the database, and who changes what in which request. */
 export type ChangeOptions = { prisma: PrismaClient; change: ChangeContext };
 
-/** A resource of any row, DTO and inputs, where only its description's own types matter. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the inputs are checked where the resource is defined
-type AnyResource<TRow extends ResourceRow, TDto> = Resource<TRow, TDto, any, any>;
+/** A resource whose inputs do not matter to the use case (its hooks take them as methods, checked where defined). */
+type AnyResource<TRow extends ResourceRow, TDto> = Resource<TRow, TDto, unknown, unknown>;
 
 /** The answer of a row: its DTO with its version. */
 export function versioned<TRow extends ResourceRow, TDto>(
