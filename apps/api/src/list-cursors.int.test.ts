@@ -167,4 +167,18 @@ describe('instants in list and KPI filters', () => {
     }
     expect(failures).toEqual([]);
   });
+
+  it('answers 400 for such instants in bodies too (planned downtime, due dates, splits)', async () => {
+    const year0 = '0000-06-01T00:00:00Z';
+    const bodies: [string, object, string][] = [
+      ['/planned-downtime', { lineId: randomUUID(), startsAt: year0, endsAt: '2026-01-01T00:00:00Z' }, 'body.startsAt'],
+      ['/work-orders', { number: 'WO-Y0', productId: randomUUID(), targetQuantity: 1, dueAt: year0 }, 'body.dueAt'],
+      [`/downtime-intervals/1/split`, { at: year0 }, 'body.at'],
+    ];
+    for (const [path, body, field] of bodies) {
+      const res = await admin.call('post', path, body);
+      expect(res.status, path).toBe(400);
+      expect(errorPaths(res.body), path).toContain(field);
+    }
+  });
 });

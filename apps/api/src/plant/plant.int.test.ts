@@ -58,6 +58,7 @@ describe('sites', () => {
     expect(created.headers.etag).toBe('"1"');
     expect(created.body).toMatchObject({ code: 'plant1', name: 'Plant 1', timeZone: 'Europe/Berlin', version: 1 });
     const id = created.body.id as string;
+    expect(created.headers.location).toBe(`/api/v1/sites/${id}`);
 
     const one = await viewer.call('get', `/sites/${id}`);
     expect(one.status).toBe(200);

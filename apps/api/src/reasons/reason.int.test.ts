@@ -140,6 +140,21 @@ describe('downtime reasons', () => {
     expect(await t.db.prisma.auditLog.count({ where: { action: 'downtime-reason.archived' } })).toBe(1);
   });
 
+  it('sends ETags and honours If-Match on create, delete and archive, as every resource of the CRUD template', async () => {
+    const created = await admin.call('post', '/downtime-reasons', { code: 'QUAL', name: 'Quality', kind: 'UNPLANNED' });
+    expect(created.status).toBe(201);
+    expect(created.headers.etag).toBe('"1"');
+    const id = created.body.id as string;
+    expect((await admin.call('delete', `/downtime-reasons/${id}`, undefined, { 'if-match': '"7"' })).status).toBe(412);
+    expect((await admin.call('post', `/downtime-reasons/${id}/archive`, undefined, { 'if-match': '"7"' })).status).toBe(
+      412,
+    );
+    const archived = await admin.call('post', `/downtime-reasons/${id}/archive`, undefined, { 'if-match': '"1"' });
+    expect(archived.status).toBe(200);
+    expect(archived.headers.etag).toBe('"2"');
+    expect((await admin.call('delete', `/downtime-reasons/${id}`, undefined, { 'if-match': '"2"' })).status).toBe(204);
+  });
+
   it('deletes an unused category', async () => {
     expect((await admin.call('delete', `/downtime-reasons/${mechId}`)).status).toBe(204);
     expect((await admin.call('delete', `/downtime-reasons/${mechId}`)).status).toBe(404);
