@@ -9,6 +9,7 @@ import { ZKpiExplainResponse, ZKpiOeeResponse, type TMachineState } from '@takt/
 import { NUMERIC_COMPONENTS, sumComponents, type TKpiComponents } from '@takt/kpi';
 import { computeComponentsFromInputs, loadMachineKpiInputs, loadRollupCoverage, refreshRollups } from '@takt/kpi-sql';
 import { buildPlant } from '../test/plant-fixture.ts';
+import { seededRandom } from '../test/seeded-random.ts';
 import { createTestApp, type TestApp } from '../test/test-app.ts';
 import { signInAs, type HttpMethod } from '../test/test-client.ts';
 import { startRollupJob } from './rollup-job.ts';
@@ -23,16 +24,6 @@ const FROM = '2025-03-17T00:00:00+01:00';
 const TO = '2025-04-07T00:00:00+02:00';
 const FROM_MS = Date.parse(FROM);
 const TO_MS = Date.parse(TO);
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 beforeAll(async () => {
   t = await createTestApp('kpi_config_change');
@@ -78,7 +69,7 @@ beforeAll(async () => {
       { lineId: ids.line2, productId: ids.a, idealCycleTimeSec: 45 },
     ],
   });
-  const next = random(7);
+  const next = seededRandom(7);
   const states: TMachineState[] = ['PRODUCING', 'PRODUCING', 'PRODUCING', 'DOWN', 'IDLE', 'CHANGEOVER', 'OFFLINE'];
   for (const m of [ids.m1, ids.m2, ids.m3].map((id) => ({ id }))) {
     const intervals: { machineId: string; state: TMachineState; startedAt: Date; productId: string }[] = [];

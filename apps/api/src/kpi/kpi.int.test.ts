@@ -21,6 +21,7 @@ import {
 } from '@takt/kpi';
 import { computeComponentsFromInputs, loadMachineKpiInputs, refreshRollups } from '@takt/kpi-sql';
 import { buildPlant } from '../test/plant-fixture.ts';
+import { seededRandom } from '../test/seeded-random.ts';
 import { createTestApp, type TestApp } from '../test/test-app.ts';
 import { signInAs, type TestClient } from '../test/test-client.ts';
 
@@ -35,17 +36,6 @@ const FROM = '2025-03-28T00:00:00+01:00';
 const TO = '2025-04-01T00:00:00+02:00';
 const FROM_MS = Date.parse(FROM);
 const TO_MS = Date.parse(TO);
-
-// Deterministic pseudo-random numbers (mulberry32), so that a failure can be replayed.
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 beforeAll(async () => {
   t = await createTestApp('kpi');
@@ -134,7 +124,7 @@ beforeAll(async () => {
   });
 
   // Four days of history: states every 3 to 40 minutes (sometimes a gap), counts every minute while producing.
-  const next = random(42);
+  const next = seededRandom(42);
   const states: TMachineState[] = [
     'PRODUCING',
     'PRODUCING',

@@ -9,6 +9,7 @@ import { appendLiveEvents } from '@takt/db';
 import type { TLiveEventInput } from '@takt/contracts';
 import { createApp } from '../app.ts';
 import { buildPlant } from '../test/plant-fixture.ts';
+import { openSseStream, type SseEvent, type SseStream } from '../test/sse-stream.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
 import { signIn } from '../test/test-client.ts';
 import { LiveEventHub } from './live-event-hub.ts';
@@ -65,69 +66,12 @@ async function append(events: TLiveEventInput[]): Promise<bigint> {
   return result.lastId ?? 0n;
 }
 
-type SseEvent = { id: string | null; event: string; data: Record<string, unknown> };
-type Stream = {
-  events: SseEvent[];
-  comments: string[];
-  isEnded: () => boolean;
-  waitFor(predicate: (events: SseEvent[]) => boolean, timeoutMs?: number): Promise<void>;
-  close(): void;
-};
-
-/** Opens GET /stream with fetch and parses the SSE frames as they arrive. */
-async function openStream(query = '', headers: Record<string, string> = {}, origin = baseUrl): Promise<Stream> {
-  const controller = new AbortController();
-  const res = await fetch(`${origin}/api/v1/stream${query}`, {
-    headers: { cookie, accept: 'text/event-stream', ...headers },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  let isEnded = false;
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let id: string | null = null;
-          let event = 'message';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) comments.push(line);
-            else if (line.startsWith('id: ')) id = line.slice(4);
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (data !== '') events.push({ id, event, data: JSON.parse(data) as Record<string, unknown> });
-        }
-      }
-    } catch {
-      // aborted
-    }
-    isEnded = true;
-  })();
-  return {
-    events,
-    comments,
-    isEnded: () => isEnded,
-    async waitFor(predicate, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(events.map((e) => e.event))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    close: () => controller.abort(),
-  };
+/** Opens GET /stream as the viewer (extra headers override), and checks it is an event stream. */
+async function openStream(query = '', headers: Record<string, string> = {}, origin = baseUrl): Promise<SseStream> {
+  const stream = await openSseStream(`${origin}/api/v1/stream${query}`, { cookie, ...headers });
+  expect(stream.status).toBe(200);
+  expect(stream.contentType).toMatch(/^text\/event-stream/);
+  return stream;
 }
 
 /** Waits until the hub has exactly `count` subscribers (closing a fetch stream reaches the server later). */
@@ -213,7 +157,7 @@ describe('GET /stream', () => {
     for (const stream of all) await stream.waitFor(() => hub.stats().lastId >= lastId);
     await hub.flush();
     await new Promise((r) => setTimeout(r, 100));
-    const machinesOf = (s: Stream) =>
+    const machinesOf = (s: SseStream) =>
       s.events.filter((e) => e.event === 'machine-state').map((e) => (e.data.scope as { machineId: string }).machineId);
     expect(machinesOf(byLine)).toEqual([plant.machine1, plant.machine1b]);
     expect(machinesOf(bySite)).toEqual([plant.machine2]);

@@ -11,6 +11,7 @@ import { WORK_ORDER_ACTIONS, type TWorkOrder, type TWorkOrderAction, type TWorkO
 import { createApp } from '../app.ts';
 import { LiveEventHub } from '../stream/live-event-hub.ts';
 import { buildPlant } from '../test/plant-fixture.ts';
+import { openSseStream } from '../test/sse-stream.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
 import { signIn, type TestClient } from '../test/test-client.ts';
 
@@ -823,46 +824,22 @@ describe('list', () => {
 describe('live stream', () => {
   it('carries a work-order event for each change, scoped to the order’s line', async () => {
     const line = await newLine();
-    const controller = new AbortController();
-    const res = await fetch(`${baseUrl}/api/v1/stream?lineId=${line.id}`, {
-      headers: { cookie: viewer.cookie, accept: 'text/event-stream' },
-      signal: controller.signal,
-    });
-    expect(res.status).toBe(200);
-    const events: { event: string; data: { scope: { lineId: string }; payload: Record<string, unknown> } }[] = [];
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(frame)?.[1];
-            const data = /^data: (.*)$/m.exec(frame)?.[1];
-            if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) });
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
+    const stream = await openSseStream(`${baseUrl}/api/v1/stream?lineId=${line.id}`, { cookie: viewer.cookie });
+    expect(stream.status).toBe(200);
+    const workOrderEvents = () =>
+      stream.events
+        .filter((e) => e.event === 'work-order')
+        .map((e) => e.data as { scope: { lineId: string }; payload: Record<string, unknown> });
 
     const order = await orderIn('RELEASED');
     await actOk(order.id, 'dispatch', { lineId: line.id });
     await actOk(order.id, 'start');
-    const deadline = Date.now() + 5_000;
-    const statuses = () => events.filter((e) => e.event === 'work-order').map((e) => e.data.payload.status);
-    while (statuses().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    controller.abort();
+    const statuses = () => workOrderEvents().map((data) => data.payload.status);
+    await stream.waitFor(() => statuses().length >= 2).catch(() => undefined);
+    stream.close();
     // The events before the dispatch had no line, so this line's stream sees dispatch and start.
     expect(statuses()).toEqual(['RELEASED', 'IN_PROGRESS']);
-    const last = events.filter((e) => e.event === 'work-order').at(-1);
-    expect(last?.data).toMatchObject({
+    expect(workOrderEvents().at(-1)).toMatchObject({
       scope: { lineId: line.id },
       payload: { workOrderId: order.id, number: order.number, lineId: line.id, version: order.version + 2 },
     });
