@@ -98,8 +98,8 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // apps/api layering (STYLE.md: router → service → data access): only the data layer — repositories and the
-    // shared plumbing in db/ — and the wiring (app.ts, server.ts) use Prisma at run time; types are fine anywhere.
+    // apps/api layering (apps/api/README.md: routes → services → repositories): only the data layer — repositories
+    // and the shared plumbing in db/ — and the wiring (app.ts, server.ts) use Prisma at run time; types anywhere.
     files: ['apps/api/src/**/*.ts'],
     ignores: [
       'apps/api/src/**/*.repository.ts',

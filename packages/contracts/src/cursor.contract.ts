@@ -1,8 +1,8 @@
-// List cursors (DESIGN.md "HTTP API conventions": `limit` + `cursor`). A cursor is the sort key of the last item of a
-// page — a tuple of strict values (a UUID, an int8 id, an instant, a text key) — sent as base64url JSON. One codec
-// serves every list: the `cursor` query parameter decodes with the list's tuple, so a cursor the list never gave
-// out (36 dashes as a UUID, an id beyond int8, a year PostgreSQL cannot store, garbage) is a 400 field error and
-// never reaches the database.
+// List cursors (README "HTTP API": `limit` + `cursor`). A cursor is the sort key of the last item of a page — a
+// tuple of strict values (a UUID, an int8 id, an instant, a text key) — sent as base64url JSON. One codec serves
+// every list: the `cursor` query parameter decodes with the list's tuple, so a cursor the list never gave out (36
+// dashes as a UUID, an id beyond int8, a year PostgreSQL cannot store, garbage) is a 400 field error and never
+// reaches the database.
 import { z } from 'zod';
 import { isStorableMs } from './instant.contract.ts';
 

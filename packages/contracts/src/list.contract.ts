@@ -11,7 +11,7 @@ import {
   type CursorCodec,
 } from './cursor.contract.ts';
 
-export const ZListLimit = z.coerce
+const ZListLimit = z.coerce
   .number()
   .int()
   .min(1)

@@ -35,7 +35,7 @@ function adapterCause(error: Prisma.PrismaClientKnownRequestError): AdapterCause
 }
 
 /** The conflict behind a database error, or undefined when it is not one a client causes. */
-export function conflictOf(error: unknown): DbConflict | undefined {
+function conflictOf(error: unknown): DbConflict | undefined {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
   const cause = adapterCause(error);
   if (error.code === 'P2002' || cause.kind === 'UniqueConstraintViolation') {

@@ -1,5 +1,5 @@
-// Keyset pages (DESIGN.md "Lists: limit + cursor"): a list reads one row more than its limit; that row tells whether
-// there is a next page, and the sort key of the last row shown is the cursor that continues after it.
+// Keyset pages (README "HTTP API": `limit` + `cursor`): a list reads one row more than its limit; that row tells
+// whether there is a next page, and the sort key of the last row shown is the cursor that continues after it.
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
