@@ -11,13 +11,7 @@ import {
   type CursorCodec,
 } from './cursor.contract.ts';
 
-const ZListLimit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(500)
-  .default(100)
-  .meta({ description: 'Page size (1–500).' });
+const ZListLimit = z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Page size (1–500).' });
 
 /** `limit` and the `cursor` of `codec`: the query of a list, which extends it with its filters. */
 export function listQuery<T extends z.ZodTuple>(codec: CursorCodec<T>) {
