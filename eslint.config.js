@@ -98,6 +98,54 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // apps/api layering (apps/api/README.md: routes → services → repositories): only the data layer — repositories
+    // and the shared plumbing in db/ — and the wiring (app.ts, server.ts) use Prisma at run time; types anywhere.
+    files: ['apps/api/src/**/*.ts'],
+    ignores: [
+      'apps/api/src/**/*.repository.ts',
+      'apps/api/src/db/**',
+      'apps/api/src/app.ts',
+      'apps/api/src/server.ts',
+      'apps/api/src/test/**',
+      'apps/api/src/**/*.test.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@takt/db',
+              allowTypeImports: true,
+              message: 'Prisma at run time belongs in a *.repository.ts (or db/transaction.ts); import types only.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@prisma/*', '@takt/db/*'],
+              allowTypeImports: true,
+              message: 'Prisma at run time belongs in a *.repository.ts; import types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Services are plain functions over plain values: the HTTP request and response stay in the routes.
+    files: ['apps/api/src/**/*.service.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'express', message: 'Services get no Express request or response; the route passes values.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Ambient declarations extend library interfaces by declaration merging, which needs `interface`.
     files: ['**/*.d.ts'],
     rules: { '@typescript-eslint/consistent-type-definitions': 'off' },

@@ -6,13 +6,12 @@ import { authRoutes, type LoginRateLimits } from './auth/auth.routes.ts';
 import type { SessionPolicy } from './auth/auth.service.ts';
 import { sessionMiddleware } from './auth/session.middleware.ts';
 import { createSessionCache } from './auth/session.cache.ts';
-import { ingestTokenMiddleware } from './ingest-auth/ingest-token.ts';
+import { ingestTokenMiddleware } from './ingest/ingest-token.middleware.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { apiNotFound, errorMiddleware } from './http/error.middleware.ts';
 import { requestContextMiddleware } from './http/request-context.middleware.ts';
 import { mountRoutes, type RouteDefinition } from './http/route.ts';
 import { renderDocsPage } from './openapi/docs.page.ts';
-import { machineStatusRoutes } from './overview/machine-status.routes.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi.document.ts';
 import { openApiRoutes } from './openapi/openapi.routes.ts';
 import { apiCompression } from './web/compression.middleware.ts';
@@ -73,7 +72,6 @@ export function apiRoutes(options: AppOptions): RouteDefinition[] {
     ...reasonRoutes({ prisma: options.prisma }),
     ...dataSourceRoutes({ prisma: options.prisma }),
     ...configCsvRoutes({ prisma: options.prisma }),
-    ...machineStatusRoutes({ prisma: options.prisma }),
     ...usersRoutes({ prisma: options.prisma }),
     ...ingestTokensRoutes({ prisma: options.prisma }),
     ...streamRoutes({ hub: options.liveEvents }),

@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, ROLES, SESSION_COOKIE, hasRole, type TRole } from '@takt/contracts';
-import { newIngestToken } from './ingest-auth/ingest-token.ts';
+import { CSRF_HEADER, ROLES, hasRole, type TRole } from '@takt/contracts';
+import { newIngestToken } from './ingest/ingest-token.middleware.ts';
 import type { OpenApiDocument, Operation } from './openapi/openapi.document.ts';
 import { createTestApp, createUser, type TestApp } from './test/test-app.ts';
+import { signIn } from './test/test-client.ts';
 
 let t: TestApp;
 let document: OpenApiDocument;
@@ -34,12 +35,8 @@ const CALLERS: Caller[] = ['anonymous', 'ingest-token', ...ROLES];
 async function credentialsFor(caller: Caller): Promise<{ cookie?: string; csrf?: string; bearer?: string }> {
   if (caller === 'anonymous') return {};
   if (caller === 'ingest-token') return { bearer: ingestToken };
-  const res = await request(t.app)
-    .post('/api/v1/auth/login')
-    .send({ username: caller.toLowerCase(), password: `takt-${caller.toLowerCase()}` });
-  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
-  return { cookie: [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; '), csrf: value(CSRF_COOKIE)?.split('=')[1] };
+  const client = await signIn(t.app, caller.toLowerCase(), `takt-${caller.toLowerCase()}`);
+  return { cookie: client.cookie, csrf: client.csrfToken };
 }
 
 function expectedOutcome(access: Operation['x-takt-access'], caller: Caller): 'allowed' | 401 | 403 {

@@ -1,15 +1,16 @@
 // The audit log as the API answers it (DESIGN.md "HTTP API conventions"): who changed what, before/after,
 // when and in which request; newest first, filtered by entity, actor, action and time.
 import { z } from 'zod';
-import { ZListQuery } from './list.contract.ts';
+import { ZInstant } from './instant.contract.ts';
+import { listQuery, sequenceOrderCursor } from './list.contract.ts';
 
-export const ZAuditQuery = ZListQuery.extend({
+export const ZAuditQuery = listQuery(sequenceOrderCursor).extend({
   entityType: z.string().min(1).max(100).optional().meta({ description: 'e.g. `machine`.' }),
   entityId: z.string().min(1).max(200).optional(),
   actorId: z.uuid().optional().meta({ description: 'Only changes made by this user.' }),
   action: z.string().min(1).max(100).optional().meta({ description: 'e.g. `machine.updated`.' }),
-  from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Entries at or after this instant.' }),
-  to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Entries before this instant.' }),
+  from: ZInstant.optional().meta({ description: 'Entries at or after this instant.' }),
+  to: ZInstant.optional().meta({ description: 'Entries before this instant.' }),
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 

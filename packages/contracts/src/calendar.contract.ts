@@ -1,7 +1,8 @@
 // Shift calendars and scheduled planned downtime (DESIGN.md "Plant model"): a site's shift patterns with
 // their shifts and breaks, edited as one document, and ad-hoc planned downtime of a line or a machine.
 import { z } from 'zod';
-import { ZListQuery } from './list.contract.ts';
+import { ZInstant } from './instant.contract.ts';
+import { codeOrderCursor, instantOrderCursor, listQuery } from './list.contract.ts';
 
 const MINUTES_PER_DAY = 1440;
 
@@ -12,9 +13,7 @@ const ZCode = z
   .max(50)
   .regex(/^[A-Za-z0-9_.-]+$/, 'Use letters, digits, `_`, `.` and `-` only');
 const ZName = z.string().trim().min(1).max(200);
-const ZUtcInstant = z.iso
-  .datetime({ offset: true })
-  .meta({ description: 'ISO 8601 instant, e.g. 2026-03-02T06:00:00Z.' });
+const ZUtcInstant = ZInstant.meta({ description: 'ISO 8601 instant, e.g. 2026-03-02T06:00:00Z.' });
 
 export const ZShiftBreakInput = z.object({
   name: ZName,
@@ -145,7 +144,7 @@ export const ZShiftPattern = z.object({
 });
 export type TShiftPattern = z.infer<typeof ZShiftPattern>;
 
-export const ZShiftPatternListQuery = ZListQuery.extend({
+export const ZShiftPatternListQuery = listQuery(codeOrderCursor).extend({
   siteId: z.uuid().optional().meta({ description: 'Only the patterns of this site.' }),
 });
 export type TShiftPatternListQuery = z.infer<typeof ZShiftPatternListQuery>;
@@ -206,7 +205,7 @@ export const ZPlannedDowntime = z.object({
 });
 export type TPlannedDowntime = z.infer<typeof ZPlannedDowntime>;
 
-export const ZPlannedDowntimeListQuery = ZListQuery.extend({
+export const ZPlannedDowntimeListQuery = listQuery(instantOrderCursor).extend({
   lineId: z.uuid().optional().meta({ description: 'Only downtime scheduled for this line (as a whole).' }),
   machineId: z.uuid().optional().meta({ description: 'Only downtime scheduled for this machine.' }),
   from: ZUtcInstant.optional().meta({ description: 'Only downtime ending after this instant.' }),

@@ -1,6 +1,7 @@
 // OT data sources (DESIGN.md "OT ingest contracts") and the mapping of their addresses to machine signals.
 // `config` is validated per `kind` by a discriminated union.
 import { z } from 'zod';
+import { codeOrderCursor, listQuery } from './list.contract.ts';
 
 export const DATA_SOURCE_KINDS = ['MQTT_SPARKPLUG', 'MQTT_JSON', 'OPCUA', 'HTTP'] as const;
 export const ZDataSourceKind = z.enum(DATA_SOURCE_KINDS);
@@ -146,6 +147,9 @@ export const ZDataSource = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type TDataSource = z.infer<typeof ZDataSource>;
+
+export const ZDataSourceListQuery = listQuery(codeOrderCursor);
+export type TDataSourceListQuery = z.infer<typeof ZDataSourceListQuery>;
 
 export const ZValueMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))

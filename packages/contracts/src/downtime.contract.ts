@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { ZMachineState, type TMachineState } from './machine-state.contract.ts';
 import { ZQueryBoolean } from './list.contract.ts';
-import { checkRange, ZInstant, ZKpiScopeFields } from './kpi.contract.ts';
+import { cursorCodec, ZCursorBigintId, ZCursorInstant } from './cursor.contract.ts';
+import { ZInstant } from './instant.contract.ts';
+import { checkRange, ZKpiScopeFields } from './kpi.contract.ts';
 import { ZDowntimeKind, type TDowntimeKind } from './reason.contract.ts';
 
 /** Longest range of a stop list. */
@@ -33,6 +35,9 @@ export const ZDowntimeIntervalId = z
   .meta({ description: 'Stop (state interval) id.', examples: ['4711'] });
 
 export const ZDowntimeIntervalParams = z.object({ id: ZDowntimeIntervalId });
+
+/** Stops run newest first: a page continues before the last stop's start and id. */
+export const downtimeIntervalCursor = cursorCodec(z.tuple([ZCursorInstant, ZCursorBigintId]));
 
 export const ZDowntimeIntervalListQuery = z
   .object({
@@ -63,7 +68,7 @@ export const ZDowntimeIntervalListQuery = z
       .optional()
       .meta({ description: 'Leave out shorter stops (micro-stops); open stops count up to the present.' }),
     limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'Page size (1–500).' }),
-    cursor: z.string().min(1).max(100).optional().meta({ description: 'nextCursor of the previous page.' }),
+    cursor: downtimeIntervalCursor.param,
   })
   .superRefine(checkRange(DOWNTIME_MAX_RANGE_DAYS));
 export type TDowntimeIntervalListQuery = z.infer<typeof ZDowntimeIntervalListQuery>;

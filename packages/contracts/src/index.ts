@@ -7,6 +7,8 @@ export * from './health.contract.ts';
 export * from './env.contract.ts';
 export * from './format-zod-issues.ts';
 export * from './uns.contract.ts';
+export * from './instant.contract.ts';
+export * from './cursor.contract.ts';
 export * from './list.contract.ts';
 export * from './machine-status.contract.ts';
 export * from './user.contract.ts';

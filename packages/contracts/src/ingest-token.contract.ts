@@ -1,7 +1,7 @@
 // Ingest API tokens (ADMIN): machine-to-machine credentials for POST /api/v1/ingest/…. The secret is
 // returned once, by the create call; lists show only its prefix.
 import { z } from 'zod';
-import { listOf } from './list.contract.ts';
+import { instantOrderCursor, listOf, listQuery } from './list.contract.ts';
 
 export const ZIngestToken = z.object({
   id: z.uuid(),
@@ -17,6 +17,10 @@ export const ZIngestToken = z.object({
 export type TIngestToken = z.infer<typeof ZIngestToken>;
 
 export const ZIngestTokenList = listOf(ZIngestToken);
+
+/** Newest first: a page continues before the last token's creation and id. */
+export const ZIngestTokenListQuery = listQuery(instantOrderCursor);
+export type TIngestTokenListQuery = z.infer<typeof ZIngestTokenListQuery>;
 export type TIngestTokenList = z.infer<typeof ZIngestTokenList>;
 
 export const ZCreateIngestTokenRequest = z

@@ -2,7 +2,8 @@
 // MQTT JSON, Sparkplug B, OPC UA and HTTP all feed it), the HTTP ingest request/answer, the ingest status and
 // the dead-letter list. Protocol decoders turn their payloads into these; the pipeline validates them again.
 import { z } from 'zod';
-import { listOf } from './list.contract.ts';
+import { storableInstant } from './instant.contract.ts';
+import { listOf, sequenceOrderCursor } from './list.contract.ts';
 import { ZMachineState } from './machine-state.contract.ts';
 
 /** Most events one HTTP ingest request may carry. */
@@ -180,9 +181,11 @@ export type TIngestStatusResponse = z.infer<typeof ZIngestStatusResponse>;
 
 export const ZDeadLetterQuery = z.object({
   source: z.string().min(1).max(100).optional().meta({ description: 'data_source code or source kind.' }),
-  from: z.iso.datetime().optional().meta({ description: 'Only dead letters received at or after this time.' }),
+  from: storableInstant(z.iso.datetime())
+    .optional()
+    .meta({ description: 'Only dead letters received at or after this time.' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().min(1).max(100).optional(),
+  cursor: sequenceOrderCursor.param,
 });
 export type TDeadLetterQuery = z.infer<typeof ZDeadLetterQuery>;
 

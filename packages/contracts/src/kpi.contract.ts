@@ -3,6 +3,8 @@
 // made of additive components (seconds and part counts) so that the client can re-aggregate them; a ratio with no
 // denominator is null ("not applicable"), never 0.
 import { z } from 'zod';
+import { cursorCodec, ZCursorInstant } from './cursor.contract.ts';
+import { ZInstant } from './instant.contract.ts';
 import { ZMachineState } from './machine-state.contract.ts';
 
 export const KPI_SCOPE_KINDS = ['site', 'area', 'line', 'machine'] as const;
@@ -23,10 +25,6 @@ export const KPI_MAX_EXPLAIN_RANGE_DAYS = 7;
 export const KPI_MAX_TIMELINE_RANGE_DAYS = 31;
 
 const DAY_MS = 86_400_000;
-
-export const ZInstant = z.iso
-  .datetime({ offset: true })
-  .meta({ description: 'An instant, ISO 8601 with a time zone offset, e.g. `2025-03-03T06:00:00+01:00` or `…Z`.' });
 
 type TRangeFields = { from: string; to: string };
 
@@ -344,12 +342,15 @@ export type TKpiExplainResponse = z.infer<typeof ZKpiExplainResponse>;
 
 // ------------------------------------------------------------------------------------------------ timeline
 
+/** A timeline page continues at the start of the next interval. */
+export const machineTimelineCursor = cursorCodec(z.tuple([ZCursorInstant]));
+
 export const ZMachineTimelineQuery = z
   .object({
     from: ZInstant,
     to: ZInstant,
     limit: z.coerce.number().int().min(1).max(20_000).default(5_000).meta({ description: 'Page size (1–20000).' }),
-    cursor: z.string().min(1).max(100).optional().meta({ description: 'nextCursor of the previous page.' }),
+    cursor: machineTimelineCursor.param,
   })
   .superRefine(checkRange(KPI_MAX_TIMELINE_RANGE_DAYS));
 export type TMachineTimelineQuery = z.infer<typeof ZMachineTimelineQuery>;

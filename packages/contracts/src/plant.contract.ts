@@ -1,7 +1,7 @@
 // Plant configuration (DESIGN.md "Plant model", ISA-95): sites, areas, lines, machines, products and
 // their ideal cycle times — the bodies the admin API accepts and the resources it answers.
 import { z } from 'zod';
-import { ZListQuery, ZQueryBoolean } from './list.contract.ts';
+import { codeOrderCursor, listQuery, ZQueryBoolean } from './list.contract.ts';
 
 /** Codes appear in machine paths, MQTT topics and URLs: lower-case, digits and dashes, no slash. */
 export const ZPlantCode = z
@@ -85,7 +85,7 @@ export const ZSiteUpdate = z
   .meta({ examples: [{ name: 'Plant 1 — Stuttgart-Feuerbach' }, { code: 'plant-stuttgart' }] });
 export type TSiteUpdate = z.infer<typeof ZSiteUpdate>;
 
-export const ZSiteListQuery = ZListQuery.extend({ includeArchived: ZIncludeArchived });
+export const ZSiteListQuery = listQuery(codeOrderCursor).extend({ includeArchived: ZIncludeArchived });
 export type TSiteListQuery = z.infer<typeof ZSiteListQuery>;
 
 // ---------------------------------------------------------------- areas
@@ -124,7 +124,7 @@ export const ZAreaUpdate = z
   .meta({ examples: [{ name: 'Final assembly' }] });
 export type TAreaUpdate = z.infer<typeof ZAreaUpdate>;
 
-export const ZAreaListQuery = ZListQuery.extend({
+export const ZAreaListQuery = listQuery(codeOrderCursor).extend({
   siteId: z.uuid().optional().meta({ description: 'Only the areas of this site.' }),
   includeArchived: ZIncludeArchived,
 });
@@ -177,7 +177,7 @@ export const ZLineUpdate = z
   .meta({ examples: [{ name: 'Line 2 (gearbox)' }, { shiftPatternId: null }] });
 export type TLineUpdate = z.infer<typeof ZLineUpdate>;
 
-export const ZLineListQuery = ZListQuery.extend({
+export const ZLineListQuery = listQuery(codeOrderCursor).extend({
   areaId: z.uuid().optional().meta({ description: 'Only the lines of this area.' }),
   includeArchived: ZIncludeArchived,
 });
@@ -232,7 +232,7 @@ export const ZMachineUpdate = z
   .meta({ examples: [{ name: 'Press 3 (servo)' }, { lineId: '8b1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e' }] });
 export type TMachineUpdate = z.infer<typeof ZMachineUpdate>;
 
-export const ZMachineListQuery = ZListQuery.extend({
+export const ZMachineListQuery = listQuery(codeOrderCursor).extend({
   lineId: z.uuid().optional().meta({ description: 'Only the machines of this line.' }),
   q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of the code, name or path.' }),
   includeArchived: ZIncludeArchived,
@@ -266,7 +266,7 @@ export const ZProductUpdate = z
   .meta({ examples: [{ name: 'Gearbox 200 (rev. B)' }] });
 export type TProductUpdate = z.infer<typeof ZProductUpdate>;
 
-export const ZProductListQuery = ZListQuery.extend({ includeArchived: ZIncludeArchived });
+export const ZProductListQuery = listQuery(codeOrderCursor).extend({ includeArchived: ZIncludeArchived });
 export type TProductListQuery = z.infer<typeof ZProductListQuery>;
 
 /** One ideal cycle time: for a whole line or for one machine (the machine's value wins). */

@@ -59,3 +59,4 @@ export type TDowntimeReasonTree = z.infer<typeof ZDowntimeReasonTree>;
 export const ZDowntimeReasonTreeQuery = z.object({
   includeArchived: ZQueryBoolean.optional().meta({ description: 'Also list archived categories and reasons.' }),
 });
+export type TDowntimeReasonTreeQuery = z.infer<typeof ZDowntimeReasonTreeQuery>;

@@ -2,7 +2,8 @@
 // Password hashes never appear in any of these shapes.
 import { z } from 'zod';
 import { ZRole } from './roles.contract.ts';
-import { listOf } from './list.contract.ts';
+import { cursorCodec, ZCursorText } from './cursor.contract.ts';
+import { listOf, listQuery } from './list.contract.ts';
 
 /** Minimum length of a new password (NIST SP 800-63B §5.1.1.2 asks for at least 8; we ask for 12). */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -36,6 +37,11 @@ export const ZUserAccount = z.object({
 export type TUserAccount = z.infer<typeof ZUserAccount>;
 
 export const ZUserAccountList = listOf(ZUserAccount);
+
+/** Users are listed by username: a page continues after the last one. */
+export const usernameCursor = cursorCodec(z.tuple([ZCursorText]));
+export const ZUserListQuery = listQuery(usernameCursor);
+export type TUserListQuery = z.infer<typeof ZUserListQuery>;
 export type TUserAccountList = z.infer<typeof ZUserAccountList>;
 
 export const ZCreateUserRequest = z

@@ -3,7 +3,8 @@
 // (recorded one by one, and audited), and the progress figures (good vs target, run rate, projected finish) the
 // read endpoints answer.
 import { z } from 'zod';
-import { ZListQuery } from './list.contract.ts';
+import { storableInstant } from './instant.contract.ts';
+import { instantOrderCursor, listQuery } from './list.contract.ts';
 
 export const WORK_ORDER_STATUSES = ['DRAFT', 'RELEASED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'CANCELLED'] as const;
 export const ZWorkOrderStatus = z.enum(WORK_ORDER_STATUSES);
@@ -20,6 +21,8 @@ export const ZWorkOrderCountSource = z.enum(WORK_ORDER_COUNT_SOURCES);
 export type TWorkOrderCountSource = z.infer<typeof ZWorkOrderCountSource>;
 
 const ZTimestamp = z.iso.datetime({ offset: true });
+/** A due date a client sends: an instant PostgreSQL stores. */
+const ZDueAt = storableInstant(ZTimestamp);
 
 /** Order numbers usually come from the ERP: letters, digits and `-_./`, as typed there. */
 export const ZWorkOrderNumber = z
@@ -127,7 +130,7 @@ export const ZWorkOrderCreate = z
     number: ZWorkOrderNumber,
     productId: z.uuid(),
     targetQuantity: ZTargetQuantity,
-    dueAt: ZTimestamp.nullable().optional(),
+    dueAt: ZDueAt.nullable().optional(),
   })
   .meta({
     examples: [
@@ -146,7 +149,7 @@ export const ZWorkOrderUpdate = z
     number: ZWorkOrderNumber.optional(),
     productId: z.uuid().optional(),
     targetQuantity: ZTargetQuantity.optional(),
-    dueAt: ZTimestamp.nullable().optional(),
+    dueAt: ZDueAt.nullable().optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
     message: 'Change at least one field',
@@ -213,7 +216,7 @@ export type TWorkOrderAdjustment = z.infer<typeof ZWorkOrderAdjustment>;
 export const ZWorkOrderAdjustmentList = z.object({ items: z.array(ZWorkOrderAdjustment) });
 export type TWorkOrderAdjustmentList = z.infer<typeof ZWorkOrderAdjustmentList>;
 
-export const ZWorkOrderListQuery = ZListQuery.extend({
+export const ZWorkOrderListQuery = listQuery(instantOrderCursor).extend({
   status: z
     .string()
     .transform((value, ctx) => {

@@ -1,7 +1,17 @@
-// Reads of the audit log (writes go through audit.service.ts): newest first, keyset on the id.
+// Data access of the audit log: appending entries (audit.service.ts composes them) and reading them newest first,
+// keyset on the id.
 import type { Prisma, PrismaClient } from '@takt/db';
 
 export type AuditLogRow = Prisma.AuditLogModel;
+
+/** Appends rows in the caller's transaction. */
+export async function insertAuditRows(
+  tx: Prisma.TransactionClient,
+  rows: readonly Prisma.AuditLogCreateManyInput[],
+): Promise<void> {
+  if (rows.length === 1 && rows[0] !== undefined) await tx.auditLog.create({ data: rows[0] });
+  else if (rows.length > 1) await tx.auditLog.createMany({ data: [...rows] });
+}
 
 export type AuditLogFilter = {
   entityType?: string;

@@ -3,36 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, type TAuditEntry } from '@takt/contracts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import type { TAuditEntry } from '@takt/contracts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let adminId: string;
-let otherAdminId: string;
-let admin: Client;
-let otherAdmin: Client;
-let supervisor: Client;
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-type Client = {
-  call(method: Method, path: string, body?: object, headers?: Record<string, string>): Promise<request.Response>;
-};
-
-async function signIn(username: string, password: string): Promise<Client> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-  const cookie = [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; ');
-  const csrf = value(CSRF_COOKIE).split('=')[1] ?? '';
-  return {
-    call(method, path, body, headers = {}) {
-      let call = request(t.app)[method](`/api/v1${path}`).set('cookie', cookie);
-      if (method !== 'get') call = call.set(CSRF_HEADER, csrf);
-      for (const [name, v] of Object.entries(headers)) call = call.set(name, v);
-      return body === undefined ? call : call.send(body);
-    },
-  };
-}
+let admin: TestClient;
+let otherAdmin: TestClient;
+let supervisor: TestClient;
 
 async function audit(query: string): Promise<{ items: TAuditEntry[]; nextCursor: string | null }> {
   const res = await admin.call('get', `/audit${query}`);
@@ -42,12 +20,9 @@ async function audit(query: string): Promise<{ items: TAuditEntry[]; nextCursor:
 
 beforeAll(async () => {
   t = await createTestApp('audit');
-  adminId = await createUser(t.db, { username: 'ada', password: 'ada-secret-1', role: 'ADMIN' });
-  otherAdminId = await createUser(t.db, { username: 'bob', password: 'bob-secret-1', role: 'ADMIN' });
-  await createUser(t.db, { username: 'sue', password: 'sue-secret-1', role: 'SUPERVISOR' });
-  admin = await signIn('ada', 'ada-secret-1');
-  otherAdmin = await signIn('bob', 'bob-secret-1');
-  supervisor = await signIn('sue', 'sue-secret-1');
+  admin = await signInAs(t, 'ADMIN', 'ada');
+  otherAdmin = await signInAs(t, 'ADMIN', 'bob');
+  supervisor = await signInAs(t, 'SUPERVISOR', 'sue');
 });
 afterAll(() => t.close());
 
@@ -72,10 +47,10 @@ describe('audit entries of plant changes', () => {
       await admin.call('post', `/${resource}/${id}/unarchive`, undefined, { 'x-request-id': `${entity}-4` });
       const { items } = await audit(`?entityType=${entity}&entityId=${id}`);
       expect(items.map((e) => [e.action, e.requestId, e.actorLabel, e.actorId])).toEqual([
-        [`${entity}.unarchived`, `${entity}-4`, 'ada', adminId],
-        [`${entity}.archived`, `${entity}-3`, 'ada', adminId],
-        [`${entity}.updated`, `${entity}-2`, 'ada', adminId],
-        [`${entity}.created`, `${entity}-1`, 'ada', adminId],
+        [`${entity}.unarchived`, `${entity}-4`, 'ada', admin.userId],
+        [`${entity}.archived`, `${entity}-3`, 'ada', admin.userId],
+        [`${entity}.updated`, `${entity}-2`, 'ada', admin.userId],
+        [`${entity}.created`, `${entity}-1`, 'ada', admin.userId],
       ]);
       expect(items[2]).toMatchObject({
         before: { name: expect.not.stringMatching('Renamed') },
@@ -121,7 +96,7 @@ describe('GET /audit', () => {
     const startedAt = new Date().toISOString();
     for (const code of ['p1', 'p2', 'p3', 'p4', 'p5'])
       expect((await otherAdmin.call('post', '/products', { code, name: code })).status).toBe(201);
-    const byBob = await audit(`?actorId=${otherAdminId}`);
+    const byBob = await audit(`?actorId=${otherAdmin.userId}`);
     expect(byBob.items.map((e) => (e.after as { code: string }).code)).toEqual(['p5', 'p4', 'p3', 'p2', 'p1']);
     expect(byBob.items.every((e) => e.actorLabel === 'bob' && e.action === 'product.created')).toBe(true);
     expect(byBob.nextCursor).toBeNull();
@@ -130,7 +105,7 @@ describe('GET /audit', () => {
     let cursor: string | null = null;
     do {
       const page: { items: TAuditEntry[]; nextCursor: string | null } = await audit(
-        `?actorId=${otherAdminId}&entityType=product&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
+        `?actorId=${otherAdmin.userId}&entityType=product&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
       );
       pages.push(page.items.map((e) => (e.after as { code: string }).code));
       cursor = page.nextCursor;
@@ -138,7 +113,7 @@ describe('GET /audit', () => {
     expect(pages).toEqual([['p5', 'p4'], ['p3', 'p2'], ['p1']]);
 
     expect((await audit(`?from=${encodeURIComponent(startedAt)}&entityType=product`)).items).toHaveLength(5);
-    expect((await audit(`?to=${encodeURIComponent(startedAt)}&actorId=${otherAdminId}`)).items).toHaveLength(0);
+    expect((await audit(`?to=${encodeURIComponent(startedAt)}&actorId=${otherAdmin.userId}`)).items).toHaveLength(0);
     expect((await audit('?entityType=nothing-like-this')).items).toEqual([]);
   });
 

@@ -1,22 +1,20 @@
 // The audit log (DESIGN.md "HTTP API conventions"): every change is recorded with who, what,
 // before/after, when and the request id, in the same transaction as the change itself.
-import type { Response } from 'express';
 import type { Prisma } from '@takt/db';
 import type { AuthContext } from '../auth/auth-context.ts';
+import { insertAuditRows } from './audit-log.repository.ts';
+
+/** A signed-in user who changes something. */
+export type UserActor = { kind: 'user'; userId: string; username: string };
 
 /** Who acted: a signed-in user, an ingest token, or the system itself. */
-export type AuditActor =
-  | { kind: 'user'; userId: string; username: string }
-  | { kind: 'ingest-token'; tokenId: string; name: string }
-  | { kind: 'system' };
+export type AuditActor = UserActor | { kind: 'ingest-token'; tokenId: string; name: string } | { kind: 'system' };
 
-export function userActor(auth: AuthContext): AuditActor {
+/** Who makes a change and in which request: what every service that writes receives and audits. */
+export type ChangeContext = { actor: UserActor; requestId: string };
+
+export function userActor(auth: AuthContext): UserActor {
   return { kind: 'user', userId: auth.user.id, username: auth.user.username };
-}
-
-/** Who made a change through this request, and its request id: the audit fields of a mutating service. */
-export function changeBy(auth: AuthContext, res: Response): { actor: AuditActor; requestId: string | null } {
-  return { actor: userActor(auth), requestId: res.locals.requestId };
 }
 
 export type AuditEntry = {
@@ -55,10 +53,22 @@ function auditRow(entry: AuditEntry) {
 
 /** Appends one entry; pass the transaction client of the change so both commit or neither does. */
 export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
-  await tx.auditLog.create({ data: auditRow(entry) });
+  await insertAuditRows(tx, [auditRow(entry)]);
 }
 
 /** Appends several entries in one statement (a bulk change audits each entity it changed). */
 export async function recordAudits(tx: Prisma.TransactionClient, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length > 0) await tx.auditLog.createMany({ data: entries.map(auditRow) });
+  if (entries.length > 0) await insertAuditRows(tx, entries.map(auditRow));
+}
+
+/** What a change writes to the log: the entry without who and which request, which `change` gives. */
+export type ChangeAudit = Omit<AuditEntry, 'actor' | 'requestId'>;
+
+/** Appends the entry of a change made through `change` (its actor and request id). */
+export async function auditChange(
+  tx: Prisma.TransactionClient,
+  change: ChangeContext,
+  entry: ChangeAudit,
+): Promise<void> {
+  await recordAudit(tx, { ...entry, actor: change.actor, requestId: change.requestId });
 }

@@ -1,6 +1,6 @@
 // Who is calling: attached to `res.locals.auth` by the session middleware.
 import type { TUser } from '@takt/contracts';
-import type { IngestTokenContext } from '../ingest-auth/ingest-token.ts';
+import type { IngestTokenContext } from '../ingest/ingest-token.middleware.ts';
 
 export type AuthContext = {
   user: TUser;

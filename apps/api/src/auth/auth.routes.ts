@@ -77,17 +77,16 @@ export function authRoutes(options: AuthRoutesOptions): RouteDefinition[] {
       tags: ['auth'],
       schemas: { body: ZChangePasswordRequest },
       successStatus: 204,
-      async handler({ auth, body, req, res }) {
+      async handler({ change, body, req, res }) {
         const result = await changePassword({
           prisma,
           limiter: passwordChangeLimiter,
           policy,
-          auth,
+          change,
           currentPassword: body.currentPassword,
           newPassword: body.newPassword,
           ip: req.ip ?? 'unknown',
           userAgent: req.get('user-agent') ?? null,
-          requestId: res.locals.requestId,
           now: new Date(),
         });
         setSessionCookies(res, result.token, result.csrfToken, {

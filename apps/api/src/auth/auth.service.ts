@@ -5,9 +5,10 @@ import type { PrismaClient } from '@takt/db';
 import type { TUser } from '@takt/contracts';
 import { AppError } from '../http/app-error.ts';
 import type { AuthContext } from './auth-context.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { LoginRateLimiter } from './login-rate-limiter.ts';
 import type { SessionCache } from './session.cache.ts';
-import { recordAudit, userActor } from '../audit/audit.service.ts';
+import { auditChange, type ChangeContext } from '../audit/audit.service.ts';
 import {
   deleteSession,
   findPasswordHashById,
@@ -131,12 +132,12 @@ export type ChangePasswordOptions = {
   /** Failed attempts per user: a stolen session must not become an oracle for the password. */
   limiter: LoginRateLimiter;
   policy: SessionPolicy;
-  auth: AuthContext;
+  /** The signed-in caller, changing its own password. */
+  change: ChangeContext;
   currentPassword: string;
   newPassword: string;
   ip: string;
   userAgent: string | null;
-  requestId: string;
   now: Date;
 };
 
@@ -145,8 +146,8 @@ export type ChangePasswordOptions = {
  * session of the user ends (other devices sign in again) and the caller gets a fresh one.
  */
 export async function changePassword(options: ChangePasswordOptions): Promise<{ token: string; csrfToken: string }> {
-  const { prisma, limiter, auth, now } = options;
-  const userId = auth.user.id;
+  const { prisma, limiter, change, now } = options;
+  const userId = change.actor.userId;
   const nowMs = now.getTime();
   const retryAfterMs = limiter.retryAfterMs(userId, nowMs);
   if (retryAfterMs > 0) {
@@ -168,7 +169,7 @@ export async function changePassword(options: ChangePasswordOptions): Promise<{ 
   const passwordHash = await hashPassword(options.newPassword);
   const token = generateSecret();
   const csrfToken = generateSecret();
-  await prisma.$transaction(async (tx) => {
+  await inTransaction(prisma, async (tx) => {
     await setPasswordAndReplaceSessions(tx, userId, passwordHash, now, {
       tokenHash: hashSecret(token),
       userId,
@@ -177,13 +178,7 @@ export async function changePassword(options: ChangePasswordOptions): Promise<{ 
       ip: options.ip,
       userAgent: options.userAgent,
     });
-    await recordAudit(tx, {
-      actor: userActor(auth),
-      action: 'user.password-changed',
-      entityType: 'user',
-      entityId: userId,
-      requestId: options.requestId,
-    });
+    await auditChange(tx, change, { action: 'user.password-changed', entityType: 'user', entityId: userId });
   });
   return { token, csrfToken };
 }

@@ -1,50 +1,31 @@
 // Shift patterns (one document with shifts and breaks, overlap rules in the site's time zone) and scheduled
 // planned downtime, against a real PostgreSQL database.
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let admin: Session;
-let viewer: Session;
+let admin: TestClient;
+let viewer: TestClient;
 let siteId: string;
 let lineId: string;
 let machineId: string;
 
-type Session = { cookie: string; csrf: string };
-
-async function signIn(username: string, password: string): Promise<Session> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = res.headers['set-cookie'] as unknown as string[];
-  const pair = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))!.split(';')[0]!;
-  return { cookie: `${pair(SESSION_COOKIE)}; ${pair(CSRF_COOKIE)}`, csrf: pair(CSRF_COOKIE).split('=')[1]! };
-}
-
-function call(session: Session, method: 'get' | 'post' | 'patch' | 'put' | 'delete', url: string) {
-  const req = request(t.app)[method](`/api/v1${url}`).set('cookie', session.cookie);
-  return method === 'get' ? req : req.set(CSRF_HEADER, session.csrf);
-}
-
 beforeAll(async () => {
   t = await createTestApp('calendar');
-  await createUser(t.db, { username: 'admin', password: 'admin-secret-1', role: 'ADMIN' });
-  await createUser(t.db, { username: 'viewer', password: 'viewer-secret-1', role: 'VIEWER' });
-  admin = await signIn('admin', 'admin-secret-1');
-  viewer = await signIn('viewer', 'viewer-secret-1');
-  const enterprise = await t.db.prisma.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await t.db.prisma.site.create({
-    data: { enterpriseId: enterprise.id, code: 'plant1', name: 'Plant 1', timeZone: 'Europe/Berlin' },
+  admin = await signInAs(t, 'ADMIN');
+  viewer = await signInAs(t, 'VIEWER');
+  const plant = await buildPlant(t.db.prisma, {
+    site: { code: 'plant1', timeZone: 'Europe/Berlin' },
+    area: { code: 'assembly' },
+    lines: [{ code: 'line2', machines: [{ code: 'press3' }] }],
   });
-  const area = await t.db.prisma.area.create({ data: { siteId: site.id, code: 'assembly', name: 'Assembly' } });
-  const line = await t.db.prisma.line.create({ data: { areaId: area.id, code: 'line2', name: 'Line 2' } });
-  const machine = await t.db.prisma.machine.create({
-    data: { lineId: line.id, code: 'press3', path: 'plant1/assembly/line2/press3', name: 'Press 3' },
-  });
-  siteId = site.id;
-  lineId = line.id;
-  machineId = machine.id;
+  siteId = plant.siteId;
+  lineId = plant.lineIds.line2!;
+  machineId = plant.machineIds.press3!;
 });
 afterAll(() => t.close());
 
@@ -67,7 +48,7 @@ describe('shift patterns', () => {
   let patternId: string;
 
   it('creates a pattern with shifts and breaks (201, ETag, audit) and reads it back', async () => {
-    const res = await call(admin, 'post', '/shift-patterns').send({
+    const res = await admin.call('post', '/shift-patterns').send({
       siteId,
       code: 'three-shift',
       name: 'Three shifts',
@@ -85,11 +66,11 @@ describe('shift patterns', () => {
       { id: expect.any(String), name: 'Lunch', offsetMin: 240, durationMin: 30 },
     ]);
 
-    const one = await call(viewer, 'get', `/shift-patterns/${patternId}`);
+    const one = await viewer.call('get', `/shift-patterns/${patternId}`);
     expect(one.status).toBe(200);
     expect(one.headers.etag).toBe('"1"');
     expect(one.body).toEqual(res.body);
-    const list = await call(viewer, 'get', `/shift-patterns?siteId=${siteId}`);
+    const list = await viewer.call('get', `/shift-patterns?siteId=${siteId}`);
     expect(list.body).toMatchObject({ items: [{ id: patternId }], nextCursor: null });
     const audit = await t.db.prisma.auditLog.findMany({ where: { action: 'shift-pattern.created' } });
     expect(audit).toHaveLength(1);
@@ -97,13 +78,13 @@ describe('shift patterns', () => {
   });
 
   it('forbids writes to viewers and answers 404 for an unknown pattern', async () => {
-    expect((await call(viewer, 'post', '/shift-patterns').send({ siteId, code: 'x', name: 'x' })).status).toBe(403);
-    expect((await call(admin, 'get', `/shift-patterns/${randomUUID()}`)).status).toBe(404);
-    expect((await call(admin, 'patch', `/shift-patterns/${randomUUID()}`).send({ name: 'y' })).status).toBe(404);
+    expect((await viewer.call('post', '/shift-patterns').send({ siteId, code: 'x', name: 'x' })).status).toBe(403);
+    expect((await admin.call('get', `/shift-patterns/${randomUUID()}`)).status).toBe(404);
+    expect((await admin.call('patch', `/shift-patterns/${randomUUID()}`).send({ name: 'y' })).status).toBe(404);
   });
 
   it('rejects overlapping shifts with the path of the offending shift', async () => {
-    const res = await call(admin, 'post', '/shift-patterns').send({
+    const res = await admin.call('post', '/shift-patterns').send({
       siteId,
       code: 'overlap',
       name: 'Overlap',
@@ -115,7 +96,7 @@ describe('shift patterns', () => {
   });
 
   it('rejects a night shift crossing midnight into the next day’s first shift', async () => {
-    const res = await call(admin, 'post', '/shift-patterns').send({
+    const res = await admin.call('post', '/shift-patterns').send({
       siteId,
       code: 'night-overlap',
       name: 'Night overlap',
@@ -127,7 +108,7 @@ describe('shift patterns', () => {
   });
 
   it('rejects a Sunday night shift running into Monday’s first shift (week wrap)', async () => {
-    const res = await call(admin, 'post', '/shift-patterns').send({
+    const res = await admin.call('post', '/shift-patterns').send({
       siteId,
       code: 'weekend',
       name: 'Weekend',
@@ -138,7 +119,7 @@ describe('shift patterns', () => {
   });
 
   it('validates shifts and breaks field by field', async () => {
-    const res = await call(admin, 'post', '/shift-patterns').send({
+    const res = await admin.call('post', '/shift-patterns').send({
       siteId,
       code: 'bad',
       name: 'Bad',
@@ -165,15 +146,16 @@ describe('shift patterns', () => {
   });
 
   it('answers 400 for an unknown site and 409 for a duplicate code', async () => {
-    const unknown = await call(admin, 'post', '/shift-patterns').send({ siteId: randomUUID(), code: 'x', name: 'x' });
+    const unknown = await admin.call('post', '/shift-patterns').send({ siteId: randomUUID(), code: 'x', name: 'x' });
     expect(unknown.status).toBe(400);
     expect(errorPaths(unknown)).toEqual(['body.siteId']);
-    const duplicate = await call(admin, 'post', '/shift-patterns').send({ siteId, code: 'three-shift', name: 'x' });
+    const duplicate = await admin.call('post', '/shift-patterns').send({ siteId, code: 'three-shift', name: 'x' });
     expect(duplicate.status).toBe(409);
   });
 
   it('replaces all shifts in one update, honouring If-Match', async () => {
-    const res = await call(admin, 'patch', `/shift-patterns/${patternId}`)
+    const res = await admin
+      .call('patch', `/shift-patterns/${patternId}`)
       .set('if-match', '"1"')
       .send({ name: 'Two shifts', shifts: [shift('early', 360, 480), shift('late', 840, 480)] });
     expect(res.status).toBe(200);
@@ -182,9 +164,9 @@ describe('shift patterns', () => {
     expect(await t.db.prisma.shift.count({ where: { patternId } })).toBe(2);
     expect(await t.db.prisma.shiftBreak.count()).toBe(0);
 
-    const stale = await call(admin, 'patch', `/shift-patterns/${patternId}`).set('if-match', '"1"').send({ name: 'x' });
+    const stale = await admin.call('patch', `/shift-patterns/${patternId}`).set('if-match', '"1"').send({ name: 'x' });
     expect(stale.status).toBe(412);
-    const overlapping = await call(admin, 'patch', `/shift-patterns/${patternId}`).send({
+    const overlapping = await admin.call('patch', `/shift-patterns/${patternId}`).send({
       shifts: [shift('early', 360, 480), shift('late', 800, 480)],
     });
     expect(overlapping.status).toBe(400);
@@ -193,12 +175,12 @@ describe('shift patterns', () => {
 
   it('refuses to delete a pattern assigned to lines (409 naming them), then deletes it', async () => {
     await t.db.prisma.line.update({ where: { id: lineId }, data: { shiftPatternId: patternId } });
-    const inUse = await call(admin, 'delete', `/shift-patterns/${patternId}`);
+    const inUse = await admin.call('delete', `/shift-patterns/${patternId}`);
     expect(inUse.status).toBe(409);
     expect(inUse.body.detail).toMatch(/plant1\/assembly\/line2/);
     await t.db.prisma.line.update({ where: { id: lineId }, data: { shiftPatternId: null } });
-    expect((await call(admin, 'delete', `/shift-patterns/${patternId}`)).status).toBe(204);
-    expect((await call(admin, 'get', `/shift-patterns/${patternId}`)).status).toBe(404);
+    expect((await admin.call('delete', `/shift-patterns/${patternId}`)).status).toBe(204);
+    expect((await admin.call('get', `/shift-patterns/${patternId}`)).status).toBe(404);
     expect(await t.db.prisma.auditLog.count({ where: { action: 'shift-pattern.deleted', entityId: patternId } })).toBe(
       1,
     );
@@ -230,7 +212,7 @@ describe('planned downtime', () => {
   });
 
   it('schedules downtime for a line with a PLANNED reason, lists and filters it', async () => {
-    const res = await call(admin, 'post', '/planned-downtime').send({
+    const res = await admin.call('post', '/planned-downtime').send({
       lineId,
       reasonId: plannedReasonId,
       startsAt: '2026-03-02T06:00:00Z',
@@ -240,20 +222,20 @@ describe('planned downtime', () => {
     expect(res.status).toBe(201);
     downtimeId = res.body.id;
     expect(res.body).toMatchObject({ lineId, machineId: null, startsAt: '2026-03-02T06:00:00.000Z' });
-    const forMachine = await call(admin, 'post', '/planned-downtime').send({
+    const forMachine = await admin.call('post', '/planned-downtime').send({
       machineId,
       startsAt: '2026-03-03T06:00:00Z',
       endsAt: '2026-03-03T07:00:00Z',
     });
     expect(forMachine.status).toBe(201);
 
-    const byLine = await call(viewer, 'get', `/planned-downtime?lineId=${lineId}`);
+    const byLine = await viewer.call('get', `/planned-downtime?lineId=${lineId}`);
     expect(byLine.body.items.map((d: { id: string }) => d.id)).toEqual([downtimeId]);
-    const inWindow = await call(viewer, 'get', '/planned-downtime?from=2026-03-02T07:59:00Z&to=2026-03-03T06:00:00Z');
+    const inWindow = await viewer.call('get', '/planned-downtime?from=2026-03-02T07:59:00Z&to=2026-03-03T06:00:00Z');
     expect(inWindow.body.items.map((d: { id: string }) => d.id)).toEqual([downtimeId]);
-    const page = await call(viewer, 'get', '/planned-downtime?limit=1');
-    expect(page.body.nextCursor).toBe(downtimeId);
-    const next = await call(viewer, 'get', `/planned-downtime?limit=1&cursor=${page.body.nextCursor}`);
+    const page = await viewer.call('get', '/planned-downtime?limit=1');
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    const next = await viewer.call('get', `/planned-downtime?limit=1&cursor=${page.body.nextCursor}`);
     expect(next.body.items[0].machineId).toBe(machineId);
     expect(await t.db.prisma.auditLog.count({ where: { action: 'planned-downtime.created' } })).toBe(2);
   });
@@ -273,23 +255,23 @@ describe('planned downtime', () => {
         ],
       ),
     );
-    const res = await call(admin, 'post', '/planned-downtime').send(body);
+    const res = await admin.call('post', '/planned-downtime').send(body);
     expect(res.status).toBe(400);
     expect(errorPaths(res)).toContain(path);
   });
 
   it('updates (validating the merged record) and deletes', async () => {
-    const bad = await call(admin, 'patch', `/planned-downtime/${downtimeId}`).send({ endsAt: '2026-03-02T05:00:00Z' });
+    const bad = await admin.call('patch', `/planned-downtime/${downtimeId}`).send({ endsAt: '2026-03-02T05:00:00Z' });
     expect(bad.status).toBe(400);
-    const moved = await call(admin, 'patch', `/planned-downtime/${downtimeId}`).send({
+    const moved = await admin.call('patch', `/planned-downtime/${downtimeId}`).send({
       machineId,
       endsAt: '2026-03-02T09:00:00Z',
     });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ lineId: null, machineId, endsAt: '2026-03-02T09:00:00.000Z' });
-    expect((await call(viewer, 'delete', `/planned-downtime/${downtimeId}`)).status).toBe(403);
-    expect((await call(admin, 'delete', `/planned-downtime/${downtimeId}`)).status).toBe(204);
-    expect((await call(admin, 'delete', `/planned-downtime/${downtimeId}`)).status).toBe(404);
+    expect((await viewer.call('delete', `/planned-downtime/${downtimeId}`)).status).toBe(403);
+    expect((await admin.call('delete', `/planned-downtime/${downtimeId}`)).status).toBe(204);
+    expect((await admin.call('delete', `/planned-downtime/${downtimeId}`)).status).toBe(404);
     expect(await t.db.prisma.auditLog.count({ where: { entityId: downtimeId } })).toBe(3);
   });
 });

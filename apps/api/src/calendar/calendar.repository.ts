@@ -1,9 +1,7 @@
 // Data access of shift patterns (with shifts and breaks) and scheduled planned downtime.
 import type { Prisma } from '@takt/db';
 import type { TShiftInput } from '@takt/contracts';
-
-/** The Prisma client or a transaction client. */
-export type Db = Prisma.TransactionClient;
+import type { Db } from '../db/transaction.ts';
 
 const PATTERN_INCLUDE = {
   shifts: {
@@ -24,14 +22,19 @@ export function findShiftPattern(db: Db, id: string): Promise<ShiftPatternRow | 
 
 export function listShiftPatterns(
   db: Db,
-  options: { siteId?: string; limit: number; cursor?: string },
+  options: { siteId?: string; limit: number; after?: { code: string; id: string } },
 ): Promise<ShiftPatternRow[]> {
+  const { after } = options;
   return db.shiftPattern.findMany({
-    where: options.siteId === undefined ? {} : { siteId: options.siteId },
+    where: {
+      siteId: options.siteId,
+      ...(after === undefined
+        ? {}
+        : { OR: [{ code: { gt: after.code } }, { code: after.code, id: { gt: after.id } }] }),
+    },
     include: PATTERN_INCLUDE,
     orderBy: [{ code: 'asc' }, { id: 'asc' }],
     take: options.limit + 1,
-    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
   });
 }
 
@@ -56,15 +59,18 @@ export function createShiftPattern(
   });
 }
 
-/** Updates the pattern and bumps its version; `shifts`, when given, replaces every shift (breaks cascade). */
+/**
+ * Updates the pattern if nobody changed it meanwhile (version guard) and bumps its version; `shifts`, when given,
+ * replaces every shift (breaks cascade).
+ */
 export async function updateShiftPattern(
   db: Db,
-  id: string,
+  current: { id: string; version: number },
   data: { code?: string; name?: string; shifts?: readonly TShiftInput[] },
 ): Promise<ShiftPatternRow> {
-  if (data.shifts !== undefined) await db.shift.deleteMany({ where: { patternId: id } });
+  if (data.shifts !== undefined) await db.shift.deleteMany({ where: { patternId: current.id } });
   return db.shiftPattern.update({
-    where: { id },
+    where: { id: current.id, version: current.version },
     data: {
       code: data.code,
       name: data.name,
@@ -95,8 +101,16 @@ export type PlannedDowntimeRow = Prisma.PlannedDowntimeGetPayload<object>;
 
 export function listPlannedDowntime(
   db: Db,
-  options: { lineId?: string; machineId?: string; from?: Date; to?: Date; limit: number; cursor?: string },
+  options: {
+    lineId?: string;
+    machineId?: string;
+    from?: Date;
+    to?: Date;
+    limit: number;
+    after?: { startsAt: Date; id: string };
+  },
 ): Promise<PlannedDowntimeRow[]> {
+  const { after } = options;
   return db.plannedDowntime.findMany({
     where: {
       ...(options.lineId === undefined ? {} : { lineId: options.lineId }),
@@ -104,10 +118,12 @@ export function listPlannedDowntime(
       // Half-open windows overlap [from, to) when they end after `from` and start before `to`.
       ...(options.from === undefined ? {} : { endsAt: { gt: options.from } }),
       ...(options.to === undefined ? {} : { startsAt: { lt: options.to } }),
+      ...(after === undefined
+        ? {}
+        : { OR: [{ startsAt: { gt: after.startsAt } }, { startsAt: after.startsAt, id: { gt: after.id } }] }),
     },
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     take: options.limit + 1,
-    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
   });
 }
 

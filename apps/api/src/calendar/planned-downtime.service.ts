@@ -3,19 +3,19 @@
 // of its window (before and after the change).
 import type { PrismaClient } from '@takt/db';
 import { invalidateRollups, type TRollupChange } from '@takt/kpi-sql';
-import type {
-  TFieldError,
-  TPlannedDowntime,
-  TPlannedDowntimeCreateRequest,
-  TPlannedDowntimeListQuery,
-  TPlannedDowntimeUpdateRequest,
+import {
+  instantOrderCursor,
+  type TFieldError,
+  type TPlannedDowntime,
+  type TPlannedDowntimeCreateRequest,
+  type TPlannedDowntimeListQuery,
+  type TPlannedDowntimeUpdateRequest,
 } from '@takt/contracts';
-import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import type { Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
+import { toPage, type Page } from '../http/page.ts';
 import * as repo from './calendar.repository.ts';
-import { validCursor } from './shift-pattern.service.ts';
-
-type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
 
 function toDto(row: repo.PlannedDowntimeRow): TPlannedDowntime {
   return {
@@ -50,12 +50,8 @@ function isSameWindow(a: repo.PlannedDowntimeData, b: repo.PlannedDowntimeData):
   );
 }
 
-function notFound(id: string): AppError {
-  return new AppError('NOT_FOUND', 'Planned downtime not found', { detail: `No planned downtime ${id}.` });
-}
-
 /** Checks the merged record: exactly one target that exists, end after start, a PLANNED reason. */
-async function assertValid(db: repo.Db, data: repo.PlannedDowntimeData): Promise<void> {
+async function assertValid(db: Db, data: repo.PlannedDowntimeData): Promise<void> {
   const errors: TFieldError[] = [];
   if ((data.lineId === null) === (data.machineId === null)) {
     errors.push({ path: 'body.lineId', message: 'Give exactly one of lineId and machineId' });
@@ -87,7 +83,7 @@ async function assertValid(db: repo.Db, data: repo.PlannedDowntimeData): Promise
 export async function listPlannedDowntime(options: {
   prisma: PrismaClient;
   query: TPlannedDowntimeListQuery;
-}): Promise<{ items: TPlannedDowntime[]; nextCursor: string | null }> {
+}): Promise<Page<TPlannedDowntime>> {
   const { limit, cursor, lineId, machineId, from, to } = options.query;
   const rows = await repo.listPlannedDowntime(options.prisma, {
     lineId,
@@ -95,92 +91,65 @@ export async function listPlannedDowntime(options: {
     from: from === undefined ? undefined : new Date(from),
     to: to === undefined ? undefined : new Date(to),
     limit,
-    cursor: validCursor(cursor),
+    after: cursor === undefined ? undefined : { startsAt: cursor[0], id: cursor[1] },
   });
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  return toPage(rows, limit, toDto, (row) => instantOrderCursor.encode([row.startsAt, row.id]));
 }
 
-/** Schedules planned downtime. */
-export async function createPlannedDowntime(
-  options: ChangeOptions & { body: TPlannedDowntimeCreateRequest },
-): Promise<TPlannedDowntime> {
-  const { body } = options;
-  const data: repo.PlannedDowntimeData = {
-    lineId: body.lineId ?? null,
-    machineId: body.machineId ?? null,
-    reasonId: body.reasonId ?? null,
-    startsAt: new Date(body.startsAt),
-    endsAt: new Date(body.endsAt),
-    note: body.note ?? null,
+/** What an update writes: the request merged over the stored record. */
+function mergedData(body: TPlannedDowntimeUpdateRequest, before: repo.PlannedDowntimeData): repo.PlannedDowntimeData {
+  // Moving to a line clears the machine and vice versa, so a client need not send both.
+  const lineId = body.lineId !== undefined ? body.lineId : body.machineId != null ? null : before.lineId;
+  const machineId = body.machineId !== undefined ? body.machineId : body.lineId != null ? null : before.machineId;
+  return {
+    lineId,
+    machineId,
+    reasonId: body.reasonId !== undefined ? body.reasonId : before.reasonId,
+    startsAt: body.startsAt !== undefined ? new Date(body.startsAt) : before.startsAt,
+    endsAt: body.endsAt !== undefined ? new Date(body.endsAt) : before.endsAt,
+    note: body.note !== undefined ? body.note : before.note,
   };
-  return options.prisma.$transaction(async (tx) => {
-    await assertValid(tx, data);
-    const dto = toDto(await repo.createPlannedDowntime(tx, data));
-    await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(data)] });
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'planned-downtime.created',
-      entityType: 'planned-downtime',
-      entityId: dto.id,
-      after: dto,
-      requestId: options.requestId,
-    });
-    return dto;
-  });
 }
 
-/** Changes planned downtime; absent fields keep their value, `null` clears an optional one. */
-export async function updatePlannedDowntime(
-  options: ChangeOptions & { id: string; body: TPlannedDowntimeUpdateRequest },
-): Promise<TPlannedDowntime> {
-  const { id, body } = options;
-  return options.prisma.$transaction(async (tx) => {
-    const before = await repo.findPlannedDowntime(tx, id);
-    if (before === null) throw notFound(id);
-    // Moving to a line clears the machine and vice versa, so a client need not send both.
-    const lineId = body.lineId !== undefined ? body.lineId : body.machineId != null ? null : before.lineId;
-    const machineId = body.machineId !== undefined ? body.machineId : body.lineId != null ? null : before.machineId;
+/**
+ * Scheduled planned downtime of a line or a machine (unversioned: no If-Match): absent fields of an update keep
+ * their value, `null` clears an optional one; every change invalidates the KPI rollups of its window.
+ */
+export const plannedDowntimeResource: Resource<
+  repo.PlannedDowntimeRow,
+  TPlannedDowntime,
+  TPlannedDowntimeCreateRequest,
+  TPlannedDowntimeUpdateRequest
+> = {
+  entityType: 'planned-downtime',
+  label: 'Planned downtime',
+  toDto,
+  find: repo.findPlannedDowntime,
+  async create(tx, body) {
     const data: repo.PlannedDowntimeData = {
-      lineId,
-      machineId,
-      reasonId: body.reasonId !== undefined ? body.reasonId : before.reasonId,
-      startsAt: body.startsAt !== undefined ? new Date(body.startsAt) : before.startsAt,
-      endsAt: body.endsAt !== undefined ? new Date(body.endsAt) : before.endsAt,
-      note: body.note !== undefined ? body.note : before.note,
+      lineId: body.lineId ?? null,
+      machineId: body.machineId ?? null,
+      reasonId: body.reasonId ?? null,
+      startsAt: new Date(body.startsAt),
+      endsAt: new Date(body.endsAt),
+      note: body.note ?? null,
     };
     await assertValid(tx, data);
-    const dto = toDto(await repo.updatePlannedDowntime(tx, id, data));
+    const row = await repo.createPlannedDowntime(tx, data);
+    await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(data)] });
+    return row;
+  },
+  async update(tx, before, body) {
+    const data = mergedData(body, before);
+    await assertValid(tx, data);
+    const row = await repo.updatePlannedDowntime(tx, before.id, data);
     if (!isSameWindow(before, data)) {
       await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(before), rollupChangeOf(data)] });
     }
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'planned-downtime.updated',
-      entityType: 'planned-downtime',
-      entityId: id,
-      before: toDto(before),
-      after: dto,
-      requestId: options.requestId,
-    });
-    return dto;
-  });
-}
-
-/** Removes planned downtime. */
-export async function deletePlannedDowntime(options: ChangeOptions & { id: string }): Promise<void> {
-  await options.prisma.$transaction(async (tx) => {
-    const before = await repo.findPlannedDowntime(tx, options.id);
-    if (before === null) throw notFound(options.id);
-    await repo.deletePlannedDowntime(tx, options.id);
-    await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(before)] });
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'planned-downtime.deleted',
-      entityType: 'planned-downtime',
-      entityId: options.id,
-      before: toDto(before),
-      requestId: options.requestId,
-    });
-  });
-}
+    return row;
+  },
+  async remove(tx, row) {
+    await repo.deletePlannedDowntime(tx, row.id);
+    await invalidateRollups({ prisma: tx, changes: [rollupChangeOf(row)] });
+  },
+};

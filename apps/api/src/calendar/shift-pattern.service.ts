@@ -3,21 +3,20 @@
 // to all history of the lines using it, so changing its shifts or breaks invalidates their KPI rollups.
 import { expandShiftCalendar, type TShiftWindow } from '@takt/kpi';
 import { invalidateRollups } from '@takt/kpi-sql';
-import { Prisma, type PrismaClient } from '@takt/db';
-import type {
-  TFieldError,
-  TShiftInput,
-  TShiftPattern,
-  TShiftPatternCreateRequest,
-  TShiftPatternListQuery,
-  TShiftPatternUpdateRequest,
+import type { PrismaClient } from '@takt/db';
+import {
+  codeOrderCursor,
+  type TFieldError,
+  type TShiftInput,
+  type TShiftPattern,
+  type TShiftPatternCreateRequest,
+  type TShiftPatternListQuery,
+  type TShiftPatternUpdateRequest,
 } from '@takt/contracts';
-import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import type { Resource } from '../crud/resource.service.ts';
 import { AppError } from '../http/app-error.ts';
-import { assertVersion } from '../http/precondition.ts';
+import { toPage, type Page } from '../http/page.ts';
 import * as repo from './calendar.repository.ts';
-
-type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
 
 // A representative stretch of a weekly pattern: 15 days from 2026-01-05 (no zone changes its UTC offset in
 // it) hold two full local weeks in any zone, so every pair of neighbouring shifts meets in it, including
@@ -122,10 +121,6 @@ function assertNoOverlaps(shifts: readonly TShiftInput[], timeZone: string): voi
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
 function duplicateCode(code: string): AppError {
   return new AppError('CONFLICT', 'Code already used', {
     detail: `The site already has a shift pattern with code "${code}".`,
@@ -133,130 +128,60 @@ function duplicateCode(code: string): AppError {
   });
 }
 
-function notFound(id: string): AppError {
-  return new AppError('NOT_FOUND', 'Shift pattern not found', { detail: `No shift pattern ${id}.` });
-}
-
 /** One page of shift patterns, optionally of one site, ordered by code. */
 export async function listShiftPatterns(options: {
   prisma: PrismaClient;
   query: TShiftPatternListQuery;
-}): Promise<{ items: TShiftPattern[]; nextCursor: string | null }> {
+}): Promise<Page<TShiftPattern>> {
   const { limit, cursor, siteId } = options.query;
-  const rows = await repo.listShiftPatterns(options.prisma, { siteId, limit, cursor: validCursor(cursor) });
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const after = cursor === undefined ? undefined : { code: cursor[0], id: cursor[1] };
+  const rows = await repo.listShiftPatterns(options.prisma, { siteId, limit, after });
+  return toPage(rows, limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
 }
 
-/** Cursors are row ids; anything else is a client error, not a database error. */
-export function validCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cursor)) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-      errors: [{ path: 'query.cursor', message: 'Pass the nextCursor of the previous page' }],
-    });
-  }
-  return cursor;
-}
-
-/** One pattern with its shifts and breaks. */
-export async function getShiftPattern(options: { prisma: PrismaClient; id: string }): Promise<TShiftPattern> {
-  const row = await repo.findShiftPattern(options.prisma, options.id);
-  if (row === null) throw notFound(options.id);
-  return toDto(row);
-}
-
-/** Creates a pattern of a site with its shifts, rejecting overlapping shifts. */
-export async function createShiftPattern(
-  options: ChangeOptions & { body: TShiftPatternCreateRequest },
-): Promise<TShiftPattern> {
-  const { prisma, body } = options;
-  const site = await repo.findSite(prisma, body.siteId);
-  if (site === null) {
-    throw new AppError('BAD_REQUEST', 'Unknown site', {
-      errors: [{ path: 'body.siteId', message: `No site ${body.siteId}` }],
-    });
-  }
-  assertNoOverlaps(body.shifts, site.timeZone);
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const row = await repo.createShiftPattern(tx, body);
-      const dto = toDto(row);
-      await recordAudit(tx, {
-        actor: options.actor,
-        action: 'shift-pattern.created',
-        entityType: 'shift-pattern',
-        entityId: row.id,
-        after: dto,
-        requestId: options.requestId,
+/**
+ * A pattern of a site with all its shifts and breaks, edited as one document: overlapping shifts are rejected, a
+ * pattern a line uses is not deleted, and a change of its calendar invalidates the KPI rollups of those lines.
+ */
+export const shiftPatternResource: Resource<
+  repo.ShiftPatternRow,
+  TShiftPattern,
+  TShiftPatternCreateRequest,
+  TShiftPatternUpdateRequest
+> = {
+  entityType: 'shift-pattern',
+  label: 'Shift pattern',
+  toDto,
+  find: repo.findShiftPattern,
+  async create(tx, body) {
+    const site = await repo.findSite(tx, body.siteId);
+    if (site === null) {
+      throw new AppError('BAD_REQUEST', 'Unknown site', {
+        errors: [{ path: 'body.siteId', message: `No site ${body.siteId}` }],
       });
-      return dto;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateCode(body.code);
-    throw error;
-  }
-}
-
-/** Updates name/code and, when given, replaces all shifts, in one transaction; honours If-Match. */
-export async function updateShiftPattern(
-  options: ChangeOptions & { id: string; body: TShiftPatternUpdateRequest; expectedVersion: number | undefined },
-): Promise<TShiftPattern> {
-  const { prisma, id, body } = options;
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const before = await repo.findShiftPattern(tx, id);
-      if (before === null) throw notFound(id);
-      assertVersion(options.expectedVersion, before.version, 'shift pattern');
-      if (body.shifts !== undefined) {
-        const site = await repo.findSite(tx, before.siteId);
-        assertNoOverlaps(body.shifts, site?.timeZone ?? 'UTC');
-      }
-      const row = await repo.updateShiftPattern(tx, id, body);
-      if (calendarKey(row) !== calendarKey(before)) {
-        await invalidateRollups({ prisma: tx, changes: [{ shiftPatternIds: [id] }] });
-      }
-      const dto = toDto(row);
-      await recordAudit(tx, {
-        actor: options.actor,
-        action: 'shift-pattern.updated',
-        entityType: 'shift-pattern',
-        entityId: id,
-        before: toDto(before),
-        after: dto,
-        requestId: options.requestId,
-      });
-      return dto;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateCode(body.code ?? '');
-    throw error;
-  }
-}
-
-/** Deletes a pattern that no line uses (409 naming the lines otherwise). */
-export async function deleteShiftPattern(
-  options: ChangeOptions & { id: string; expectedVersion: number | undefined },
-): Promise<void> {
-  const { prisma, id } = options;
-  await prisma.$transaction(async (tx) => {
-    const before = await repo.findShiftPattern(tx, id);
-    if (before === null) throw notFound(id);
-    assertVersion(options.expectedVersion, before.version, 'shift pattern');
-    const lines = await repo.linesUsingPattern(tx, id);
+    }
+    assertNoOverlaps(body.shifts, site.timeZone);
+    return repo.createShiftPattern(tx, body);
+  },
+  async update(tx, before, body) {
+    if (body.shifts !== undefined) {
+      const site = await repo.findSite(tx, before.siteId);
+      assertNoOverlaps(body.shifts, site?.timeZone ?? 'UTC');
+    }
+    const row = await repo.updateShiftPattern(tx, before, body);
+    if (calendarKey(row) !== calendarKey(before)) {
+      await invalidateRollups({ prisma: tx, changes: [{ shiftPatternIds: [row.id] }] });
+    }
+    return row;
+  },
+  async assertDeletable(tx, row) {
+    const lines = await repo.linesUsingPattern(tx, row.id);
     if (lines.length > 0) {
       throw new AppError('CONFLICT', 'Shift pattern in use', {
         detail: `Assigned to line(s) ${lines.map((l) => l.path).join(', ')}: assign them another pattern first.`,
       });
     }
-    await repo.deleteShiftPattern(tx, id);
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'shift-pattern.deleted',
-      entityType: 'shift-pattern',
-      entityId: id,
-      before: toDto(before),
-      requestId: options.requestId,
-    });
-  });
-}
+  },
+  remove: (tx, row) => repo.deleteShiftPattern(tx, row.id),
+  onConflict: (conflict, body) => (conflict.kind === 'unique' ? duplicateCode(body?.code ?? '') : undefined),
+};

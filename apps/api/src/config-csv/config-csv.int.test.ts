@@ -2,63 +2,43 @@
 // every bad row reported with its line, all-or-nothing writes, one audit entry per import.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let admin: Session;
-let viewer: Session;
-
-type Session = { cookie: string; csrf: string };
-
-async function signIn(username: string, password: string): Promise<Session> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = res.headers['set-cookie'] as unknown as string[];
-  const pair = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))!.split(';')[0]!;
-  return { cookie: `${pair(SESSION_COOKIE)}; ${pair(CSRF_COOKIE)}`, csrf: pair(CSRF_COOKIE).split('=')[1]! };
-}
+let admin: TestClient;
+let viewer: TestClient;
 
 async function exportCsv(entity: string): Promise<string> {
-  const res = await request(t.app).get(`/api/v1/config/${entity}.csv`).set('cookie', viewer.cookie);
+  const res = await viewer.call('get', `/config/${entity}.csv`);
   expect(res.status).toBe(200);
   expect(res.type).toBe('text/csv');
   return res.text;
 }
 
-function importCsv(entity: string, csv: string, isDryRun: boolean, session: Session = admin) {
-  return request(t.app)
-    .post(`/api/v1/config/${entity}/import?dryRun=${isDryRun}`)
-    .set('cookie', session.cookie)
-    .set(CSRF_HEADER, session.csrf)
-    .set('content-type', 'text/csv')
-    .send(csv);
+function importCsv(entity: string, csv: string, isDryRun: boolean, client: TestClient = admin) {
+  return client.call('post', `/config/${entity}/import?dryRun=${isDryRun}`).set('content-type', 'text/csv').send(csv);
 }
 
 beforeAll(async () => {
   t = await createTestApp('config_csv');
-  await createUser(t.db, { username: 'admin', password: 'admin-secret-1', role: 'ADMIN' });
-  await createUser(t.db, { username: 'viewer', password: 'viewer-secret-1', role: 'VIEWER' });
-  admin = await signIn('admin', 'admin-secret-1');
-  viewer = await signIn('viewer', 'viewer-secret-1');
+  admin = await signInAs(t, 'ADMIN');
+  viewer = await signInAs(t, 'VIEWER');
   const db = t.db.prisma;
-  const enterprise = await db.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await db.site.create({
-    data: { enterpriseId: enterprise.id, code: 'plant1', name: 'P1', timeZone: 'UTC' },
-  });
-  const area = await db.area.create({ data: { siteId: site.id, code: 'assembly', name: 'Assembly' } });
-  const line = await db.line.create({ data: { areaId: area.id, code: 'line2', name: 'Line 2' } });
-  await db.line.create({ data: { areaId: area.id, code: 'line3', name: 'Line 3' } });
-  const press = await db.machine.create({
-    data: {
-      lineId: line.id,
-      code: 'press3',
-      path: 'plant1/assembly/line2/press3',
-      name: 'Press "big", 3',
-      sequence: 1,
-    },
-  });
-  await db.machine.create({
-    data: { lineId: line.id, code: 'oven', path: 'plant1/assembly/line2/oven', name: 'Oven\nwith note', sequence: 2 },
+  const plant = await buildPlant(db, {
+    site: { code: 'plant1' },
+    area: { code: 'assembly' },
+    lines: [
+      {
+        code: 'line2',
+        machines: [
+          { code: 'press3', name: 'Press "big", 3', sequence: 1 },
+          { code: 'oven', name: 'Oven\nwith note', sequence: 2 },
+        ],
+      },
+      { code: 'line3' },
+    ],
   });
   await db.product.create({
     data: {
@@ -66,8 +46,8 @@ beforeAll(async () => {
       name: 'Widget',
       idealCycleTimes: {
         create: [
-          { lineId: line.id, idealCycleTimeSec: 12.5 },
-          { machineId: press.id, idealCycleTimeSec: 0.1 },
+          { lineId: plant.lineIds.line2!, idealCycleTimeSec: 12.5 },
+          { machineId: plant.machineIds.press3!, idealCycleTimeSec: 0.1 },
         ],
       },
     },
@@ -216,11 +196,7 @@ describe('CSV import', () => {
 
   it('needs ADMIN and a text/csv body', async () => {
     expect((await importCsv('machines', 'path,name,sequence\r\n', true, viewer)).status).toBe(403);
-    const json = await request(t.app)
-      .post('/api/v1/config/machines/import')
-      .set('cookie', admin.cookie)
-      .set(CSRF_HEADER, admin.csrf)
-      .send({ csv: 'x' });
+    const json = await admin.call('post', '/config/machines/import', { csv: 'x' });
     expect(json.status).toBe(415);
     expect((await request(t.app).get('/api/v1/config/machines.csv')).status).toBe(401);
   });

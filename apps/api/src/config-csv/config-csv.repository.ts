@@ -1,8 +1,9 @@
 // Data access of the CSV import/export: the plant configuration read in bulk and written row by row.
 import type { Prisma } from '@takt/db';
 import type { TDowntimeKind } from '@takt/contracts';
+import type { Db } from '../db/transaction.ts';
 
-export type Db = Prisma.TransactionClient;
+export type { Db };
 
 /** Every line, keyed by its `site/area/line` path. */
 export async function linesByPath(db: Db): Promise<Map<string, { id: string; isArchived: boolean }>> {

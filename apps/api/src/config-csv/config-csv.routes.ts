@@ -9,7 +9,6 @@ import {
   type TConfigImportReport,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import { userActor, type AuditActor } from '../audit/audit.service.ts';
 import { AppError } from '../http/app-error.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import type { Db } from './config-csv.repository.ts';
@@ -96,12 +95,11 @@ export function configCsvRoutes(options: { prisma: PrismaClient }): RouteDefinit
         tags,
         schemas: { query: ZConfigImportQuery, response: ZConfigImportReport },
         media: { requestBody: 'text/csv' },
-        async handler({ query, auth, req, res }): Promise<TConfigImportReport> {
+        async handler({ query, change, req, res }): Promise<TConfigImportReport> {
           const text = await readCsvBody(req, res);
           return runConfigImport({
             prisma,
-            actor: userActor(auth) satisfies AuditActor,
-            requestId: res.locals.requestId,
+            change,
             entity,
             columns: CONFIG_CSV_COLUMNS[entity] as readonly string[],
             csv: text,

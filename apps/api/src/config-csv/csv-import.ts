@@ -2,12 +2,12 @@
 // validate every row against the database, then — only when no row has an error and it is not a dry run —
 // apply all changes and one audit entry in a single transaction.
 import type { z } from 'zod';
-import { Prisma, type PrismaClient } from '@takt/db';
 import type { TConfigCsvEntity, TConfigImportError, TConfigImportReport } from '@takt/contracts';
-import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import { auditChange } from '../audit/audit.service.ts';
+import type { ChangeOptions } from '../crud/resource.service.ts';
+import { inTransaction, type Db } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
 import { parseCsv } from './csv-codec.ts';
-import type { Db } from './config-csv.repository.ts';
 
 export type TCsvRow<C extends string> = { line: number; values: Record<C, string> };
 
@@ -64,10 +64,7 @@ export function contractError(schema: z.ZodType, value: unknown): string | null 
   return result.success ? null : (result.error.issues[0]?.message ?? 'Invalid value');
 }
 
-export type RunImportOptions<C extends string> = {
-  prisma: PrismaClient;
-  actor: AuditActor;
-  requestId: string | null;
+export type RunImportOptions<C extends string> = ChangeOptions & {
   entity: TConfigCsvEntity;
   columns: readonly C[];
   csv: string;
@@ -77,43 +74,42 @@ export type RunImportOptions<C extends string> = {
 
 /** Validates the whole file and writes all of it or nothing; reports every bad row with its line. */
 export async function runConfigImport<C extends string>(options: RunImportOptions<C>): Promise<TConfigImportReport> {
-  try {
-    return await options.prisma.$transaction(
-      async (tx) => {
-        const table = readCsvTable(options.csv, options.columns);
-        const plan = await options.plan(tx, table.rows);
-        const errors = [...table.errors, ...plan.errors].sort((a, b) => a.line - b.line);
-        const count = (outcome: TImportAction['outcome']) => plan.actions.filter((a) => a.outcome === outcome).length;
-        const report: TConfigImportReport = {
-          isValid: errors.length === 0,
-          isDryRun: options.isDryRun,
-          rows: table.rowCount,
-          created: count('created'),
-          updated: count('updated'),
-          unchanged: count('unchanged'),
-          errors,
-        };
-        if (!report.isValid || options.isDryRun) return report;
-        for (const action of plan.actions) await action.apply?.(tx);
-        await recordAudit(tx, {
-          actor: options.actor,
-          action: `config.${options.entity}-imported`,
-          entityType: 'config',
-          entityId: options.entity,
-          after: { rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged },
-          requestId: options.requestId,
-        });
-        return report;
-      },
-      // A large file is many statements; the default 5 s of an interactive transaction is too short.
-      { maxWait: 10_000, timeout: 120_000 },
-    );
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2003')) {
-      throw new AppError('CONFLICT', 'Import conflicts with a concurrent change', {
-        detail: 'The configuration changed while importing; nothing was written. Run the import again.',
+  return inTransaction(
+    options.prisma,
+    async (tx) => {
+      const table = readCsvTable(options.csv, options.columns);
+      const plan = await options.plan(tx, table.rows);
+      const errors = [...table.errors, ...plan.errors].sort((a, b) => a.line - b.line);
+      const count = (outcome: TImportAction['outcome']) => plan.actions.filter((a) => a.outcome === outcome).length;
+      const report: TConfigImportReport = {
+        isValid: errors.length === 0,
+        isDryRun: options.isDryRun,
+        rows: table.rowCount,
+        created: count('created'),
+        updated: count('updated'),
+        unchanged: count('unchanged'),
+        errors,
+      };
+      if (!report.isValid || options.isDryRun) return report;
+      for (const action of plan.actions) await action.apply?.(tx);
+      await auditChange(tx, options.change, {
+        action: `config.${options.entity}-imported`,
+        entityType: 'config',
+        entityId: options.entity,
+        after: { rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged },
       });
-    }
-    throw error;
-  }
+      return report;
+    },
+    {
+      // A large file is many statements; the default 5 s of an interactive transaction is too short.
+      maxWaitMs: 10_000,
+      timeoutMs: 120_000,
+      onConflict: (conflict) =>
+        conflict.kind === 'unique' || conflict.kind === 'foreign-key'
+          ? new AppError('CONFLICT', 'Import conflicts with a concurrent change', {
+              detail: 'The configuration changed while importing; nothing was written. Run the import again.',
+            })
+          : undefined,
+    },
+  );
 }

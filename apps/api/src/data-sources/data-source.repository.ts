@@ -1,18 +1,23 @@
 // Data access of OT data sources and their signal mappings.
 import type { Prisma } from '@takt/db';
 import type { TDataSourceKind, TSignalKind } from '@takt/contracts';
+import type { Db } from '../db/transaction.ts';
 
-export type Db = Prisma.TransactionClient;
 export type DataSourceRow = Prisma.DataSourceGetPayload<object>;
 
 const MAPPING_INCLUDE = { machine: { select: { path: true } } } as const satisfies Prisma.SignalMappingInclude;
 export type SignalMappingRow = Prisma.SignalMappingGetPayload<{ include: typeof MAPPING_INCLUDE }>;
 
-export function listDataSources(db: Db, options: { limit: number; cursor?: string }): Promise<DataSourceRow[]> {
+export function listDataSources(
+  db: Db,
+  options: { limit: number; after?: { code: string; id: string } },
+): Promise<DataSourceRow[]> {
+  const { after } = options;
   return db.dataSource.findMany({
+    where:
+      after === undefined ? {} : { OR: [{ code: { gt: after.code } }, { code: after.code, id: { gt: after.id } }] },
     orderBy: [{ code: 'asc' }, { id: 'asc' }],
     take: options.limit + 1,
-    ...(options.cursor === undefined ? {} : { cursor: { id: options.cursor }, skip: 1 }),
   });
 }
 
@@ -27,12 +32,16 @@ export function createDataSource(
   return db.dataSource.create({ data });
 }
 
+/** Writes `data` if nobody changed the source meanwhile (version guard) and bumps its version. */
 export function updateDataSource(
   db: Db,
-  id: string,
+  current: { id: string; version: number },
   data: { code?: string; name?: string; isEnabled?: boolean; config?: Prisma.InputJsonObject },
 ): Promise<DataSourceRow> {
-  return db.dataSource.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+  return db.dataSource.update({
+    where: { id: current.id, version: current.version },
+    data: { ...data, version: { increment: 1 } },
+  });
 }
 
 export async function deleteDataSource(db: Db, id: string): Promise<void> {
@@ -60,17 +69,24 @@ export type MappingData = {
   valueMap: Prisma.InputJsonObject | null;
 };
 
-/** Replaces every mapping of the source and bumps the source's version. */
-export async function replaceMappings(db: Db, dataSourceId: string, mappings: readonly MappingData[]): Promise<void> {
-  await db.signalMapping.deleteMany({ where: { dataSourceId } });
+/** Replaces every mapping of the source and bumps its version (version-guarded); returns the source. */
+export async function replaceMappings(
+  db: Db,
+  source: { id: string; version: number },
+  mappings: readonly MappingData[],
+): Promise<DataSourceRow> {
+  await db.signalMapping.deleteMany({ where: { dataSourceId: source.id } });
   await db.signalMapping.createMany({
     data: mappings.map((m) => ({
-      dataSourceId,
+      dataSourceId: source.id,
       machineId: m.machineId,
       signal: m.signal,
       address: m.address,
       valueMap: m.valueMap ?? undefined,
     })),
   });
-  await db.dataSource.update({ where: { id: dataSourceId }, data: { version: { increment: 1 } } });
+  return db.dataSource.update({
+    where: { id: source.id, version: source.version },
+    data: { version: { increment: 1 } },
+  });
 }

@@ -1,108 +1,43 @@
-// /data-sources: OT connections and their signal mappings.
+// /data-sources: OT connections (CRUD template) and their signal mappings.
 import {
-  listOf,
   ZDataSource,
   ZDataSourceCreateRequest,
+  ZDataSourceListQuery,
   ZDataSourceUpdateRequest,
-  ZListQuery,
   ZSignalMappingList,
   ZSignalMappingsReplaceRequest,
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import { changeBy } from '../audit/audit.service.ts';
-import { ifMatchVersion, setEtag, withVersionEtag } from '../http/precondition.ts';
+import { crudRoutes } from '../crud/resource.routes.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import {
-  createDataSource,
-  deleteDataSource,
-  getDataSource,
-  getMappings,
-  listDataSources,
-  replaceMappings,
-  updateDataSource,
-} from './data-source.service.ts';
+import { dataSourceResource, getMappings, listDataSources, replaceMappings } from './data-source.service.ts';
 
 export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefinition[] {
   const { prisma } = options;
   const tags = ['data-sources'];
   return [
-    defineRoute({
-      method: 'get',
-      path: '/data-sources',
-      access: 'VIEWER',
-      summary: 'List OT data sources.',
+    ...crudRoutes({
+      prisma,
+      resource: dataSourceResource,
+      basePath: '/data-sources',
       tags,
-      schemas: { query: ZListQuery, response: listOf(ZDataSource) },
-      handler: ({ query }) => listDataSources({ prisma, query }),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/data-sources',
-      access: 'ADMIN',
-      summary: 'Create an OT data source; `config` is validated for its `kind`.',
-      tags,
-      schemas: { body: ZDataSourceCreateRequest, response: ZDataSource },
-      successStatus: 201,
-      async handler({ body, auth, res }) {
-        return withVersionEtag(
-          res,
-          await createDataSource({
-            prisma,
-            ...changeBy(auth, res),
-            body,
-          }),
-        );
+      access: { read: 'VIEWER', write: 'ADMIN' },
+      isVersioned: true,
+      summaries: {
+        list: 'List OT data sources.',
+        create: 'Create an OT data source; `config` is validated for its `kind`.',
+        get: 'One OT data source (ETag = version).',
+        update: 'Update an OT data source; a new `config` replaces the old one. Honours If-Match.',
+        delete: 'Delete an OT data source with its mappings. Honours If-Match.',
       },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/data-sources/:id',
-      access: 'VIEWER',
-      summary: 'One OT data source (ETag = version).',
-      tags,
-      schemas: { params: ZUuidParams, response: ZDataSource },
-      async handler({ params, res }) {
-        return withVersionEtag(res, await getDataSource({ prisma, id: params.id }));
+      schemas: {
+        item: ZDataSource,
+        create: ZDataSourceCreateRequest,
+        update: ZDataSourceUpdateRequest,
+        listQuery: ZDataSourceListQuery,
       },
-    }),
-    defineRoute({
-      method: 'patch',
-      path: '/data-sources/:id',
-      access: 'ADMIN',
-      summary: 'Update an OT data source; a new `config` replaces the old one. Honours If-Match.',
-      tags,
-      schemas: { params: ZUuidParams, body: ZDataSourceUpdateRequest, response: ZDataSource },
-      async handler({ params, body, auth, req, res }) {
-        return withVersionEtag(
-          res,
-          await updateDataSource({
-            prisma,
-            ...changeBy(auth, res),
-            id: params.id,
-            body,
-            expectedVersion: ifMatchVersion(req),
-          }),
-        );
-      },
-    }),
-    defineRoute({
-      method: 'delete',
-      path: '/data-sources/:id',
-      access: 'ADMIN',
-      summary: 'Delete an OT data source with its mappings. Honours If-Match.',
-      tags,
-      schemas: { params: ZUuidParams },
-      successStatus: 204,
-      async handler({ params, auth, req, res }) {
-        await deleteDataSource({
-          prisma,
-          ...changeBy(auth, res),
-          id: params.id,
-          expectedVersion: ifMatchVersion(req),
-        });
-        return undefined;
-      },
+      list: listDataSources,
     }),
     defineRoute({
       method: 'get',
@@ -111,11 +46,8 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       summary: 'The signal mappings of a data source (ETag = the source version).',
       tags,
       schemas: { params: ZUuidParams, response: ZSignalMappingList },
-      async handler({ params, res }) {
-        const list = await getMappings({ prisma, id: params.id });
-        setEtag(res, list.dataSourceVersion);
-        return list;
-      },
+      etag: 'version',
+      handler: ({ params }) => getMappings({ prisma, id: params.id }),
     }),
     defineRoute({
       method: 'put',
@@ -124,17 +56,10 @@ export function dataSourceRoutes(options: { prisma: PrismaClient }): RouteDefini
       summary: 'Replace all signal mappings of a data source at once. Honours If-Match (source version).',
       tags,
       schemas: { params: ZUuidParams, body: ZSignalMappingsReplaceRequest, response: ZSignalMappingList },
-      async handler({ params, body, auth, req, res }) {
-        const list = await replaceMappings({
-          prisma,
-          ...changeBy(auth, res),
-          id: params.id,
-          mappings: body.mappings,
-          expectedVersion: ifMatchVersion(req),
-        });
-        setEtag(res, list.dataSourceVersion);
-        return list;
-      },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, body, change, expectedVersion }) =>
+        replaceMappings({ prisma, change, id: params.id, mappings: body.mappings, expectedVersion }),
     }),
   ];
 }

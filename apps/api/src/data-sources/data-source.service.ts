@@ -1,24 +1,24 @@
 // OT data sources (MQTT JSON/UNS, Sparkplug B, OPC UA, HTTP) and the mapping of their addresses to machine
 // signals. The config of a source is validated by the contract schema of its kind, which never changes.
-import { Prisma, type PrismaClient } from '@takt/db';
+import type { Prisma, PrismaClient } from '@takt/db';
 import {
+  codeOrderCursor,
   DATA_SOURCE_CONFIG_SCHEMAS,
   type TDataSource,
   type TDataSourceCreateRequest,
+  type TDataSourceKind,
   type TDataSourceUpdateRequest,
   type TFieldError,
-  type TListQuery,
+  type TDataSourceListQuery,
   type TSignalMappingInput,
   type TSignalMappingList,
 } from '@takt/contracts';
-import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import { auditChange } from '../audit/audit.service.ts';
+import { changeResource, getResource, type ChangeOptions, type Resource } from '../crud/resource.service.ts';
 import { AppError } from '../http/app-error.ts';
-import { assertVersion } from '../http/precondition.ts';
+import { toPage, type Page } from '../http/page.ts';
+import type { Versioned } from '../http/precondition.ts';
 import * as repo from './data-source.repository.ts';
-
-type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toDto(row: repo.DataSourceRow): TDataSource {
   return {
@@ -39,9 +39,9 @@ function auditJson(dto: TDataSource, extra: Record<string, number> = {}): Prisma
   return { ...dto, ...extra } as unknown as Prisma.InputJsonObject;
 }
 
-function mappingsToDto(source: repo.DataSourceRow, rows: repo.SignalMappingRow[]): TSignalMappingList {
+function mappingsToDto(dataSourceVersion: number, rows: repo.SignalMappingRow[]): TSignalMappingList {
   return {
-    dataSourceVersion: source.version,
+    dataSourceVersion,
     items: rows.map((m) => ({
       id: m.id,
       machineId: m.machineId,
@@ -51,14 +51,6 @@ function mappingsToDto(source: repo.DataSourceRow, rows: repo.SignalMappingRow[]
       valueMap: (m.valueMap ?? null) as Record<string, string | number | boolean> | null,
     })),
   };
-}
-
-function notFound(id: string): AppError {
-  return new AppError('NOT_FOUND', 'Data source not found', { detail: `No data source ${id}.` });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 function duplicateCode(code: string | undefined): AppError {
@@ -71,129 +63,75 @@ function duplicateCode(code: string | undefined): AppError {
 /** One page of data sources by code. */
 export async function listDataSources(options: {
   prisma: PrismaClient;
-  query: TListQuery;
-}): Promise<{ items: TDataSource[]; nextCursor: string | null }> {
+  query: TDataSourceListQuery;
+}): Promise<Page<TDataSource>> {
   const { limit, cursor } = options.query;
-  if (cursor !== undefined && !UUID.test(cursor)) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-      errors: [{ path: 'query.cursor', message: 'Pass the nextCursor of the previous page' }],
+  const after = cursor === undefined ? undefined : { code: cursor[0], id: cursor[1] };
+  const rows = await repo.listDataSources(options.prisma, { limit, after });
+  return toPage(rows, limit, toDto, (row) => codeOrderCursor.encode([row.code, row.id]));
+}
+
+/** The config of a source as its kind's contract parses it (400 naming the bad fields otherwise). */
+function parseConfig(kind: TDataSourceKind, config: Record<string, unknown>): Prisma.InputJsonObject {
+  const parsed = DATA_SOURCE_CONFIG_SCHEMAS[kind].safeParse(config);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', 'Invalid request', {
+      detail: `The config is not valid for a ${kind} data source.`,
+      errors: parsed.error.issues.map((issue) => ({
+        path: ['body', 'config', ...issue.path].join('.'),
+        message: issue.message,
+      })),
     });
   }
-  const rows = await repo.listDataSources(options.prisma, { limit, cursor });
-  const page = rows.slice(0, limit);
-  return { items: page.map(toDto), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  return parsed.data as Prisma.InputJsonObject;
 }
 
-/** One data source. */
-export async function getDataSource(options: { prisma: PrismaClient; id: string }): Promise<TDataSource> {
-  const row = await repo.findDataSource(options.prisma, options.id);
-  if (row === null) throw notFound(options.id);
-  return toDto(row);
-}
+/**
+ * An OT data source: its config is validated by the contract of its kind (which never changes); deleting it deletes
+ * its mappings (dead letters keep their rows, unlinked) and the audit log notes how many went.
+ */
+export const dataSourceResource: Resource<
+  repo.DataSourceRow,
+  TDataSource,
+  TDataSourceCreateRequest,
+  TDataSourceUpdateRequest
+> = {
+  entityType: 'data-source',
+  label: 'Data source',
+  toDto,
+  toAudit: (dto) => auditJson(dto),
+  find: repo.findDataSource,
+  create: (tx, body) =>
+    repo.createDataSource(tx, {
+      code: body.code,
+      name: body.name,
+      kind: body.kind,
+      config: body.config,
+      isEnabled: body.isEnabled,
+    }),
+  update: (tx, before, body) =>
+    repo.updateDataSource(tx, before, {
+      code: body.code,
+      name: body.name,
+      isEnabled: body.isEnabled,
+      config: body.config === undefined ? undefined : parseConfig(before.kind, body.config),
+    }),
+  async deletedAudit(tx, row) {
+    const mappings = await repo.listMappings(tx, row.id);
+    return auditJson(toDto(row), { mappingCount: mappings.length });
+  },
+  remove: (tx, row) => repo.deleteDataSource(tx, row.id),
+  onConflict: (conflict, body) => (conflict.kind === 'unique' ? duplicateCode(body?.code) : undefined),
+};
 
-/** Creates a data source; its config was validated by the contract for its kind. */
-export async function createDataSource(
-  options: ChangeOptions & { body: TDataSourceCreateRequest },
-): Promise<TDataSource> {
-  const { body } = options;
-  try {
-    return await options.prisma.$transaction(async (tx) => {
-      const dto = toDto(
-        await repo.createDataSource(tx, {
-          code: body.code,
-          name: body.name,
-          kind: body.kind,
-          config: body.config,
-          isEnabled: body.isEnabled,
-        }),
-      );
-      await recordAudit(tx, {
-        actor: options.actor,
-        action: 'data-source.created',
-        entityType: 'data-source',
-        entityId: dto.id,
-        after: auditJson(dto),
-        requestId: options.requestId,
-      });
-      return dto;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateCode(body.code);
-    throw error;
-  }
-}
-
-/** Updates a data source; a new `config` is validated against the source's kind. Honours If-Match. */
-export async function updateDataSource(
-  options: ChangeOptions & { id: string; body: TDataSourceUpdateRequest; expectedVersion: number | undefined },
-): Promise<TDataSource> {
-  const { id, body } = options;
-  try {
-    return await options.prisma.$transaction(async (tx) => {
-      const before = await repo.findDataSource(tx, id);
-      if (before === null) throw notFound(id);
-      assertVersion(options.expectedVersion, before.version, 'data source');
-      let config: Prisma.InputJsonObject | undefined;
-      if (body.config !== undefined) {
-        const parsed = DATA_SOURCE_CONFIG_SCHEMAS[before.kind].safeParse(body.config);
-        if (!parsed.success) {
-          throw new AppError('BAD_REQUEST', 'Invalid request', {
-            detail: `The config is not valid for a ${before.kind} data source.`,
-            errors: parsed.error.issues.map((issue) => ({
-              path: ['body', 'config', ...issue.path].join('.'),
-              message: issue.message,
-            })),
-          });
-        }
-        config = parsed.data as Prisma.InputJsonObject;
-      }
-      const dto = toDto(
-        await repo.updateDataSource(tx, id, { code: body.code, name: body.name, isEnabled: body.isEnabled, config }),
-      );
-      await recordAudit(tx, {
-        actor: options.actor,
-        action: 'data-source.updated',
-        entityType: 'data-source',
-        entityId: id,
-        before: auditJson(toDto(before)),
-        after: auditJson(dto),
-        requestId: options.requestId,
-      });
-      return dto;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateCode(body.code);
-    throw error;
-  }
-}
-
-/** Deletes a data source with its mappings (dead letters keep their rows, unlinked). Honours If-Match. */
-export async function deleteDataSource(
-  options: ChangeOptions & { id: string; expectedVersion: number | undefined },
-): Promise<void> {
-  const { id } = options;
-  await options.prisma.$transaction(async (tx) => {
-    const before = await repo.findDataSource(tx, id);
-    if (before === null) throw notFound(id);
-    assertVersion(options.expectedVersion, before.version, 'data source');
-    const mappings = await repo.listMappings(tx, id);
-    await repo.deleteDataSource(tx, id);
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'data-source.deleted',
-      entityType: 'data-source',
-      entityId: id,
-      before: auditJson(toDto(before), { mappingCount: mappings.length }),
-      requestId: options.requestId,
-    });
-  });
-}
-
-/** The signal mappings of a data source, by address. */
-export async function getMappings(options: { prisma: PrismaClient; id: string }): Promise<TSignalMappingList> {
-  const source = await repo.findDataSource(options.prisma, options.id);
-  if (source === null) throw notFound(options.id);
-  return mappingsToDto(source, await repo.listMappings(options.prisma, options.id));
+/** The signal mappings of a data source, by address; their version is the source's. */
+export async function getMappings(options: {
+  prisma: PrismaClient;
+  id: string;
+}): Promise<Versioned<TSignalMappingList>> {
+  const { item: source } = await getResource(dataSourceResource, options.prisma, options.id);
+  const list = mappingsToDto(source.version, await repo.listMappings(options.prisma, options.id));
+  return { item: list, version: list.dataSourceVersion };
 }
 
 /** Field errors of a mapping list: unknown machines and duplicate addresses, each naming its row. */
@@ -223,20 +161,17 @@ export async function replaceMappings(
     mappings: readonly TSignalMappingInput[];
     expectedVersion: number | undefined;
   },
-): Promise<TSignalMappingList> {
+): Promise<Versioned<TSignalMappingList>> {
   const { id, mappings } = options;
-  return options.prisma.$transaction(async (tx) => {
-    const source = await repo.findDataSource(tx, id);
-    if (source === null) throw notFound(id);
-    assertVersion(options.expectedVersion, source.version, 'data source');
+  return changeResource(dataSourceResource, options, async (tx, source) => {
     const machineIds = await repo.existingMachineIds(tx, [...new Set(mappings.map((m) => m.machineId))]);
     const errors = mappingErrors(mappings, machineIds);
     if (errors.length > 0)
       throw new AppError('BAD_REQUEST', 'Invalid mappings', { detail: errors[0]!.message, errors });
-    const before = mappingsToDto(source, await repo.listMappings(tx, id));
-    await repo.replaceMappings(
+    const before = mappingsToDto(source.version, await repo.listMappings(tx, id));
+    const updated = await repo.replaceMappings(
       tx,
-      id,
+      source,
       mappings.map((m) => ({
         machineId: m.machineId,
         signal: m.signal,
@@ -244,17 +179,14 @@ export async function replaceMappings(
         valueMap: m.valueMap ?? null,
       })),
     );
-    const updated = await repo.findDataSource(tx, id);
-    const after = mappingsToDto(updated ?? source, await repo.listMappings(tx, id));
-    await recordAudit(tx, {
-      actor: options.actor,
+    const after = mappingsToDto(updated.version, await repo.listMappings(tx, id));
+    await auditChange(tx, options.change, {
       action: 'data-source.mappings-replaced',
       entityType: 'data-source',
       entityId: id,
       before: before.items,
       after: after.items,
-      requestId: options.requestId,
     });
-    return after;
+    return { item: after, version: after.dataSourceVersion };
   });
 }

@@ -1,11 +1,12 @@
 // Data access of the dead-letter list: the only dead-letters module that touches Prisma.
-import type { DataSourceKind, PrismaClient } from '@takt/db';
+import type { TDataSourceKind } from '@takt/contracts';
+import type { PrismaClient } from '@takt/db';
 
 export type DeadLetterRow = {
   id: bigint;
   receivedAt: Date;
   dataSourceId: string | null;
-  sourceKind: DataSourceKind;
+  sourceKind: TDataSourceKind;
   address: string;
   payload: string;
   payloadTruncated: boolean;
@@ -16,7 +17,7 @@ export type DeadLetterRow = {
 export async function listDeadLetterRows(
   prisma: PrismaClient,
   filter: {
-    sourceKind?: DataSourceKind;
+    sourceKind?: TDataSourceKind;
     dataSourceCode?: string;
     from?: Date;
     beforeId?: bigint;

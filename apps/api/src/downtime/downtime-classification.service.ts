@@ -14,19 +14,15 @@ import {
   type TDowntimeSplitRequest,
   type TFieldError,
 } from '@takt/contracts';
-import { appendLiveEvents, type Prisma, type PrismaClient } from '@takt/db';
 import { refreshRollupsMany } from '@takt/kpi-sql';
 import { recordAudits, type AuditEntry } from '../audit/audit.service.ts';
+import type { ChangeOptions } from '../crud/resource.service.ts';
+import { inTransaction, type Db } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
 import { stopToDto } from './downtime-list.service.ts';
 import * as repo from './downtime.repository.ts';
 
-type ChangeOptions = {
-  prisma: PrismaClient;
-  actor: { userId: string; username: string };
-  requestId: string | null;
-  nowMs?: number;
-};
+type ClassifyOptions = ChangeOptions & { nowMs?: number };
 
 const ENTITY_TYPE = 'downtime-interval';
 
@@ -35,7 +31,7 @@ function stopsNotFound(errors: TFieldError[]): AppError {
 }
 
 /** An unarchived reason (not a category); BAD_REQUEST otherwise. */
-async function loadReason(db: Prisma.TransactionClient, reasonId: string, path: string): Promise<repo.TReasonRow> {
+async function loadReason(db: Db, reasonId: string, path: string): Promise<repo.TReasonRow> {
   const reason = await repo.findReason(db, reasonId);
   const problem =
     reason === null
@@ -88,27 +84,9 @@ function classificationOf(stop: repo.TStopRow): TClassification {
 }
 
 /** Live events, KPI rollups and what the caller gets back, for stops changed in `tx`. */
-async function publishChangedStops(
-  tx: Prisma.TransactionClient,
-  ids: readonly string[],
-  nowMs: number,
-): Promise<TDowntimeIntervalItems> {
+async function publishChangedStops(tx: Db, ids: readonly string[], nowMs: number): Promise<TDowntimeIntervalItems> {
   const stops = await repo.findStops(tx, ids);
-  await appendLiveEvents(
-    tx,
-    stops.map((stop) => ({
-      type: 'downtime-classified' as const,
-      machineId: stop.machine_id,
-      payload: {
-        machineId: stop.machine_id,
-        intervalId: stop.id,
-        state: stop.state,
-        startedAtMs: stop.started_at.getTime(),
-        endedAtMs: stop.ended_at?.getTime() ?? null,
-        reasonId: stop.reason_id,
-      },
-    })),
-  );
+  await repo.appendClassifiedEvents(tx, stops);
   await refreshRollupsMany({
     prisma: tx,
     touched: stops.map((stop) => ({
@@ -123,11 +101,12 @@ async function publishChangedStops(
 
 /** Assigns one reason to one or several stops (all or none). */
 export async function classifyDowntime(
-  options: ChangeOptions & { body: TDowntimeClassifyRequest },
+  options: ClassifyOptions & { body: TDowntimeClassifyRequest },
 ): Promise<TDowntimeIntervalItems> {
-  const { body, actor } = options;
+  const { body } = options;
+  const { actor } = options.change;
   const nowMs = options.nowMs ?? Date.now();
-  return options.prisma.$transaction(async (tx) => {
+  return inTransaction(options.prisma, async (tx) => {
     const stops = await repo.lockStops(tx, body.intervalIds);
     const byId = new Map(stops.map((stop) => [stop.id, stop]));
     const missing = body.intervalIds.flatMap((id, index) =>
@@ -155,24 +134,24 @@ export async function classifyDowntime(
 
 function auditClassified(options: ChangeOptions, stop: repo.TStopRow, after: TClassification): AuditEntry {
   return {
-    actor: { kind: 'user', ...options.actor },
+    ...options.change,
     action: 'downtime-interval.classified',
     entityType: ENTITY_TYPE,
     entityId: stop.id,
     before: classificationOf(stop),
     after,
-    requestId: options.requestId,
   };
 }
 
 /** Splits a stop at `body.at` into two stops, optionally classifying each part. */
 export async function splitDowntime(
-  options: ChangeOptions & { id: string; body: TDowntimeSplitRequest },
+  options: ClassifyOptions & { id: string; body: TDowntimeSplitRequest },
 ): Promise<TDowntimeIntervalItems> {
-  const { id, body, actor } = options;
+  const { id, body } = options;
+  const { actor } = options.change;
   const nowMs = options.nowMs ?? Date.now();
   const atMs = Date.parse(body.at);
-  return options.prisma.$transaction(async (tx) => {
+  return inTransaction(options.prisma, async (tx) => {
     const [stop] = await repo.lockStops(tx, [id]);
     if (stop === undefined) throw stopsNotFound([{ path: 'params.id', message: `No stop ${id}.` }]);
     if (reasonKindForState(stop.state) === null) {
@@ -200,7 +179,7 @@ export async function splitDowntime(
     const at = new Date(nowMs);
     const audits: AuditEntry[] = [
       {
-        actor: { kind: 'user', ...actor },
+        ...options.change,
         action: 'downtime-interval.split',
         entityType: ENTITY_TYPE,
         entityId: id,
@@ -211,7 +190,6 @@ export async function splitDowntime(
             { id: newId, startedAt: new Date(atMs).toISOString(), endedAt: stop.ended_at?.toISOString() ?? null },
           ],
         },
-        requestId: options.requestId,
       },
     ];
     for (const [partId, reason] of [

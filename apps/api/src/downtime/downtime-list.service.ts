@@ -2,12 +2,14 @@
 // (DESIGN.md "Lists: limit + cursor"). The cursor is the position of the last stop shown.
 import {
   CLASSIFIABLE_STATES,
+  downtimeIntervalCursor,
   type TDowntimeInterval,
   type TDowntimeIntervalList,
   type TDowntimeIntervalListQuery,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { AppError } from '../http/app-error.ts';
+import { toPage } from '../http/page.ts';
 import { findScope } from '../kpi/kpi.repository.ts';
 import { listStops, type TStopRow } from './downtime.repository.ts';
 
@@ -49,21 +51,6 @@ export function stopToDto(row: TStopRow, nowMs: number): TDowntimeInterval {
   };
 }
 
-function encodeCursor(row: TStopRow): string {
-  return `${row.started_at.getTime()}_${row.id}`;
-}
-
-function decodeCursor(cursor: string): { startedAtMs: number; id: string } {
-  const match = /^(\d{1,15})_([1-9]\d{0,18})$/.exec(cursor);
-  if (match === null || BigInt(match[2] ?? '0') > 9_223_372_036_854_775_807n) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-      detail: 'The cursor is not one this list gave out; start again without it.',
-      errors: [{ path: 'query.cursor', message: 'Unknown cursor.' }],
-    });
-  }
-  return { startedAtMs: Number(match[1]), id: match[2] ?? '' };
-}
-
 /** One page of the stops of a scope; NOT_FOUND for an unknown scope. */
 export async function listDowntimeIntervals(options: {
   prisma: PrismaClient;
@@ -72,7 +59,6 @@ export async function listDowntimeIntervals(options: {
 }): Promise<TDowntimeIntervalList> {
   const { prisma, query } = options;
   const nowMs = options.nowMs ?? Date.now();
-  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
   const scope = await findScope(prisma, query.scope, query.id);
   if (scope === null) {
     throw new AppError('NOT_FOUND', 'Scope not found', { detail: `No ${query.scope} with id ${query.id}.` });
@@ -86,13 +72,14 @@ export async function listDowntimeIntervals(options: {
     states: query.state ?? CLASSIFIABLE_STATES,
     hasReason: query.hasReason ?? null,
     minDurationMs: Math.round((query.minDurationSec ?? 0) * 1000),
-    after,
+    after:
+      query.cursor === undefined ? null : { startedAtMs: query.cursor[0].getTime(), id: query.cursor[1].toString() },
     limit: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => stopToDto(row, nowMs)),
-    nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last) : null,
-  };
+  return toPage(
+    rows,
+    query.limit,
+    (row) => stopToDto(row, nowMs),
+    (row) => downtimeIntervalCursor.encode([row.started_at, BigInt(row.id)]),
+  );
 }

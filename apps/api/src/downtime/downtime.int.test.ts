@@ -5,9 +5,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  SESSION_COOKIE,
   ZDowntimeIntervalItems,
   ZDowntimeIntervalList,
   ZKpiOeeResponse,
@@ -15,8 +12,10 @@ import {
   type TDowntimeInterval,
 } from '@takt/contracts';
 import { catchUpRollups } from '@takt/kpi-sql';
-import { newIngestToken } from '../ingest-auth/ingest-token.ts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { newIngestToken } from '../ingest/ingest-token.middleware.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
 const MIN_MS = 60_000;
@@ -27,24 +26,12 @@ const at = (hour: number, minute = 0) => DAY_MS + hour * HOUR_MS + minute * MIN_
 const iso = (ms: number) => new Date(ms).toISOString();
 const ids = { site: '', line: '', m1: '', m2: '', m3: '', jam: '', motor: '', old: '', mech: '', meeting: '' };
 const stop = { down: '', idle: '', planned: '', producing: '', m2Down: '' };
-let supervisor: { cookie: string; csrf: string };
-let viewer: { cookie: string; csrf: string };
+let supervisor: TestClient;
+let viewer: TestClient;
 let ingestToken: string;
 
-async function signIn(username: string, password: string): Promise<{ cookie: string; csrf: string }> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-  return {
-    cookie: [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; '),
-    csrf: value(CSRF_COOKIE).split('=')[1] ?? '',
-  };
-}
-
-const post = (path: string, body: object, as = supervisor) =>
-  request(t.app).post(`/api/v1${path}`).set('cookie', as.cookie).set(CSRF_HEADER, as.csrf).send(body);
-const get = (path: string, query: Record<string, string | number | boolean>) =>
-  request(t.app).get(`/api/v1${path}`).set('cookie', viewer.cookie).query(query);
+const post = (path: string, body: object, as = supervisor) => as.call('post', path, body);
+const get = (path: string, query: Record<string, string | number | boolean>) => viewer.call('get', path).query(query);
 
 const dayRange = { from: iso(at(0)), to: iso(at(24)) };
 
@@ -73,29 +60,23 @@ async function intervalIdAt(machineId: string, startedAtMs: number): Promise<str
 beforeAll(async () => {
   t = await createTestApp('downtime');
   const p = t.db.prisma;
-  const enterprise = await p.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await p.site.create({
-    data: { enterpriseId: enterprise.id, code: 'p1', name: 'Plant 1', timeZone: 'UTC' },
-  });
-  const pattern = await p.shiftPattern.create({
-    data: {
-      siteId: site.id,
-      code: '24x7',
-      name: 'Around the clock',
-      shifts: {
-        create: [{ code: 'day', name: 'Day', startMinute: 0, durationMin: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7] }],
+  const plant = await buildPlant(p, {
+    shiftPatterns: [
+      { code: '24x7', shifts: [{ code: 'day', startMinute: 0, durationMin: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7] }] },
+    ],
+    lines: [
+      {
+        code: 'l1',
+        shiftPattern: '24x7',
+        machines: [
+          { code: 'press', name: 'PRESS', sequence: 1 },
+          { code: 'welder', name: 'WELDER', sequence: 2 },
+          { code: 'robot', name: 'ROBOT', sequence: 3 },
+        ],
       },
-    },
+    ],
   });
-  const area = await p.area.create({ data: { siteId: site.id, code: 'asm', name: 'Assembly' } });
-  const line = await p.line.create({
-    data: { areaId: area.id, code: 'l1', name: 'Line 1', shiftPatternId: pattern.id },
-  });
-  const machine = (code: string, sequence: number) =>
-    p.machine.create({
-      data: { lineId: line.id, code, path: `p1/asm/l1/${code}`, name: code.toUpperCase(), sequence },
-    });
-  const [m1, m2, m3] = [await machine('press', 1), await machine('welder', 2), await machine('robot', 3)];
+  const [m1, m2, m3] = [plant.machineIds.press!, plant.machineIds.welder!, plant.machineIds.robot!];
   const mech = await p.downtimeReason.create({ data: { code: 'MECH', name: 'Mechanical', kind: 'UNPLANNED' } });
   const reason = (code: string, parentId: string, kind: 'PLANNED' | 'UNPLANNED', archivedAt: Date | null = null) =>
     p.downtimeReason.create({ data: { code, name: code.toLowerCase(), kind, parentId, archivedAt } });
@@ -105,11 +86,11 @@ beforeAll(async () => {
   const plan = await p.downtimeReason.create({ data: { code: 'PLAN', name: 'Planned', kind: 'PLANNED' } });
   const meeting = await reason('MEETING', plan.id, 'PLANNED');
   Object.assign(ids, {
-    site: site.id,
-    line: line.id,
-    m1: m1.id,
-    m2: m2.id,
-    m3: m3.id,
+    site: plant.siteId,
+    line: plant.lineIds.l1,
+    m1,
+    m2,
+    m3,
     jam: jam.id,
     motor: motor.id,
     old: old.id,
@@ -125,33 +106,31 @@ beforeAll(async () => {
   });
   await p.machineStateInterval.createMany({
     data: [
-      interval(m1.id, 'PRODUCING', at(6), at(7)),
-      interval(m1.id, 'DOWN', at(7), at(7, 40)),
-      interval(m1.id, 'PRODUCING', at(7, 40), at(9)),
-      interval(m1.id, 'IDLE', at(9), at(9, 10)),
-      interval(m1.id, 'PLANNED_STOP', at(9, 10), at(9, 30)),
-      interval(m1.id, 'PRODUCING', at(9, 30), at(12)),
-      interval(m1.id, 'NO_ORDER', at(12), null),
-      interval(m2.id, 'PRODUCING', at(6), at(8)),
-      interval(m2.id, 'DOWN', at(8), at(8, 30)),
-      interval(m2.id, 'PRODUCING', at(8, 30), at(12)),
-      interval(m2.id, 'NO_ORDER', at(12), null),
+      interval(m1, 'PRODUCING', at(6), at(7)),
+      interval(m1, 'DOWN', at(7), at(7, 40)),
+      interval(m1, 'PRODUCING', at(7, 40), at(9)),
+      interval(m1, 'IDLE', at(9), at(9, 10)),
+      interval(m1, 'PLANNED_STOP', at(9, 10), at(9, 30)),
+      interval(m1, 'PRODUCING', at(9, 30), at(12)),
+      interval(m1, 'NO_ORDER', at(12), null),
+      interval(m2, 'PRODUCING', at(6), at(8)),
+      interval(m2, 'DOWN', at(8), at(8, 30)),
+      interval(m2, 'PRODUCING', at(8, 30), at(12)),
+      interval(m2, 'NO_ORDER', at(12), null),
     ],
   });
   Object.assign(stop, {
-    down: await intervalIdAt(m1.id, at(7)),
-    idle: await intervalIdAt(m1.id, at(9)),
-    planned: await intervalIdAt(m1.id, at(9, 10)),
-    producing: await intervalIdAt(m1.id, at(6)),
-    m2Down: await intervalIdAt(m2.id, at(8)),
+    down: await intervalIdAt(m1, at(7)),
+    idle: await intervalIdAt(m1, at(9)),
+    planned: await intervalIdAt(m1, at(9, 10)),
+    producing: await intervalIdAt(m1, at(6)),
+    m2Down: await intervalIdAt(m2, at(8)),
   });
   // Every hour up to the present is rolled up: a figure that ignored the classification would be stale.
   await catchUpRollups({ prisma: p });
 
-  await createUser(t.db, { username: 'sup', password: 'supervisor-pass-1', role: 'SUPERVISOR' });
-  await createUser(t.db, { username: 'view', password: 'viewer-pass-123', role: 'VIEWER' });
-  supervisor = await signIn('sup', 'supervisor-pass-1');
-  viewer = await signIn('view', 'viewer-pass-123');
+  supervisor = await signInAs(t, 'SUPERVISOR', 'sup');
+  viewer = await signInAs(t, 'VIEWER', 'view');
   const token = newIngestToken();
   await p.ingestToken.create({ data: { name: 'gw', tokenHash: token.tokenHash, prefix: token.prefix } });
   ingestToken = token.token;

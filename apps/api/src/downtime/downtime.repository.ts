@@ -3,9 +3,8 @@
 // from interleaving.
 import type { TClassifiableState, TDowntimeKind, TKpiScopeKind, TMachineState } from '@takt/contracts';
 import { lockMachineTimelines } from '@takt/ingest';
-import type { Prisma, PrismaClient } from '@takt/db';
-
-type Db = PrismaClient | Prisma.TransactionClient;
+import { appendLiveEvents } from '@takt/db';
+import type { Db } from '../db/transaction.ts';
 
 /** A stop with what its DTO shows. */
 export type TStopRow = {
@@ -103,7 +102,7 @@ export async function findStops(db: Db, ids: readonly string[]): Promise<TStopRo
  * Locks the timelines of the machines the given stops belong to (the ingest pipeline's lock, so that it cannot
  * recompute these intervals meanwhile) and returns the stops as they are under the lock.
  */
-export async function lockStops(tx: Prisma.TransactionClient, ids: readonly string[]): Promise<TStopRow[]> {
+export async function lockStops(tx: Db, ids: readonly string[]): Promise<TStopRow[]> {
   const owners = await tx.$queryRawUnsafe<{ machine_id: string }[]>(
     `SELECT DISTINCT machine_id::text AS machine_id FROM machine_state_interval WHERE id = ANY($1::bigint[])`,
     [...ids],
@@ -133,7 +132,7 @@ export async function findReason(db: Db, id: string): Promise<TReasonRow | null>
 
 /** Sets the reason of stops as a supervisor's classification. */
 export async function classifyStops(
-  tx: Prisma.TransactionClient,
+  tx: Db,
   options: { ids: readonly string[]; reasonId: string; userId: string; at: Date },
 ): Promise<void> {
   await tx.$executeRawUnsafe(
@@ -146,12 +145,31 @@ export async function classifyStops(
   );
 }
 
+/** Appends a `downtime-classified` live event per stop, in the change's transaction. */
+export async function appendClassifiedEvents(tx: Db, stops: readonly TStopRow[]): Promise<void> {
+  await appendLiveEvents(
+    tx,
+    stops.map((stop) => ({
+      type: 'downtime-classified' as const,
+      machineId: stop.machine_id,
+      payload: {
+        machineId: stop.machine_id,
+        intervalId: stop.id,
+        state: stop.state,
+        startedAtMs: stop.started_at.getTime(),
+        endedAtMs: stop.ended_at?.getTime() ?? null,
+        reasonId: stop.reason_id,
+      },
+    })),
+  );
+}
+
 /**
  * Splits a stop at `atMs`: the stop ends there and a copy of it (same state, reason, product, work order and
  * classification) starts there; a `split` event in the machine's timeline log keeps the boundary when the ingest
  * pipeline later recomputes the intervals. Returns the new stop's id.
  */
-export async function splitStop(tx: Prisma.TransactionClient, options: { id: string; atMs: number }): Promise<string> {
+export async function splitStop(tx: Db, options: { id: string; atMs: number }): Promise<string> {
   const at = new Date(options.atMs);
   await tx.$executeRawUnsafe(
     `INSERT INTO ingest_timeline_event (machine_id, kind, ts) SELECT machine_id, 'split', $2::timestamptz

@@ -33,13 +33,7 @@ export function downtimeRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       summary: 'Assign or change the reason of one or several stops (all or none); KPIs reflect it at once.',
       tags,
       schemas: { body: ZDowntimeClassifyRequest, response: ZDowntimeIntervalItems },
-      handler: ({ body, auth, res }) =>
-        classifyDowntime({
-          prisma,
-          actor: { userId: auth.user.id, username: auth.user.username },
-          requestId: res.locals.requestId,
-          body,
-        }),
+      handler: ({ body, change }) => classifyDowntime({ prisma, change, body }),
     }),
     defineRoute({
       method: 'post',
@@ -48,14 +42,7 @@ export function downtimeRoutes(options: { prisma: PrismaClient }): RouteDefiniti
       summary: 'Split a stop in two at an instant inside it, optionally classifying each part.',
       tags,
       schemas: { params: ZDowntimeIntervalParams, body: ZDowntimeSplitRequest, response: ZDowntimeIntervalItems },
-      handler: ({ params, body, auth, res }) =>
-        splitDowntime({
-          prisma,
-          actor: { userId: auth.user.id, username: auth.user.username },
-          requestId: res.locals.requestId,
-          id: params.id,
-          body,
-        }),
+      handler: ({ params, body, change }) => splitDowntime({ prisma, change, id: params.id, body }),
     }),
   ];
 }

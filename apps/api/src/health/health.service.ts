@@ -1,6 +1,7 @@
 // Health of the API and the two peers it depends on.
 import type { PrismaClient } from '@takt/db';
 import type { TDependencyStatus, THealthResponse } from '@takt/contracts';
+import { pingDatabase } from './health.repository.ts';
 
 const DATABASE_TIMEOUT_MS = 2_000;
 
@@ -20,7 +21,7 @@ async function checkDatabase(prisma: PrismaClient, mode: TDependencyStatus['mode
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_TIMEOUT_MS} ms`)), DATABASE_TIMEOUT_MS);
     });
-    await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
+    await Promise.race([pingDatabase(prisma), timeout]);
     return { status: 'up', mode, latencyMs: Math.round((performance.now() - startedMs) * 10) / 10 };
   } catch (error) {
     return { status: 'down', mode, detail: error instanceof Error ? error.message.split('\n')[0] : 'unreachable' };

@@ -1,21 +1,18 @@
-// Optimistic concurrency (RFC 9110 §13.1.1): resources carry a `version`, sent as a strong ETag;
-// a write with `If-Match` that no longer matches answers 412 instead of losing someone's update.
-import type { Request, Response } from 'express';
+// Optimistic concurrency (RFC 9110 §13.1.1): resources carry a `version`, sent as a strong ETag (§8.8.3); a write
+// with `If-Match` that no longer matches answers 412 instead of losing someone's update. Routes declare both
+// (`precondition: 'if-match'`, `etag: 'version'`); the route mechanism reads the header and sends the ETag.
 import { AppError } from './app-error.ts';
 
-export function setEtag(res: Response, version: number): void {
-  res.setHeader('ETag', `"${version}"`);
+/** An answer with the version its ETag carries; null for resources without versions (no ETag). */
+export type Versioned<T> = { item: T; version: number | null };
+
+/** The strong ETag of a version. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
 }
 
-/** Sends the resource's version as its ETag and answers the resource. */
-export function withVersionEtag<T extends { version: number }>(res: Response, resource: T): T {
-  setEtag(res, resource.version);
-  return resource;
-}
-
-/** The version named by If-Match, or undefined when the client sent none (unconditional write). */
-export function ifMatchVersion(req: Request): number | undefined {
-  const header = req.get('if-match');
+/** The version named by an If-Match header, or undefined when the client sent none (unconditional write). */
+export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^"(\d+)"$/.exec(header.trim());
   if (match?.[1] === undefined) {

@@ -1,13 +1,16 @@
-// Declarative routes: every route states who may call it (`access`) and the zod schemas of its
-// params, query, body and response. One mechanism mounts them, authorises, validates and writes the
-// parsed values into the handler's context; the same definitions feed the OpenAPI document.
+// Declarative routes: every route states who may call it (`access`), the zod schemas of its params, query, body
+// and response, and for versioned resources its precondition (If-Match) and ETag. One mechanism mounts them,
+// authorises, validates, writes the parsed values, the If-Match version and the change context (who, which request)
+// into the handler's context, and sends the answer with its ETag; the same definitions feed the OpenAPI document.
 import type { NextFunction, Request, Response, Router } from 'express';
 import { type z } from 'zod';
 import { hasRole, type TRole } from '@takt/contracts';
 import { AppError } from './app-error.ts';
+import { etagOf, parseIfMatch, type Versioned } from './precondition.ts';
 import { PreparedJson } from './prepared-json.ts';
+import { userActor, type ChangeContext } from '../audit/audit.service.ts';
 import type { AuthContext } from '../auth/auth-context.ts';
-import type { IngestTokenContext } from '../ingest-auth/ingest-token.ts';
+import type { IngestTokenContext } from '../ingest/ingest-token.middleware.ts';
 import { assertCsrf } from '../auth/csrf.ts';
 
 /**
@@ -24,9 +27,18 @@ export type RouteSchemas = {
   response?: z.ZodType;
 };
 
+/** `if-match`: the handler gets the version an If-Match header names (RFC 9110 §13.1.1), or undefined without one. */
+export type Precondition = 'if-match';
+/** `version`: the handler answers `Versioned`; its version goes out as the strong ETag, its item as the body. */
+export type EtagSource = 'version';
+
 type Parsed<S extends RouteSchemas, K extends keyof RouteSchemas> = S[K] extends z.ZodType ? z.output<S[K]> : undefined;
 
-export type RouteContext<S extends RouteSchemas, A extends Access = Access> = {
+export type RouteContext<
+  S extends RouteSchemas,
+  A extends Access = Access,
+  P extends Precondition | undefined = Precondition | undefined,
+> = {
   params: Parsed<S, 'params'>;
   query: Parsed<S, 'query'>;
   body: Parsed<S, 'body'>;
@@ -34,11 +46,24 @@ export type RouteContext<S extends RouteSchemas, A extends Access = Access> = {
   auth: A extends TRole ? AuthContext : AuthContext | null;
   /** The ingest token; never null on an INGEST route. */
   ingestToken: A extends 'INGEST' ? IngestTokenContext : IngestTokenContext | null;
+  /** Who changes what through this request (the signed-in user, the request id): on routes that need a role. */
+  change: A extends TRole ? ChangeContext : null;
+  /** The If-Match version on a route with `precondition: 'if-match'`; undefined when the client sent none. */
+  expectedVersion: P extends Precondition ? number | undefined : undefined;
   req: Request;
   res: Response;
 };
 
-export type RouteDefinition<S extends RouteSchemas = RouteSchemas, A extends Access = Access> = {
+type Answer<S extends RouteSchemas, E extends EtagSource | undefined> = E extends EtagSource
+  ? Versioned<Parsed<S, 'response'>>
+  : Parsed<S, 'response'> | PreparedJson<Parsed<S, 'response'>>;
+
+export type RouteDefinition<
+  S extends RouteSchemas = RouteSchemas,
+  A extends Access = Access,
+  P extends Precondition | undefined = Precondition | undefined,
+  E extends EtagSource | undefined = EtagSource | undefined,
+> = {
   method: HttpMethod;
   /** Express path below /api/v1, e.g. `/auth/login`. */
   path: string;
@@ -53,14 +78,22 @@ export type RouteDefinition<S extends RouteSchemas = RouteSchemas, A extends Acc
   media?: { requestBody?: 'text/csv'; response?: 'text/csv' };
   /** Status of a successful answer; 204 sends no body. */
   successStatus?: 200 | 201 | 202 | 204;
-  /** The response value, or the same already serialised (PreparedJson) when many requests share it. */
-  handler(context: RouteContext<S, A>): Promise<Parsed<S, 'response'> | PreparedJson<Parsed<S, 'response'>>>;
+  precondition?: P;
+  etag?: E;
+  /**
+   * The response value, or the same already serialised (PreparedJson) when many requests share it; with
+   * `etag: 'version'`, the value with its version.
+   */
+  handler(context: RouteContext<S, A, P>): Promise<Answer<S, E>>;
 };
 
 /** Identity function that gives a route definition its types; the result joins a route list. */
-export function defineRoute<S extends RouteSchemas, A extends Access>(
-  definition: RouteDefinition<S, A>,
-): RouteDefinition {
+export function defineRoute<
+  S extends RouteSchemas,
+  A extends Access,
+  P extends Precondition | undefined = undefined,
+  E extends EtagSource | undefined = undefined,
+>(definition: RouteDefinition<S, A, P, E>): RouteDefinition {
   return definition as unknown as RouteDefinition;
 }
 
@@ -99,6 +132,10 @@ function authorise(access: Access, auth: AuthContext | null, ingestToken: Ingest
 
 const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['get']);
 
+function changeContextOf(auth: AuthContext, requestId: string): ChangeContext {
+  return { actor: userActor(auth), requestId };
+}
+
 /** Mounts the routes on `router`: authorise → CSRF → validate → handler → JSON response. */
 export function mountRoutes(router: Router, routes: readonly RouteDefinition[]): void {
   // Literal paths before parameterised ones, so `/machines/status` is never taken for `/machines/:id`.
@@ -129,12 +166,20 @@ export function mountRoutes(router: Router, routes: readonly RouteDefinition[]):
           body: parsePart('body', route.schemas.body, req.body),
           auth,
           ingestToken,
+          change: isSessionRoute && auth !== null ? changeContextOf(auth, res.locals.requestId) : null,
+          expectedVersion: route.precondition === 'if-match' ? parseIfMatch(req.get('if-match')) : undefined,
           req,
           res,
         } as RouteContext<RouteSchemas>;
-        // authorise() above guarantees the `auth` promised by RouteContext for this route's access.
-        const result = await route.handler(context);
+        // authorise() above guarantees the `auth` and `change` promised by RouteContext for this route's access.
+        const answer = await route.handler(context);
         if (res.headersSent) return;
+        let result: unknown = answer;
+        if (route.etag === 'version') {
+          const { item, version } = answer as Versioned<unknown>;
+          if (version !== null) res.setHeader('ETag', etagOf(version));
+          result = item;
+        }
         const status = route.successStatus ?? 200;
         if (status === 204) res.status(204).end();
         else if (result instanceof PreparedJson) {

@@ -2,12 +2,12 @@
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
-import { ingestTokenMiddleware } from '../ingest-auth/ingest-token.ts';
+import { ingestTokenMiddleware } from '../ingest/ingest-token.middleware.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { signIn, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let admin: { cookie: string; csrf: string };
+let admin: TestClient;
 
 /** A stand-in INGEST route: answers 200 with the token's name, 401 without a valid token. */
 function ingestProbe(): express.Express {
@@ -25,20 +25,16 @@ beforeAll(async () => {
   t = await createTestApp('ingest_tokens');
   await createUser(t.db, { username: 'root', password: 'root-secret-123', role: 'ADMIN' });
   await createUser(t.db, { username: 'sam', password: 'sam-secret-123', role: 'SUPERVISOR' });
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username: 'root', password: 'root-secret-123' });
-  const setCookie = res.headers['set-cookie'] as unknown as string[];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-  admin = { cookie: `${value(SESSION_COOKIE)}; ${value(CSRF_COOKIE)}`, csrf: value(CSRF_COOKIE).split('=')[1] ?? '' };
+  admin = await signIn(t.app, 'root', 'root-secret-123');
 });
 afterAll(() => t.close());
 
-const post = (url: string, body?: object) =>
-  request(t.app).post(url).set('cookie', admin.cookie).set(CSRF_HEADER, admin.csrf).send(body);
-const get = (url: string) => request(t.app).get(url).set('cookie', admin.cookie);
+const post = (path: string, body?: object) => admin.call('post', path, body);
+const get = (path: string) => admin.call('get', path);
 
 describe('ingest tokens', () => {
   it('creates a token shown once, stores only its hash, lists it without the secret, and revokes it', async () => {
-    const created = await post('/api/v1/ingest-tokens', { name: 'node-red line 2' });
+    const created = await post('/ingest-tokens', { name: 'node-red line 2' });
     expect(created.status).toBe(201);
     expect(created.headers['cache-control']).toBe('no-store');
     const token = created.body.token as string;
@@ -58,7 +54,7 @@ describe('ingest tokens', () => {
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'ingest-token.created' } });
     expect(JSON.stringify([audit.before, audit.after])).not.toContain(token.slice(9));
 
-    const list = await get('/api/v1/ingest-tokens');
+    const list = await get('/ingest-tokens');
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([expect.objectContaining({ id: created.body.id, prefix: created.body.prefix })]);
     expect(JSON.stringify(list.body)).not.toContain(token);
@@ -69,34 +65,33 @@ describe('ingest tokens', () => {
     const used = await request(probe).post('/probe').set('authorization', `Bearer ${token}`);
     expect(used.status).toBe(200);
     expect(used.body.name).toBe('node-red line 2');
-    expect((await get('/api/v1/ingest-tokens')).body.items[0].lastUsedAt).toEqual(expect.any(String));
+    expect((await get('/ingest-tokens')).body.items[0].lastUsedAt).toEqual(expect.any(String));
 
-    const revoked = await post(`/api/v1/ingest-tokens/${created.body.id}/revoke`);
+    const revoked = await post(`/ingest-tokens/${created.body.id}/revoke`);
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ isRevoked: true, revokedAt: expect.any(String) });
     expect((await request(probe).post('/probe').set('authorization', `Bearer ${token}`)).status).toBe(401);
     // Revoking again is harmless and is not audited twice.
-    expect((await post(`/api/v1/ingest-tokens/${created.body.id}/revoke`)).status).toBe(200);
+    expect((await post(`/ingest-tokens/${created.body.id}/revoke`)).status).toBe(200);
     expect(await t.db.prisma.auditLog.count({ where: { action: 'ingest-token.revoked' } })).toBe(1);
   });
 
   it('answers 400 for a blank name, 404 for an unknown token, 403 for a SUPERVISOR', async () => {
-    const blank = await post('/api/v1/ingest-tokens', { name: '  ' });
+    const blank = await post('/ingest-tokens', { name: '  ' });
     expect(blank.status).toBe(400);
     expect(blank.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.name']);
-    expect((await post('/api/v1/ingest-tokens/6f1c2a4e-1111-4c8e-9a2b-0c5d6e7f8a9b/revoke')).status).toBe(404);
-    const res = await request(t.app).post('/api/v1/auth/login').send({ username: 'sam', password: 'sam-secret-123' });
-    const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-    expect((await request(t.app).get('/api/v1/ingest-tokens').set('cookie', cookie)).status).toBe(403);
+    expect((await post('/ingest-tokens/6f1c2a4e-1111-4c8e-9a2b-0c5d6e7f8a9b/revoke')).status).toBe(404);
+    const sam = await signIn(t.app, 'sam', 'sam-secret-123');
+    expect((await sam.call('get', '/ingest-tokens')).status).toBe(403);
   });
 
   it('pages the list newest first', async () => {
-    for (const name of ['a', 'b', 'c']) expect((await post('/api/v1/ingest-tokens', { name })).status).toBe(201);
-    const first = await get('/api/v1/ingest-tokens?limit=2');
+    for (const name of ['a', 'b', 'c']) expect((await post('/ingest-tokens', { name })).status).toBe(201);
+    const first = await get('/ingest-tokens?limit=2');
     expect(first.body.items.map((i: { name: string }) => i.name)).toEqual(['c', 'b']);
-    const second = await get(`/api/v1/ingest-tokens?limit=2&cursor=${first.body.nextCursor}`);
+    const second = await get(`/ingest-tokens?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.items.map((i: { name: string }) => i.name)).toEqual(['a', 'node-red line 2']);
     expect(second.body.nextCursor).toBeNull();
-    expect((await get('/api/v1/ingest-tokens?cursor=nonsense')).status).toBe(400);
+    expect((await get('/ingest-tokens?cursor=nonsense')).status).toBe(400);
   });
 });

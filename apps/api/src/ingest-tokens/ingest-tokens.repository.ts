@@ -1,5 +1,6 @@
 // Data access for ingest API tokens: the only ingest-tokens module that touches Prisma.
-import type { Prisma, PrismaClient } from '@takt/db';
+import type { PrismaClient } from '@takt/db';
+import type { Db } from '../db/transaction.ts';
 import type { TIngestToken } from '@takt/contracts';
 
 const TOKEN_SELECT = {
@@ -35,39 +36,38 @@ function toToken(row: TokenRow): TIngestToken {
   };
 }
 
-/** One page, newest first; `afterId` is the id of the last row of the previous page. */
+/** Up to `limit` tokens, newest first, created before `before` (the last token of the previous page). */
 export async function listTokens(
   prisma: PrismaClient,
   limit: number,
-  afterId: string | undefined,
+  before: { createdAt: Date; id: string } | undefined,
 ): Promise<TIngestToken[]> {
   const rows = await prisma.ingestToken.findMany({
+    where:
+      before === undefined
+        ? {}
+        : { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit,
-    ...(afterId === undefined ? {} : { cursor: { id: afterId }, skip: 1 }),
     select: TOKEN_SELECT,
   });
   return rows.map(toToken);
 }
 
-export async function tokenExists(prisma: PrismaClient, id: string): Promise<boolean> {
-  return (await prisma.ingestToken.findUnique({ where: { id }, select: { id: true } })) !== null;
-}
-
 export async function insertToken(
-  tx: Prisma.TransactionClient,
+  tx: Db,
   data: { name: string; tokenHash: string; prefix: string; createdById: string },
 ): Promise<TIngestToken> {
   return toToken(await tx.ingestToken.create({ data, select: TOKEN_SELECT }));
 }
 
 /** Locks the token row so that two revocations serialise. */
-export async function lockToken(tx: Prisma.TransactionClient, id: string): Promise<TIngestToken | null> {
+export async function lockToken(tx: Db, id: string): Promise<TIngestToken | null> {
   await tx.$queryRaw`SELECT id FROM ingest_token WHERE id = ${id}::uuid FOR UPDATE`;
   const row = await tx.ingestToken.findUnique({ where: { id }, select: TOKEN_SELECT });
   return row === null ? null : toToken(row);
 }
 
-export async function markRevoked(tx: Prisma.TransactionClient, id: string, at: Date): Promise<TIngestToken> {
+export async function markRevoked(tx: Db, id: string, at: Date): Promise<TIngestToken> {
   return toToken(await tx.ingestToken.update({ where: { id }, data: { revokedAt: at }, select: TOKEN_SELECT }));
 }

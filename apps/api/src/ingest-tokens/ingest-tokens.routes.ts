@@ -4,7 +4,7 @@ import {
   ZCreatedIngestToken,
   ZIngestToken,
   ZIngestTokenList,
-  ZListQuery,
+  ZIngestTokenListQuery,
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
@@ -21,8 +21,8 @@ export function ingestTokensRoutes(options: { prisma: PrismaClient }): RouteDefi
       access: 'ADMIN',
       summary: 'List ingest API tokens (newest first): name, prefix, created / last used / revoked — never the secret.',
       tags,
-      schemas: { query: ZListQuery, response: ZIngestTokenList },
-      handler: ({ query }) => listIngestTokens({ prisma, limit: query.limit, cursor: query.cursor }),
+      schemas: { query: ZIngestTokenListQuery, response: ZIngestTokenList },
+      handler: ({ query }) => listIngestTokens({ prisma, query }),
     }),
     defineRoute({
       method: 'post',
@@ -32,10 +32,10 @@ export function ingestTokensRoutes(options: { prisma: PrismaClient }): RouteDefi
       tags,
       schemas: { body: ZCreateIngestTokenRequest, response: ZCreatedIngestToken },
       successStatus: 201,
-      async handler({ body, auth, res }) {
+      async handler({ body, change, res }) {
         // The secret must not be cached anywhere on the way back.
         res.set('Cache-Control', 'no-store');
-        return createIngestToken({ prisma, caller: { auth, requestId: res.locals.requestId }, name: body.name });
+        return createIngestToken({ prisma, change, name: body.name });
       },
     }),
     defineRoute({
@@ -45,8 +45,7 @@ export function ingestTokensRoutes(options: { prisma: PrismaClient }): RouteDefi
       summary: 'Revoke an ingest API token: requests with it answer 401 from now on.',
       tags,
       schemas: { params: ZUuidParams, response: ZIngestToken },
-      handler: ({ params, auth, res }) =>
-        revokeIngestToken({ prisma, caller: { auth, requestId: res.locals.requestId }, id: params.id }),
+      handler: ({ params, change }) => revokeIngestToken({ prisma, change, id: params.id }),
     }),
   ];
 }

@@ -1,55 +1,58 @@
 // Ingest API token use cases (ADMIN): list, create (the secret is returned once, only its SHA-256 is
 // stored), revoke. Audited without the secret.
 import type { PrismaClient } from '@takt/db';
-import type { TCreatedIngestToken, TIngestToken, TIngestTokenList } from '@takt/contracts';
-import { recordAudit, userActor } from '../audit/audit.service.ts';
-import type { AuthContext } from '../auth/auth-context.ts';
+import {
+  instantOrderCursor,
+  type TCreatedIngestToken,
+  type TIngestToken,
+  type TIngestTokenList,
+  type TIngestTokenListQuery,
+} from '@takt/contracts';
+import { auditChange } from '../audit/audit.service.ts';
+import type { ChangeOptions } from '../crud/resource.service.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
-import { newIngestToken } from '../ingest-auth/ingest-token.ts';
-import { insertToken, listTokens, lockToken, markRevoked, tokenExists } from './ingest-tokens.repository.ts';
-
-export type Caller = { auth: AuthContext; requestId: string };
+import { toPage } from '../http/page.ts';
+import { newIngestToken } from '../ingest/ingest-token.middleware.ts';
+import { insertToken, listTokens, lockToken, markRevoked } from './ingest-tokens.repository.ts';
 
 function auditView(token: TIngestToken) {
   const { id, name, prefix, revokedAt } = token;
   return { id, name, prefix, revokedAt };
 }
 
+/** One page of tokens, newest first. */
 export async function listIngestTokens(options: {
   prisma: PrismaClient;
-  limit: number;
-  cursor?: string;
+  query: TIngestTokenListQuery;
 }): Promise<TIngestTokenList> {
-  const { prisma, limit, cursor } = options;
-  if (cursor !== undefined && !(/^[0-9a-f-]{36}$/i.test(cursor) && (await tokenExists(prisma, cursor)))) {
-    throw new AppError('BAD_REQUEST', 'Invalid cursor', { detail: 'Use nextCursor as given.' });
-  }
-  const rows = await listTokens(prisma, limit + 1, cursor);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  const { limit, cursor } = options.query;
+  const before = cursor === undefined ? undefined : { createdAt: cursor[0], id: cursor[1] };
+  const rows = await listTokens(options.prisma, limit + 1, before);
+  return toPage(
+    rows,
+    limit,
+    (token) => token,
+    (token) => instantOrderCursor.encode([new Date(token.createdAt), token.id]),
+  );
 }
 
-export async function createIngestToken(options: {
-  prisma: PrismaClient;
-  caller: Caller;
-  name: string;
-}): Promise<TCreatedIngestToken> {
-  const { prisma, caller } = options;
+/** Creates a token; the answer holds the secret, shown this once. */
+export async function createIngestToken(options: ChangeOptions & { name: string }): Promise<TCreatedIngestToken> {
+  const { change } = options;
   const secret = newIngestToken();
-  const created = await prisma.$transaction(async (tx) => {
+  const created = await inTransaction(options.prisma, async (tx) => {
     const row = await insertToken(tx, {
       name: options.name,
       tokenHash: secret.tokenHash,
       prefix: secret.prefix,
-      createdById: caller.auth.user.id,
+      createdById: change.actor.userId,
     });
-    await recordAudit(tx, {
-      actor: userActor(caller.auth),
+    await auditChange(tx, change, {
       action: 'ingest-token.created',
       entityType: 'ingest-token',
       entityId: row.id,
       after: auditView(row),
-      requestId: caller.requestId,
     });
     return row;
   });
@@ -57,26 +60,20 @@ export async function createIngestToken(options: {
 }
 
 /** Revokes the token: the next request with it answers 401. Revoking a revoked token changes nothing. */
-export async function revokeIngestToken(options: {
-  prisma: PrismaClient;
-  caller: Caller;
-  id: string;
-}): Promise<TIngestToken> {
-  const { prisma, caller, id } = options;
-  return prisma.$transaction(async (tx) => {
+export async function revokeIngestToken(options: ChangeOptions & { id: string }): Promise<TIngestToken> {
+  const { id } = options;
+  return inTransaction(options.prisma, async (tx) => {
     const before = await lockToken(tx, id);
     if (before === null)
       throw new AppError('NOT_FOUND', 'Ingest token not found', { detail: `No ingest token has the id ${id}.` });
     if (before.isRevoked) return before;
     const after = await markRevoked(tx, id, new Date());
-    await recordAudit(tx, {
-      actor: userActor(caller.auth),
+    await auditChange(tx, options.change, {
       action: 'ingest-token.revoked',
       entityType: 'ingest-token',
       entityId: id,
       before: auditView(before),
       after: auditView(after),
-      requestId: caller.requestId,
     });
     return after;
   });

@@ -3,25 +3,19 @@
 // GET /ingest/status.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, SESSION_COOKIE, type TIngestEventsResponse } from '@takt/contracts';
+import type { TIngestEventsResponse } from '@takt/contracts';
 import { createIngestTestPlant, type IngestTestPlant } from '@takt/ingest/testing';
-import { newIngestToken } from '../ingest-auth/ingest-token.ts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { newIngestToken } from '../ingest/ingest-token.middleware.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
 let plant: IngestTestPlant;
 let token: string;
-let adminCookie: string;
-let viewerCookie: string;
+let admin: TestClient;
+let viewer: TestClient;
 // Five minutes ago on a minute boundary: inside the reorder window, bucketed predictably.
 const T0 = Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000;
-
-async function signIn(username: string, password: string): Promise<string> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
-  return [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; ');
-}
 
 const ingest = (body: unknown) =>
   request(t.app)
@@ -37,10 +31,8 @@ beforeAll(async () => {
     data: { name: 'line-gw', tokenHash: created.tokenHash, prefix: created.prefix },
   });
   token = created.token;
-  await createUser(t.db, { username: 'admin', password: 'admin-pass-123', role: 'ADMIN' });
-  await createUser(t.db, { username: 'viewer', password: 'viewer-pass-123', role: 'VIEWER' });
-  adminCookie = await signIn('admin', 'admin-pass-123');
-  viewerCookie = await signIn('viewer', 'viewer-pass-123');
+  admin = await signInAs(t, 'ADMIN');
+  viewer = await signInAs(t, 'VIEWER');
 });
 afterAll(() => t.close());
 
@@ -130,29 +122,27 @@ describe('POST /api/v1/ingest/events', () => {
   });
 
   it('dead-letters rejected events with source HTTP, listed by GET /dead-letters (ADMIN)', async () => {
-    const res = await request(t.app).get('/api/v1/dead-letters?source=HTTP&limit=4').set('cookie', adminCookie);
+    const res = await admin.call('get', '/dead-letters?source=HTTP&limit=4');
     expect(res.status).toBe(200);
     expect(res.body.items).toHaveLength(4);
     expect(res.body.items[0]).toMatchObject({ sourceKind: 'HTTP', address: 'POST /api/v1/ingest/events' });
     expect(res.body.nextCursor).not.toBeNull();
-    const next = await request(t.app)
-      .get(`/api/v1/dead-letters?source=HTTP&limit=100&cursor=${res.body.nextCursor as string}`)
-      .set('cookie', adminCookie);
+    const next = await admin.call('get', `/dead-letters?source=HTTP&limit=100&cursor=${res.body.nextCursor as string}`);
     expect(next.body.items.length).toBe(12 - 4);
     expect(next.body.items.map((d: { reason: string }) => d.reason)).toContain(
       'schema violation: (root): Invalid input: expected object, received string',
     );
     expect(next.body.items.find((d: { payload: string }) => d.payload === '"not an event"')).toBeDefined();
     expect(next.body.nextCursor).toBeNull();
-    const none = await request(t.app).get('/api/v1/dead-letters?source=MQTT_JSON').set('cookie', adminCookie);
+    const none = await admin.call('get', '/dead-letters?source=MQTT_JSON');
     expect(none.body.items).toEqual([]);
-    expect((await request(t.app).get('/api/v1/dead-letters?cursor=abc').set('cookie', adminCookie)).status).toBe(400);
-    expect((await request(t.app).get('/api/v1/dead-letters').set('cookie', viewerCookie)).status).toBe(403);
+    expect((await admin.call('get', '/dead-letters?cursor=abc')).status).toBe(400);
+    expect((await viewer.call('get', '/dead-letters')).status).toBe(403);
     expect((await request(t.app).get('/api/v1/dead-letters')).status).toBe(401);
   });
 
   it('reports the HTTP source in GET /ingest/status (VIEWER)', async () => {
-    const res = await request(t.app).get('/api/v1/ingest/status').set('cookie', viewerCookie);
+    const res = await viewer.call('get', '/ingest/status');
     expect(res.status).toBe(200);
     const http = res.body.sources.find((s: { sourceCode: string }) => s.sourceCode === 'http');
     expect(http).toMatchObject({

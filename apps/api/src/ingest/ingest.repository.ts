@@ -1,4 +1,5 @@
-// Data access of the HTTP ingest and its status: the only ingest module of the API that touches Prisma.
+// Data access of the HTTP ingest, its token authentication and its status: the only ingest module of the API that
+// touches Prisma.
 import type { PrismaClient } from '@takt/db';
 
 export type IngestSourceStatusRow = {
@@ -27,4 +28,20 @@ export async function findHttpDataSource(prisma: PrismaClient): Promise<{ id: st
     select: { id: true, code: true },
     orderBy: { createdAt: 'asc' },
   });
+}
+
+/** The ingest token with this SHA-256, revoked or not, or null. */
+export function findIngestTokenByHash(
+  prisma: PrismaClient,
+  tokenHash: string,
+): Promise<{ id: string; name: string; revokedAt: Date | null; lastUsedAt: Date | null } | null> {
+  return prisma.ingestToken.findUnique({
+    where: { tokenHash },
+    select: { id: true, name: true, revokedAt: true, lastUsedAt: true },
+  });
+}
+
+/** Records when the token was last used. */
+export async function touchIngestToken(prisma: PrismaClient, id: string, at: Date): Promise<void> {
+  await prisma.ingestToken.update({ where: { id }, data: { lastUsedAt: at } });
 }

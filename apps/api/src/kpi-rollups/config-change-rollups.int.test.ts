@@ -2,25 +2,20 @@
 // ideal cycle time through the API and through a CSV import, a site's time zone, a machine moved, a line's shift
 // pattern) /kpi/oee equals the pure engine over the raw data and explain is consistent; after the rollup job, no hour
 // is stale and the figures come from rollups again, still equal.
-import request from 'supertest';
+import type request from 'supertest';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  SESSION_COOKIE,
-  ZKpiExplainResponse,
-  ZKpiOeeResponse,
-  type TMachineState,
-} from '@takt/contracts';
+import { ZKpiExplainResponse, ZKpiOeeResponse, type TMachineState } from '@takt/contracts';
 import { NUMERIC_COMPONENTS, sumComponents, type TKpiComponents } from '@takt/kpi';
 import { computeComponentsFromInputs, loadMachineKpiInputs, loadRollupCoverage, refreshRollups } from '@takt/kpi-sql';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { seededRandom } from '../test/seeded-random.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type HttpMethod } from '../test/test-client.ts';
 import { startRollupJob } from './rollup-job.ts';
 
 let t: TestApp;
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-let call: (method: Method, path: string, body?: object | string) => Promise<request.Response>;
+let call: (method: HttpMethod, path: string, body?: object | string) => Promise<request.Response>;
 const ids = { site: '', line1: '', line2: '', p3x8: '', p2x8: '', m1: '', m2: '', m3: '', a: '', b: '' };
 
 const HOUR_MS = 3_600_000;
@@ -30,90 +25,60 @@ const TO = '2025-04-07T00:00:00+02:00';
 const FROM_MS = Date.parse(FROM);
 const TO_MS = Date.parse(TO);
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 beforeAll(async () => {
   t = await createTestApp('kpi_config_change');
   const p = t.db.prisma;
-  const enterprise = await p.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await p.site.create({
-    data: { enterpriseId: enterprise.id, code: 'p1', name: 'Plant 1', timeZone: 'Europe/Berlin' },
+  const shift = (code: string, startMinute: number, breakMin: number) => ({
+    code,
+    startMinute,
+    durationMin: 480,
+    weekdays: [1, 2, 3, 4, 5, 6],
+    breaks: [{ name: 'meal', offsetMin: breakMin, durationMin: 30 }],
   });
-  const pattern = (code: string, shifts: { code: string; startMinute: number; breakMin: number }[]) =>
-    p.shiftPattern.create({
-      data: {
-        siteId: site.id,
-        code,
-        name: code,
-        shifts: {
-          create: shifts.map((s) => ({
-            code: s.code,
-            name: s.code,
-            startMinute: s.startMinute,
-            durationMin: 480,
-            weekdays: [1, 2, 3, 4, 5, 6],
-            breaks: { create: [{ name: 'meal', offsetMin: s.breakMin, durationMin: 30 }] },
-          })),
-        },
-      },
-    });
-  const p3x8 = await pattern('3x8', [
-    { code: 'early', startMinute: 360, breakMin: 240 },
-    { code: 'late', startMinute: 840, breakMin: 240 },
-    { code: 'night', startMinute: 1320, breakMin: 200 },
-  ]);
-  const p2x8 = await pattern('2x8', [
-    { code: 'A', startMinute: 390, breakMin: 230 },
-    { code: 'B', startMinute: 870, breakMin: 230 },
-  ]);
-  const area = await p.area.create({ data: { siteId: site.id, code: 'asm', name: 'Assembly' } });
-  const line1 = await p.line.create({ data: { areaId: area.id, code: 'l1', name: 'Line 1', shiftPatternId: p3x8.id } });
-  const line2 = await p.line.create({ data: { areaId: area.id, code: 'l2', name: 'Line 2', shiftPatternId: p2x8.id } });
-  const machine = (lineId: string, lineCode: string, code: string) =>
-    p.machine.create({ data: { lineId, code, path: `p1/asm/${lineCode}/${code}`, name: code } });
-  const m1 = await machine(line1.id, 'l1', 'press');
-  const m2 = await machine(line1.id, 'l1', 'welder');
-  const m3 = await machine(line2.id, 'l2', 'cnc');
-  const a = await p.product.create({ data: { code: 'prod-a', name: 'Product A' } });
-  const b = await p.product.create({ data: { code: 'prod-b', name: 'Product B' } });
-  await p.idealCycleTime.createMany({
-    data: [
-      { lineId: line1.id, productId: a.id, idealCycleTimeSec: 20 },
-      { lineId: line1.id, productId: b.id, idealCycleTimeSec: 30 },
-      { lineId: line2.id, productId: a.id, idealCycleTimeSec: 45 },
+  const plant = await buildPlant(p, {
+    site: { timeZone: 'Europe/Berlin' },
+    shiftPatterns: [
+      { code: '3x8', shifts: [shift('early', 360, 240), shift('late', 840, 240), shift('night', 1320, 200)] },
+      { code: '2x8', shifts: [shift('A', 390, 230), shift('B', 870, 230)] },
+    ],
+    lines: [
+      { code: 'l1', name: 'Line 1', shiftPattern: '3x8', machines: [{ code: 'press' }, { code: 'welder' }] },
+      { code: 'l2', name: 'Line 2', shiftPattern: '2x8', machines: [{ code: 'cnc' }] },
+    ],
+    products: [
+      { code: 'prod-a', name: 'Product A' },
+      { code: 'prod-b', name: 'Product B' },
     ],
   });
   Object.assign(ids, {
-    site: site.id,
-    line1: line1.id,
-    line2: line2.id,
-    p3x8: p3x8.id,
-    p2x8: p2x8.id,
-    m1: m1.id,
-    m2: m2.id,
-    m3: m3.id,
-    a: a.id,
-    b: b.id,
+    site: plant.siteId,
+    line1: plant.lineIds.l1,
+    line2: plant.lineIds.l2,
+    p3x8: plant.shiftPatternIds['3x8'],
+    p2x8: plant.shiftPatternIds['2x8'],
+    m1: plant.machineIds.press,
+    m2: plant.machineIds.welder,
+    m3: plant.machineIds.cnc,
+    a: plant.productIds['prod-a'],
+    b: plant.productIds['prod-b'],
   });
-
-  const next = random(7);
+  await p.idealCycleTime.createMany({
+    data: [
+      { lineId: ids.line1, productId: ids.a, idealCycleTimeSec: 20 },
+      { lineId: ids.line1, productId: ids.b, idealCycleTimeSec: 30 },
+      { lineId: ids.line2, productId: ids.a, idealCycleTimeSec: 45 },
+    ],
+  });
+  const next = seededRandom(7);
   const states: TMachineState[] = ['PRODUCING', 'PRODUCING', 'PRODUCING', 'DOWN', 'IDLE', 'CHANGEOVER', 'OFFLINE'];
-  for (const m of [m1, m2, m3]) {
+  for (const m of [ids.m1, ids.m2, ids.m3].map((id) => ({ id }))) {
     const intervals: { machineId: string; state: TMachineState; startedAt: Date; productId: string }[] = [];
     const counts = [];
     for (let startMs = FROM_MS - HOUR_MS; startMs < TO_MS + HOUR_MS;) {
       const durationMs = Math.round((5 + next() * 55) * 60_000);
       const state = states[Math.floor(next() * states.length)] as TMachineState;
       // Product B runs in the second week only.
-      const productId = startMs > FROM_MS + 7 * 24 * HOUR_MS && startMs < FROM_MS + 9 * 24 * HOUR_MS ? b.id : a.id;
+      const productId = startMs > FROM_MS + 7 * 24 * HOUR_MS && startMs < FROM_MS + 9 * 24 * HOUR_MS ? ids.b : ids.a;
       intervals.push({ machineId: m.id, state, startedAt: new Date(startMs), productId });
       if (state === 'PRODUCING') {
         for (
@@ -139,18 +104,11 @@ beforeAll(async () => {
     await refreshRollups({ prisma: p, machineId: m.id, fromMs: FROM_MS - HOUR_MS, toMs: FROM_MS, nowMs: TO_MS });
   }
 
-  await createUser(t.db, { username: 'admin', password: 'admin-password', role: 'ADMIN' });
-  const login = await request(t.app).post('/api/v1/auth/login').send({ username: 'admin', password: 'admin-password' });
-  const setCookie = (login.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-  const cookie = [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; ');
-  const csrf = value(CSRF_COOKIE).split('=')[1] ?? '';
-  call = (method, path, body) => {
-    let req = request(t.app)[method](`/api/v1${path}`).set('cookie', cookie);
-    if (method !== 'get') req = req.set(CSRF_HEADER, csrf);
-    if (typeof body === 'string') return req.set('content-type', 'text/csv').send(body);
-    return body === undefined ? req : req.send(body);
-  };
+  const admin = await signInAs(t, 'ADMIN');
+  call = (method, path, body) =>
+    typeof body === 'string'
+      ? admin.call(method, path).set('content-type', 'text/csv').send(body)
+      : admin.call(method, path, body);
 }, 120_000);
 afterAll(() => t.close());
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from '@takt/db';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
 import { invalidateRollups, loadRollupCoverage } from '@takt/kpi-sql';
+import { buildPlant } from '../test/plant-fixture.ts';
 import { startRollupJob } from './rollup-job.ts';
 
 const HOUR_MS = 3_600_000;
@@ -18,11 +19,7 @@ let machineId: string;
 beforeAll(async () => {
   db = await createTestDatabase('kpi_rollup_job');
   const p = db.prisma;
-  const enterprise = await p.enterprise.create({ data: { code: 'e', name: 'E' } });
-  const site = await p.site.create({ data: { enterpriseId: enterprise.id, code: 's', name: 'S', timeZone: 'UTC' } });
-  const area = await p.area.create({ data: { siteId: site.id, code: 'a', name: 'A' } });
-  const line = await p.line.create({ data: { areaId: area.id, code: 'l', name: 'L' } });
-  machineId = (await p.machine.create({ data: { lineId: line.id, code: 'm', path: 's/a/l/m', name: 'M' } })).id;
+  machineId = (await buildPlant(p, { lines: [{ code: 'l', machines: [{ code: 'm' }] }] })).machineIds.m!;
   // Ten hours of history written by an import: no rollups yet.
   await p.machineStateInterval.createMany({
     data: Array.from({ length: 10 }, (_, k) => ({

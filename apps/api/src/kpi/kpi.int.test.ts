@@ -20,10 +20,13 @@ import {
   type TShiftDefinition,
 } from '@takt/kpi';
 import { computeComponentsFromInputs, loadMachineKpiInputs, refreshRollups } from '@takt/kpi-sql';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { seededRandom } from '../test/seeded-random.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let cookie: string;
+let viewer: TestClient;
 const ids = { site: '', area: '', line1: '', line2: '', m1: '', m2: '', m3: '', jam: '', motor: '' };
 const lineShifts = new Map<string, TShiftDefinition[]>();
 
@@ -34,24 +37,9 @@ const TO = '2025-04-01T00:00:00+02:00';
 const FROM_MS = Date.parse(FROM);
 const TO_MS = Date.parse(TO);
 
-// Deterministic pseudo-random numbers (mulberry32), so that a failure can be replayed.
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 beforeAll(async () => {
   t = await createTestApp('kpi');
   const p = t.db.prisma;
-  const enterprise = await p.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await p.site.create({
-    data: { enterpriseId: enterprise.id, code: 'p1', name: 'Plant 1', timeZone: 'Europe/Berlin' },
-  });
   const threeShifts: TShiftDefinition[] = ['early', 'late', 'night'].map((code, k) => ({
     code,
     startMinute: 360 + k * 480,
@@ -73,36 +61,35 @@ beforeAll(async () => {
     },
     { code: 'B', startMinute: 900, durationMin: 510, weekdays: [1, 2, 3, 4, 5], breaks: [] },
   ];
-  const pattern = async (code: string, shifts: TShiftDefinition[]) =>
-    p.shiftPattern.create({
-      data: {
-        siteId: site.id,
-        code,
-        name: code,
-        shifts: {
-          create: shifts.map((s) => ({
-            code: s.code,
-            name: s.code,
-            startMinute: s.startMinute,
-            durationMin: s.durationMin,
-            weekdays: [...s.weekdays],
-            breaks: { create: s.breaks.map((b) => ({ ...b })) },
-          })),
-        },
-      },
-    });
-  const p3x8 = await pattern('3x8', threeShifts);
-  const p2x8 = await pattern('2x8.5', twoShifts);
-  const area = await p.area.create({ data: { siteId: site.id, code: 'asm', name: 'Assembly' } });
-  const line1 = await p.line.create({ data: { areaId: area.id, code: 'l1', name: 'Line 1', shiftPatternId: p3x8.id } });
-  const line2 = await p.line.create({ data: { areaId: area.id, code: 'l2', name: 'Line 2', shiftPatternId: p2x8.id } });
+  const machine = (code: string, sequence: number) => ({
+    code,
+    name: code.toUpperCase(),
+    sequence,
+    path: `p1/asm/${code}`,
+  });
+  const plant = await buildPlant(p, {
+    site: { timeZone: 'Europe/Berlin' },
+    shiftPatterns: [
+      { code: '3x8', shifts: threeShifts },
+      { code: '2x8.5', shifts: twoShifts },
+    ],
+    lines: [
+      { code: 'l1', name: 'Line 1', shiftPattern: '3x8', machines: [machine('press', 1), machine('welder', 2)] },
+      { code: 'l2', name: 'Line 2', shiftPattern: '2x8.5', machines: [machine('cnc', 1)] },
+    ],
+    products: [
+      { code: 'A', name: 'Product A' },
+      { code: 'B', name: 'Product B' },
+      { code: 'X', name: 'Product X (no ideal cycle time)' },
+    ],
+  });
+  const byId = (id: string | undefined) => ({ id: id! });
+  const [site, area] = [byId(plant.siteId), byId(plant.areaId)];
+  const [line1, line2] = [byId(plant.lineIds.l1), byId(plant.lineIds.l2)];
+  const [m1, m2, m3] = [byId(plant.machineIds.press), byId(plant.machineIds.welder), byId(plant.machineIds.cnc)];
+  const [a, b, x] = [byId(plant.productIds.A), byId(plant.productIds.B), byId(plant.productIds.X)];
   lineShifts.set(line1.id, threeShifts);
   lineShifts.set(line2.id, twoShifts);
-  const machine = (lineId: string, code: string, sequence: number) =>
-    p.machine.create({ data: { lineId, code, path: `p1/asm/${code}`, name: code.toUpperCase(), sequence } });
-  const m1 = await machine(line1.id, 'press', 1);
-  const m2 = await machine(line1.id, 'welder', 2);
-  const m3 = await machine(line2.id, 'cnc', 1);
   const mech = await p.downtimeReason.create({ data: { code: 'MECH', name: 'Mechanical', kind: 'UNPLANNED' } });
   const jam = await p.downtimeReason.create({
     data: { code: 'JAM', name: 'Jam', kind: 'UNPLANNED', parentId: mech.id },
@@ -110,9 +97,6 @@ beforeAll(async () => {
   const motor = await p.downtimeReason.create({
     data: { code: 'MOTOR', name: 'Motor', kind: 'UNPLANNED', parentId: mech.id },
   });
-  const a = await p.product.create({ data: { code: 'A', name: 'Product A' } });
-  const b = await p.product.create({ data: { code: 'B', name: 'Product B' } });
-  const x = await p.product.create({ data: { code: 'X', name: 'Product X (no ideal cycle time)' } });
   await p.idealCycleTime.createMany({
     data: [
       { lineId: line1.id, productId: a.id, idealCycleTimeSec: 20 },
@@ -140,7 +124,7 @@ beforeAll(async () => {
   });
 
   // Four days of history: states every 3 to 40 minutes (sometimes a gap), counts every minute while producing.
-  const next = random(42);
+  const next = seededRandom(42);
   const states: TMachineState[] = [
     'PRODUCING',
     'PRODUCING',
@@ -212,15 +196,11 @@ beforeAll(async () => {
     nowMs: FROM_MS + 48 * HOUR_MS,
   });
 
-  await createUser(t.db, { username: 'viewer', password: 'viewer-password', role: 'VIEWER' });
-  const login = await request(t.app)
-    .post('/api/v1/auth/login')
-    .send({ username: 'viewer', password: 'viewer-password' });
-  cookie = ((login.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).join('; ');
+  viewer = await signInAs(t, 'VIEWER');
 });
 afterAll(() => t.close());
 
-const get = (path: string) => request(t.app).get(`/api/v1${path}`).set('cookie', cookie);
+const get = (path: string) => viewer.call('get', path);
 const qs = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 /** The pure engine over the raw data of the machines, each from `fromMs` to `toMs`. */

@@ -3,10 +3,12 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZMachineTimelineResponse, type TMachineTimelineItem } from '@takt/contracts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let cookie: string;
+let viewer: TestClient;
 let machineId: string;
 let reasonId: string;
 const T0 = Date.UTC(2025, 4, 5, 6, 0, 0);
@@ -15,13 +17,11 @@ const min = (m: number) => new Date(T0 + m * 60_000);
 beforeAll(async () => {
   t = await createTestApp('machine_timeline');
   const p = t.db.prisma;
-  const enterprise = await p.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await p.site.create({ data: { enterpriseId: enterprise.id, code: 'p1', name: 'P1', timeZone: 'UTC' } });
-  const area = await p.area.create({ data: { siteId: site.id, code: 'a', name: 'A' } });
-  const line = await p.line.create({ data: { areaId: area.id, code: 'l', name: 'L' } });
-  machineId = (
-    await p.machine.create({ data: { lineId: line.id, code: 'press', path: 'p1/a/l/press', name: 'Press' } })
-  ).id;
+  const plant = await buildPlant(p, {
+    area: { code: 'a' },
+    lines: [{ code: 'l', machines: [{ code: 'press', name: 'Press' }] }],
+  });
+  machineId = plant.machineIds.press!;
   const product = await p.product.create({ data: { code: 'BRK-1', name: 'Brake' } });
   reasonId = (await p.downtimeReason.create({ data: { code: 'JAM', name: 'Jam', kind: 'UNPLANNED' } })).id;
   await p.machineStateInterval.createMany({
@@ -35,18 +35,12 @@ beforeAll(async () => {
       { machineId, state: 'CHANGEOVER', startedAt: min(50) },
     ],
   });
-  await createUser(t.db, { username: 'viewer', password: 'viewer-password', role: 'VIEWER' });
-  const login = await request(t.app)
-    .post('/api/v1/auth/login')
-    .send({ username: 'viewer', password: 'viewer-password' });
-  cookie = ((login.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).join('; ');
+  viewer = await signInAs(t, 'VIEWER');
 });
 afterAll(() => t.close());
 
 const timeline = (id: string, params: Record<string, string>) =>
-  request(t.app)
-    .get(`/api/v1/machines/${id}/timeline?${new URLSearchParams(params)}`)
-    .set('cookie', cookie);
+  viewer.call('get', `/machines/${id}/timeline?${new URLSearchParams(params)}`);
 
 const span = (item: TMachineTimelineItem) => [item.state, item.from, item.to];
 

@@ -1,7 +1,7 @@
 // GET /machines/:id/timeline: the machine's states over a range as the KPIs see them (a state lasts until the next
 // one starts; clipped to the range; an open interval runs to the present), with reason and product, paged with a
 // cursor (DESIGN.md "Lists: limit + cursor").
-import type { TMachineTimelineQuery, TMachineTimelineResponse } from '@takt/contracts';
+import { machineTimelineCursor, type TMachineTimelineQuery, type TMachineTimelineResponse } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { AppError } from '../http/app-error.ts';
 import { findTimelineIntervals, findTimelineMachine } from './machine-timeline.repository.ts';
@@ -24,8 +24,8 @@ export async function getMachineTimeline(options: TGetMachineTimelineOptions): P
 
   const fromMs = Date.parse(query.from);
   const toMs = Date.parse(query.to);
-  const cursorMs = query.cursor === undefined ? null : Date.parse(query.cursor);
-  if (cursorMs !== null && !(Number.isFinite(cursorMs) && cursorMs >= fromMs && cursorMs < toMs)) {
+  const cursorMs = query.cursor === undefined ? null : query.cursor[0].getTime();
+  if (cursorMs !== null && !(cursorMs >= fromMs && cursorMs < toMs)) {
     throw new AppError('BAD_REQUEST', 'Invalid cursor', {
       detail: 'The cursor does not belong to this range; start again without it.',
       errors: [{ path: 'query.cursor', message: 'Unknown cursor.' }],
@@ -80,6 +80,6 @@ export async function getMachineTimeline(options: TGetMachineTimelineOptions): P
     from: iso(fromMs),
     to: iso(toMs),
     items,
-    nextCursor: next === undefined ? null : next.started_at.toISOString(),
+    nextCursor: next === undefined ? null : machineTimelineCursor.encode([next.started_at]),
   };
 }

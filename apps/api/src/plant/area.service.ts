@@ -2,18 +2,18 @@
 // machines below in the same transaction.
 import type { TArea, TAreaCreate, TAreaListQuery, TAreaUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { archivedReference, unknownReference, type Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import {
-  archivedParent,
+  assertNoBlockers,
   blocker,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
   recomputePathsBelow,
-  toPage,
-  unknownReference,
-  type Page,
-  type PlantResource,
-} from './plant-resource.service.ts';
+  plantPage,
+} from './plant-rules.service.ts';
+import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
 
 export function toAreaDto(row: repo.AreaRow): TArea {
@@ -29,11 +29,11 @@ export function toAreaDto(row: repo.AreaRow): TArea {
   };
 }
 
-async function assertCodeFree(tx: repo.Db, siteId: string, code: string): Promise<void> {
+async function assertCodeFree(tx: Db, siteId: string, code: string): Promise<void> {
   if ((await repo.findAreaByCode(tx, siteId, code)) !== null) throw duplicateCode('Area', code, 'in this site');
 }
 
-export const areaResource: PlantResource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdate> = {
+export const areaResource: Resource<repo.AreaRow, TArea, TAreaCreate, TAreaUpdate> = {
   entityType: 'area',
   label: 'Area',
   toDto: toAreaDto,
@@ -41,7 +41,7 @@ export const areaResource: PlantResource<repo.AreaRow, TArea, TAreaCreate, TArea
   async create(tx, input) {
     const site = await repo.findSite(tx, input.siteId);
     if (site === null) throw unknownReference('siteId', 'Site', input.siteId);
-    if (site.archivedAt !== null) throw archivedParent('siteId', 'Site', site.code);
+    if (site.archivedAt !== null) throw archivedReference('siteId', 'Site', site.code);
     await assertCodeFree(tx, site.id, input.code);
     return repo.createArea(tx, input);
   },
@@ -52,21 +52,23 @@ export const areaResource: PlantResource<repo.AreaRow, TArea, TAreaCreate, TArea
   afterUpdate: async (tx, before, after) =>
     before.code === after.code ? [] : recomputePathsBelow(tx, { areaId: after.id }),
   setArchivedAt: (tx, current, archivedAt) => repo.updateArea(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
-    return { children: blocker('lines', await repo.countAreaLines(tx, row.id), 'line'), history: [] };
+  async assertDeletable(tx, row) {
+    assertNoBlockers('Area', row, {
+      children: blocker('lines', await repo.countAreaLines(tx, row.id), 'line'),
+      history: [],
+    });
   },
-  async remove(tx, row) {
-    await repo.deleteArea(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteArea(tx, row.id),
+  onConflict: onCodeConflict,
 };
 
 /** A page of areas ordered by code, optionally of one site. */
-export async function listAreas(prisma: PrismaClient, query: TAreaListQuery): Promise<Page<TArea>> {
-  const keyset = keysetOf(query);
-  const rows = await repo.listAreas(
-    prisma,
-    { siteId: query.siteId, includeArchived: query.includeArchived ?? false },
-    keyset,
+export async function listAreas(options: { prisma: PrismaClient; query: TAreaListQuery }): Promise<Page<TArea>> {
+  const { prisma, query } = options;
+  return plantPage(
+    query,
+    (keyset) =>
+      repo.listAreas(prisma, { siteId: query.siteId, includeArchived: query.includeArchived ?? false }, keyset),
+    toAreaDto,
   );
-  return toPage(rows, keyset, toAreaDto);
 }

@@ -3,20 +3,20 @@
 // pattern is another calendar for all of the line's history: it invalidates the KPI rollups of its machines.
 import type { TLine, TLineCreate, TLineListQuery, TLineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { archivedReference, unknownReference, type Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
+import type { Page } from '../http/page.ts';
 import {
-  archivedParent,
+  assertNoBlockers,
   blocker,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
   recomputePathsBelow,
-  toPage,
-  unknownReference,
-  type Page,
-  type PlantResource,
-} from './plant-resource.service.ts';
+  plantPage,
+} from './plant-rules.service.ts';
 import * as repo from './plant.repository.ts';
 
 export function toLineDto(row: repo.LineRow): TLine {
@@ -33,12 +33,12 @@ export function toLineDto(row: repo.LineRow): TLine {
   };
 }
 
-async function assertCodeFree(tx: repo.Db, areaId: string, code: string): Promise<void> {
+async function assertCodeFree(tx: Db, areaId: string, code: string): Promise<void> {
   if ((await repo.findLineByCode(tx, areaId, code)) !== null) throw duplicateCode('Line', code, 'in this area');
 }
 
 /** A line's shift pattern is laid out in its site's time zone, so it must be a pattern of that site. */
-async function assertShiftPattern(tx: repo.Db, areaId: string, shiftPatternId: string): Promise<void> {
+async function assertShiftPattern(tx: Db, areaId: string, shiftPatternId: string): Promise<void> {
   const pattern = await repo.findShiftPatternSite(tx, shiftPatternId);
   if (pattern === null) throw unknownReference('shiftPatternId', 'Shift pattern', shiftPatternId);
   const area = await repo.findArea(tx, areaId);
@@ -50,7 +50,7 @@ async function assertShiftPattern(tx: repo.Db, areaId: string, shiftPatternId: s
   }
 }
 
-export const lineResource: PlantResource<repo.LineRow, TLine, TLineCreate, TLineUpdate> = {
+export const lineResource: Resource<repo.LineRow, TLine, TLineCreate, TLineUpdate> = {
   entityType: 'line',
   label: 'Line',
   toDto: toLineDto,
@@ -58,7 +58,7 @@ export const lineResource: PlantResource<repo.LineRow, TLine, TLineCreate, TLine
   async create(tx, input) {
     const area = await repo.findArea(tx, input.areaId);
     if (area === null) throw unknownReference('areaId', 'Area', input.areaId);
-    if (area.archivedAt !== null) throw archivedParent('areaId', 'Area', area.code);
+    if (area.archivedAt !== null) throw archivedReference('areaId', 'Area', area.code);
     await assertCodeFree(tx, area.id, input.code);
     const shiftPatternId = input.shiftPatternId ?? null;
     if (shiftPatternId !== null) await assertShiftPattern(tx, area.id, shiftPatternId);
@@ -76,25 +76,24 @@ export const lineResource: PlantResource<repo.LineRow, TLine, TLineCreate, TLine
   afterUpdate: async (tx, before, after) =>
     before.code === after.code ? [] : recomputePathsBelow(tx, { lineId: after.id }),
   setArchivedAt: (tx, current, archivedAt) => repo.updateLine(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
+  async assertDeletable(tx, row) {
     const counts = await repo.countLineDependents(tx, row.id);
-    return {
+    assertNoBlockers('Line', row, {
       children: blocker('machines', counts.machines, 'machine'),
       history: blocker('workOrders', counts.workOrders, 'work order'),
-    };
+    });
   },
-  async remove(tx, row) {
-    await repo.deleteLine(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteLine(tx, row.id),
+  onConflict: onCodeConflict,
 };
 
 /** A page of lines ordered by code, optionally of one area. */
-export async function listLines(prisma: PrismaClient, query: TLineListQuery): Promise<Page<TLine>> {
-  const keyset = keysetOf(query);
-  const rows = await repo.listLines(
-    prisma,
-    { areaId: query.areaId, includeArchived: query.includeArchived ?? false },
-    keyset,
+export async function listLines(options: { prisma: PrismaClient; query: TLineListQuery }): Promise<Page<TLine>> {
+  const { prisma, query } = options;
+  return plantPage(
+    query,
+    (keyset) =>
+      repo.listLines(prisma, { areaId: query.areaId, includeArchived: query.includeArchived ?? false }, keyset),
+    toLineDto,
   );
-  return toPage(rows, keyset, toLineDto);
 }

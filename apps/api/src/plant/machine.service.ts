@@ -4,18 +4,18 @@
 // a machine with history is archived, never deleted.
 import type { TMachine, TMachineCreate, TMachineListQuery, TMachineUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { archivedReference, unknownReference, type Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import {
-  archivedParent,
+  assertNoBlockers,
   blocker,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
-  toPage,
-  unknownReference,
-  type Page,
-  type PlantResource,
-} from './plant-resource.service.ts';
+  plantPage,
+} from './plant-rules.service.ts';
+import type { Page } from '../http/page.ts';
 import * as repo from './plant.repository.ts';
 
 export function toMachineDto(row: repo.MachineRow): TMachine {
@@ -34,21 +34,21 @@ export function toMachineDto(row: repo.MachineRow): TMachine {
 }
 
 /** The path prefix of a line a machine may be placed on: it exists and is not archived. */
-async function targetLinePrefix(tx: repo.Db, lineId: string): Promise<string> {
+async function targetLinePrefix(tx: Db, lineId: string): Promise<string> {
   const line = await repo.findLine(tx, lineId);
   if (line === null) throw unknownReference('lineId', 'Line', lineId);
-  if (line.archivedAt !== null) throw archivedParent('lineId', 'Line', line.code);
+  if (line.archivedAt !== null) throw archivedReference('lineId', 'Line', line.code);
   const prefix = await repo.findLinePathPrefix(tx, lineId);
   if (prefix === null) throw unknownReference('lineId', 'Line', lineId);
   return prefix;
 }
 
-async function assertCodeFree(tx: repo.Db, lineId: string, code: string, selfId?: string): Promise<void> {
+async function assertCodeFree(tx: Db, lineId: string, code: string, selfId?: string): Promise<void> {
   const other = await repo.findMachineByCode(tx, lineId, code);
   if (other !== null && other.id !== selfId) throw duplicateCode('Machine', code, 'on this line');
 }
 
-export const machineResource: PlantResource<repo.MachineRow, TMachine, TMachineCreate, TMachineUpdate> = {
+export const machineResource: Resource<repo.MachineRow, TMachine, TMachineCreate, TMachineUpdate> = {
   entityType: 'machine',
   label: 'Machine',
   toDto: toMachineDto,
@@ -86,28 +86,34 @@ export const machineResource: PlantResource<repo.MachineRow, TMachine, TMachineC
     return row;
   },
   setArchivedAt: (tx, current, archivedAt) => repo.updateMachine(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
+  async assertDeletable(tx, row) {
     const counts = await repo.countMachineDependents(tx, row.id);
-    return {
+    assertNoBlockers('Machine', row, {
       children: blocker('signalMappings', counts.signalMappings, 'signal mapping'),
       history: [
         ...blocker('stateIntervals', counts.stateIntervals, 'state interval'),
         ...blocker('counts', counts.counts, 'production count'),
       ],
-    };
+    });
   },
-  async remove(tx, row) {
-    await repo.deleteMachine(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteMachine(tx, row.id),
+  onConflict: onCodeConflict,
 };
 
 /** A page of machines ordered by code, optionally of one line and matching `q`. */
-export async function listMachines(prisma: PrismaClient, query: TMachineListQuery): Promise<Page<TMachine>> {
-  const keyset = keysetOf(query);
-  const rows = await repo.listMachines(
-    prisma,
-    { lineId: query.lineId, q: query.q, includeArchived: query.includeArchived ?? false },
-    keyset,
+export async function listMachines(options: {
+  prisma: PrismaClient;
+  query: TMachineListQuery;
+}): Promise<Page<TMachine>> {
+  const { prisma, query } = options;
+  return plantPage(
+    query,
+    (keyset) =>
+      repo.listMachines(
+        prisma,
+        { lineId: query.lineId, q: query.q, includeArchived: query.includeArchived ?? false },
+        keyset,
+      ),
+    toMachineDto,
   );
-  return toPage(rows, keyset, toMachineDto);
 }

@@ -3,35 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
 import { AppError } from '../http/app-error.ts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
-import { createProduct, inTransaction } from './plant.repository.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type HttpMethod, type TestClient } from '../test/test-client.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { createProduct } from './plant.repository.ts';
 
 let t: TestApp;
-let admin: Client;
-let viewer: Client;
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-type Client = {
-  call(method: Method, path: string, body?: object, headers?: Record<string, string>): Promise<request.Response>;
-};
-
-async function signIn(username: string, password: string): Promise<Client> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-  const cookie = [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; ');
-  const csrf = value(CSRF_COOKIE).split('=')[1] ?? '';
-  return {
-    call(method, path, body, headers = {}) {
-      let call = request(t.app)[method](`/api/v1${path}`).set('cookie', cookie);
-      if (method !== 'get') call = call.set(CSRF_HEADER, csrf);
-      for (const [name, v] of Object.entries(headers)) call = call.set(name, v);
-      return body === undefined ? call : call.send(body);
-    },
-  };
-}
+let admin: TestClient;
+let viewer: TestClient;
 
 const fieldPaths = (res: request.Response): string[] =>
   (res.body.errors as { path: string }[]).map((e) => e.path).sort();
@@ -61,10 +41,8 @@ async function auditOf(entityId: string) {
 
 beforeAll(async () => {
   t = await createTestApp('plant');
-  await createUser(t.db, { username: 'ada', password: 'ada-secret-1', role: 'ADMIN' });
-  await createUser(t.db, { username: 'vic', password: 'vic-secret-1', role: 'VIEWER' });
-  admin = await signIn('ada', 'ada-secret-1');
-  viewer = await signIn('vic', 'vic-secret-1');
+  admin = await signInAs(t, 'ADMIN', 'ada');
+  viewer = await signInAs(t, 'VIEWER', 'vic');
 });
 afterAll(() => t.close());
 
@@ -80,6 +58,7 @@ describe('sites', () => {
     expect(created.headers.etag).toBe('"1"');
     expect(created.body).toMatchObject({ code: 'plant1', name: 'Plant 1', timeZone: 'Europe/Berlin', version: 1 });
     const id = created.body.id as string;
+    expect(created.headers.location).toBe(`/api/v1/sites/${id}`);
 
     const one = await viewer.call('get', `/sites/${id}`);
     expect(one.status).toBe(200);
@@ -531,7 +510,7 @@ describe('documented examples', () => {
       for (const [method, operation] of Object.entries(methods)) {
         const example = operation.requestBody?.content['application/json']?.schema.examples?.[0];
         const res = await admin.call(
-          method as Method,
+          method as HttpMethod,
           path.replace(/\{\w+\}/g, randomUUID()),
           example as object | undefined,
         );

@@ -1,11 +1,8 @@
 // Data access of the plant configuration: the only plant module that talks to Prisma. Lists are keyset
 // pages ordered by (code, id); updates are guarded by the row's version; machine paths are recomputed
 // in SQL so that a rename high in the hierarchy rewrites every machine below it in one statement.
-import { Prisma, type PrismaClient } from '@takt/db';
-import { AppError } from '../http/app-error.ts';
-
-/** A client or a transaction: reads work on either, writes are always given the transaction. */
-export type Db = Prisma.TransactionClient;
+import { Prisma } from '@takt/db';
+import type { Db } from '../db/transaction.ts';
 
 export type SiteRow = Prisma.SiteModel;
 export type AreaRow = Prisma.AreaModel;
@@ -30,36 +27,6 @@ const page = (keyset: Keyset) => ({
 });
 
 const notArchived = (includeArchived: boolean) => (includeArchived ? {} : { archivedAt: null });
-
-/** Runs `work` in one transaction (the change and its audit entry commit together), mapping Prisma errors. */
-export async function inTransaction<T>(prisma: PrismaClient, work: (tx: Db) => Promise<T>): Promise<T> {
-  try {
-    return await prisma.$transaction(work);
-  } catch (error) {
-    throw translateWriteError(error);
-  }
-}
-
-/** Prisma errors a user can cause (a race past our own checks) become 409/412 instead of 500. */
-function translateWriteError(error: unknown): unknown {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return error;
-  switch (error.code) {
-    case 'P2002':
-      return new AppError('CONFLICT', 'Code already in use', {
-        detail: 'Another item already uses this code at this place in the plant.',
-      });
-    case 'P2003':
-      return new AppError('CONFLICT', 'Still referenced', {
-        detail: 'The item is referenced by other data (or references an item that no longer exists).',
-      });
-    case 'P2025':
-      return new AppError('PRECONDITION_FAILED', 'Changed by someone else', {
-        detail: 'The item was changed or removed meanwhile: reload it and apply your change again.',
-      });
-    default:
-      return error;
-  }
-}
 
 // ---------------------------------------------------------------- enterprise
 

@@ -11,19 +11,20 @@ import type {
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { idealCycleTimeChange, invalidateRollups } from '@takt/kpi-sql';
-import { recordAudit, userActor } from '../audit/audit.service.ts';
+import { auditChange } from '../audit/audit.service.ts';
+import { changeResource, type ChangeOptions, type Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
-import { assertVersion } from '../http/precondition.ts';
+import type { Page } from '../http/page.ts';
+import type { Versioned } from '../http/precondition.ts';
 import {
+  assertNoBlockers,
   blocker,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
-  toPage,
-  type ChangeContext,
-  type Page,
-  type PlantResource,
-} from './plant-resource.service.ts';
+  plantPage,
+} from './plant-rules.service.ts';
 import * as repo from './plant.repository.ts';
 
 export function toProductDto(row: repo.ProductRow): TProduct {
@@ -38,11 +39,11 @@ export function toProductDto(row: repo.ProductRow): TProduct {
   };
 }
 
-async function assertCodeFree(tx: repo.Db, code: string): Promise<void> {
+async function assertCodeFree(tx: Db, code: string): Promise<void> {
   if ((await repo.findProductByCode(tx, code)) !== null) throw duplicateCode('Product', code, 'by another product');
 }
 
-export const productResource: PlantResource<repo.ProductRow, TProduct, TProductCreate, TProductUpdate> = {
+export const productResource: Resource<repo.ProductRow, TProduct, TProductCreate, TProductUpdate> = {
   entityType: 'product',
   label: 'Product',
   toDto: toProductDto,
@@ -56,27 +57,32 @@ export const productResource: PlantResource<repo.ProductRow, TProduct, TProductC
     return repo.updateProduct(tx, current, input);
   },
   setArchivedAt: (tx, current, archivedAt) => repo.updateProduct(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
+  async assertDeletable(tx, row) {
     const counts = await repo.countProductDependents(tx, row.id);
-    return {
+    assertNoBlockers('Product', row, {
       children: [],
       history: [
         ...blocker('workOrders', counts.workOrders, 'work order'),
         ...blocker('counts', counts.counts, 'production count'),
         ...blocker('stateIntervals', counts.stateIntervals, 'state interval'),
       ],
-    };
+    });
   },
-  async remove(tx, row) {
-    await repo.deleteProduct(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteProduct(tx, row.id),
+  onConflict: onCodeConflict,
 };
 
 /** A page of products ordered by code, archived ones only on request. */
-export async function listProducts(prisma: PrismaClient, query: TProductListQuery): Promise<Page<TProduct>> {
-  const keyset = keysetOf(query);
-  const rows = await repo.listProducts(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
-  return toPage(rows, keyset, toProductDto);
+export async function listProducts(options: {
+  prisma: PrismaClient;
+  query: TProductListQuery;
+}): Promise<Page<TProduct>> {
+  const { prisma, query } = options;
+  return plantPage(
+    query,
+    (keyset) => repo.listProducts(prisma, { includeArchived: query.includeArchived ?? false }, keyset),
+    toProductDto,
+  );
 }
 
 function toIdealCycleTimes(productId: string, rows: repo.IdealCycleTimeRow[]): TIdealCycleTimes {
@@ -91,22 +97,15 @@ function toIdealCycleTimes(productId: string, rows: repo.IdealCycleTimeRow[]): T
   };
 }
 
-async function findProductOrThrow(db: repo.Db, id: string): Promise<repo.ProductRow> {
-  const product = await repo.findProduct(db, id);
-  if (product === null) throw new AppError('NOT_FOUND', 'Product not found', { detail: `No product ${id}.` });
-  return product;
-}
-
 /** The ideal cycle times of a product, with the product's version (they are part of it). */
-export async function getIdealCycleTimes(
-  prisma: PrismaClient,
-  productId: string,
-): Promise<{ item: TIdealCycleTimes; version: number }> {
-  const product = await findProductOrThrow(prisma, productId);
-  return {
-    item: toIdealCycleTimes(productId, await repo.listIdealCycleTimes(prisma, productId)),
-    version: product.version,
-  };
+export async function getIdealCycleTimes(options: {
+  prisma: PrismaClient;
+  id: string;
+}): Promise<Versioned<TIdealCycleTimes>> {
+  const { prisma, id } = options;
+  const product = await repo.findProduct(prisma, id);
+  if (product === null) throw new AppError('NOT_FOUND', 'Product not found', { detail: `No product ${id}.` });
+  return { item: toIdealCycleTimes(id, await repo.listIdealCycleTimes(prisma, id)), version: product.version };
 }
 
 /**
@@ -114,15 +113,11 @@ export async function getIdealCycleTimes(
  * unknown lines or machines answer 400 naming the item.
  */
 export async function replaceIdealCycleTimes(
-  context: ChangeContext,
-  productId: string,
-  body: TIdealCycleTimesPut,
-  expectedVersion: number | undefined,
-): Promise<{ item: TIdealCycleTimes; version: number }> {
-  return repo.inTransaction(context.prisma, async (tx) => {
-    const product = await findProductOrThrow(tx, productId);
-    assertVersion(expectedVersion, product.version, 'product');
-    const items = body.items.map((item) => ({
+  options: ChangeOptions & { id: string; input: TIdealCycleTimesPut; expectedVersion: number | undefined },
+): Promise<Versioned<TIdealCycleTimes>> {
+  return changeResource(productResource, options, async (tx, product) => {
+    const productId = product.id;
+    const items = options.input.items.map((item) => ({
       lineId: item.lineId ?? null,
       machineId: item.machineId ?? null,
       idealCycleTimeSec: item.idealCycleTimeSec,
@@ -150,14 +145,12 @@ export async function replaceIdealCycleTimes(
     const after = toIdealCycleTimes(productId, await repo.listIdealCycleTimes(tx, productId));
     const change = idealCycleTimeChange(productId, before.items, after.items);
     if (change !== null) await invalidateRollups({ prisma: tx, changes: [change] });
-    await recordAudit(tx, {
-      actor: userActor(context.auth),
+    await auditChange(tx, options.change, {
       action: 'product.ideal-cycle-times-replaced',
       entityType: 'product',
       entityId: productId,
       before,
       after,
-      requestId: context.requestId,
     });
     return { item: after, version: updated.version };
   });

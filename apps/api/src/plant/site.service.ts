@@ -3,19 +3,20 @@
 // zone moves every shift of its history, so it invalidates the KPI rollups of its machines.
 import type { TSite, TSiteCreate, TSiteListQuery, TSiteUpdate } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { unknownReference, type Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { invalidateRollups } from '@takt/kpi-sql';
 import { AppError } from '../http/app-error.ts';
+import type { Page } from '../http/page.ts';
 import {
+  assertNoBlockers,
   blocker,
+  onCodeConflict,
   duplicateCode,
   isoOrNull,
-  keysetOf,
   recomputePathsBelow,
-  toPage,
-  unknownReference,
-  type Page,
-  type PlantResource,
-} from './plant-resource.service.ts';
+  plantPage,
+} from './plant-rules.service.ts';
 import * as repo from './plant.repository.ts';
 
 export function toSiteDto(row: repo.SiteRow): TSite {
@@ -33,7 +34,7 @@ export function toSiteDto(row: repo.SiteRow): TSite {
 }
 
 /** The given enterprise, else the only one (created on first use), else 400: there is a choice to make. */
-async function resolveEnterpriseId(tx: repo.Db, enterpriseId: string | undefined): Promise<string> {
+async function resolveEnterpriseId(tx: Db, enterpriseId: string | undefined): Promise<string> {
   if (enterpriseId !== undefined) {
     if (!(await repo.enterpriseExists(tx, enterpriseId)))
       throw unknownReference('enterpriseId', 'Enterprise', enterpriseId);
@@ -48,11 +49,11 @@ async function resolveEnterpriseId(tx: repo.Db, enterpriseId: string | undefined
   });
 }
 
-async function assertCodeFree(tx: repo.Db, code: string): Promise<void> {
+async function assertCodeFree(tx: Db, code: string): Promise<void> {
   if ((await repo.findSiteByCode(tx, code)) !== null) throw duplicateCode('Site', code, 'by another site');
 }
 
-export const siteResource: PlantResource<repo.SiteRow, TSite, TSiteCreate, TSiteUpdate> = {
+export const siteResource: Resource<repo.SiteRow, TSite, TSiteCreate, TSiteUpdate> = {
   entityType: 'site',
   label: 'Site',
   toDto: toSiteDto,
@@ -71,24 +72,26 @@ export const siteResource: PlantResource<repo.SiteRow, TSite, TSiteCreate, TSite
   afterUpdate: async (tx, before, after) =>
     before.code === after.code ? [] : recomputePathsBelow(tx, { siteId: after.id }),
   setArchivedAt: (tx, current, archivedAt) => repo.updateSite(tx, current, { archivedAt }),
-  async deleteBlockers(tx, row) {
+  async assertDeletable(tx, row) {
     const counts = await repo.countSiteDependents(tx, row.id);
-    return {
+    assertNoBlockers('Site', row, {
       children: [
         ...blocker('areas', counts.areas, 'area'),
         ...blocker('shiftPatterns', counts.shiftPatterns, 'shift pattern'),
       ],
       history: [],
-    };
+    });
   },
-  async remove(tx, row) {
-    await repo.deleteSite(tx, row.id);
-  },
+  remove: (tx, row) => repo.deleteSite(tx, row.id),
+  onConflict: onCodeConflict,
 };
 
 /** A page of sites ordered by code, archived ones only on request. */
-export async function listSites(prisma: PrismaClient, query: TSiteListQuery): Promise<Page<TSite>> {
-  const keyset = keysetOf(query);
-  const rows = await repo.listSites(prisma, { includeArchived: query.includeArchived ?? false }, keyset);
-  return toPage(rows, keyset, toSiteDto);
+export async function listSites(options: { prisma: PrismaClient; query: TSiteListQuery }): Promise<Page<TSite>> {
+  const { prisma, query } = options;
+  return plantPage(
+    query,
+    (keyset) => repo.listSites(prisma, { includeArchived: query.includeArchived ?? false }, keyset),
+    toSiteDto,
+  );
 }

@@ -1,27 +1,13 @@
 // The downtime-reason tree against a real PostgreSQL database: two levels, kinds, delete vs archive.
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
-import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { signInAs, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
-let admin: Session;
-let viewer: Session;
-
-type Session = { cookie: string; csrf: string };
-
-async function signIn(username: string, password: string): Promise<Session> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = res.headers['set-cookie'] as unknown as string[];
-  const pair = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))!.split(';')[0]!;
-  return { cookie: `${pair(SESSION_COOKIE)}; ${pair(CSRF_COOKIE)}`, csrf: pair(CSRF_COOKIE).split('=')[1]! };
-}
-
-function call(session: Session, method: 'get' | 'post' | 'patch' | 'delete', url: string) {
-  const req = request(t.app)[method](`/api/v1${url}`).set('cookie', session.cookie);
-  return method === 'get' ? req : req.set(CSRF_HEADER, session.csrf);
-}
+let admin: TestClient;
+let viewer: TestClient;
 
 function errorPaths(res: request.Response): string[] {
   return (res.body.errors as { path: string }[]).map((e) => e.path);
@@ -29,10 +15,8 @@ function errorPaths(res: request.Response): string[] {
 
 beforeAll(async () => {
   t = await createTestApp('reasons');
-  await createUser(t.db, { username: 'admin', password: 'admin-secret-1', role: 'ADMIN' });
-  await createUser(t.db, { username: 'viewer', password: 'viewer-secret-1', role: 'VIEWER' });
-  admin = await signIn('admin', 'admin-secret-1');
-  viewer = await signIn('viewer', 'viewer-secret-1');
+  admin = await signInAs(t, 'ADMIN');
+  viewer = await signInAs(t, 'VIEWER');
 });
 afterAll(() => t.close());
 
@@ -41,14 +25,14 @@ describe('downtime reasons', () => {
   let jamId: string;
 
   it('creates a category and a reason under it, and lists the tree', async () => {
-    const category = await call(admin, 'post', '/downtime-reasons').send({
+    const category = await admin.call('post', '/downtime-reasons').send({
       code: 'MECH',
       name: 'Mechanical',
       kind: 'UNPLANNED',
     });
     expect(category.status).toBe(201);
     mechId = category.body.id;
-    const reason = await call(admin, 'post', '/downtime-reasons').send({
+    const reason = await admin.call('post', '/downtime-reasons').send({
       code: 'MECH-JAM',
       name: 'Jam',
       kind: 'UNPLANNED',
@@ -56,7 +40,7 @@ describe('downtime reasons', () => {
     });
     expect(reason.status).toBe(201);
     jamId = reason.body.id;
-    const tree = await call(viewer, 'get', '/downtime-reasons');
+    const tree = await viewer.call('get', '/downtime-reasons');
     expect(tree.status).toBe(200);
     expect(tree.body.items).toEqual([
       expect.objectContaining({
@@ -69,7 +53,7 @@ describe('downtime reasons', () => {
   });
 
   it('rejects a reason whose kind differs from its category', async () => {
-    const res = await call(admin, 'post', '/downtime-reasons').send({
+    const res = await admin.call('post', '/downtime-reasons').send({
       code: 'X',
       name: 'X',
       kind: 'PLANNED',
@@ -80,7 +64,7 @@ describe('downtime reasons', () => {
   });
 
   it('rejects a third tree level, an unknown parent and a duplicate code', async () => {
-    const third = await call(admin, 'post', '/downtime-reasons').send({
+    const third = await admin.call('post', '/downtime-reasons').send({
       code: 'Y',
       name: 'Y',
       kind: 'UNPLANNED',
@@ -89,75 +73,91 @@ describe('downtime reasons', () => {
     expect(third.status).toBe(400);
     expect(errorPaths(third)).toEqual(['body.parentId']);
     expect(third.body.errors[0].message).toMatch(/two levels/);
-    const unknown = await call(admin, 'post', '/downtime-reasons').send({
+    const unknown = await admin.call('post', '/downtime-reasons').send({
       code: 'Z',
       name: 'Z',
       kind: 'UNPLANNED',
       parentId: randomUUID(),
     });
     expect(unknown.status).toBe(400);
-    const duplicate = await call(admin, 'post', '/downtime-reasons').send({
+    const duplicate = await admin.call('post', '/downtime-reasons').send({
       code: 'MECH',
       name: 'again',
       kind: 'UNPLANNED',
     });
     expect(duplicate.status).toBe(409);
     expect(
-      (await call(viewer, 'post', '/downtime-reasons').send({ code: 'V', name: 'V', kind: 'PLANNED' })).status,
+      (await viewer.call('post', '/downtime-reasons').send({ code: 'V', name: 'V', kind: 'PLANNED' })).status,
     ).toBe(403);
   });
 
   it('updates under the tree rules, honouring If-Match', async () => {
-    const kindChange = await call(admin, 'patch', `/downtime-reasons/${mechId}`).send({ kind: 'PLANNED' });
+    const kindChange = await admin.call('patch', `/downtime-reasons/${mechId}`).send({ kind: 'PLANNED' });
     expect(kindChange.status).toBe(400);
     expect(errorPaths(kindChange)).toEqual(['body.kind']);
-    const other = await call(admin, 'post', '/downtime-reasons').send({
+    const other = await admin.call('post', '/downtime-reasons').send({
       code: 'ELEC',
       name: 'Electrical',
       kind: 'UNPLANNED',
     });
-    const categoryUnderCategory = await call(admin, 'patch', `/downtime-reasons/${mechId}`).send({
+    const categoryUnderCategory = await admin.call('patch', `/downtime-reasons/${mechId}`).send({
       parentId: other.body.id,
     });
     expect(categoryUnderCategory.status).toBe(400);
-    const renamed = await call(admin, 'patch', `/downtime-reasons/${jamId}`)
+    const renamed = await admin
+      .call('patch', `/downtime-reasons/${jamId}`)
       .set('if-match', '"1"')
       .send({ name: 'Material jam' });
     expect(renamed.status).toBe(200);
     expect(renamed.headers.etag).toBe('"2"');
     expect(
-      (await call(admin, 'patch', `/downtime-reasons/${jamId}`).set('if-match', '"1"').send({ name: 'x' })).status,
+      (await admin.call('patch', `/downtime-reasons/${jamId}`).set('if-match', '"1"').send({ name: 'x' })).status,
     ).toBe(412);
-    const moved = await call(admin, 'patch', `/downtime-reasons/${jamId}`).send({ parentId: other.body.id });
+    const moved = await admin.call('patch', `/downtime-reasons/${jamId}`).send({ parentId: other.body.id });
     expect(moved.body).toMatchObject({ parentId: other.body.id, version: 3 });
-    expect((await call(admin, 'patch', `/downtime-reasons/${randomUUID()}`).send({ name: 'x' })).status).toBe(404);
+    expect((await admin.call('patch', `/downtime-reasons/${randomUUID()}`).send({ name: 'x' })).status).toBe(404);
   });
 
   it('refuses to delete a category with reasons or a reason in use, archives instead', async () => {
     const category = await t.db.prisma.downtimeReason.findUniqueOrThrow({ where: { code: 'ELEC' } });
-    const withChildren = await call(admin, 'delete', `/downtime-reasons/${category.id}`);
+    const withChildren = await admin.call('delete', `/downtime-reasons/${category.id}`);
     expect(withChildren.status).toBe(409);
     await t.db.prisma.plannedDowntime.create({
       data: { reasonId: jamId, startsAt: new Date('2026-01-01T00:00:00Z'), endsAt: new Date('2026-01-01T01:00:00Z') },
     });
-    const used = await call(admin, 'delete', `/downtime-reasons/${jamId}`);
+    const used = await admin.call('delete', `/downtime-reasons/${jamId}`);
     expect(used.status).toBe(409);
     expect(used.body.detail).toMatch(/archive/);
 
-    const archived = await call(admin, 'post', `/downtime-reasons/${category.id}/archive`);
+    const archived = await admin.call('post', `/downtime-reasons/${category.id}/archive`);
     expect(archived.status).toBe(200);
     expect(archived.body.archivedAt).not.toBeNull();
     expect((await t.db.prisma.downtimeReason.findUniqueOrThrow({ where: { id: jamId } })).archivedAt).not.toBeNull();
-    const tree = await call(viewer, 'get', '/downtime-reasons');
+    const tree = await viewer.call('get', '/downtime-reasons');
     expect(tree.body.items.map((c: { code: string }) => c.code)).toEqual(['MECH']);
-    const all = await call(viewer, 'get', '/downtime-reasons?includeArchived=true');
+    const all = await viewer.call('get', '/downtime-reasons?includeArchived=true');
     expect(all.body.items.map((c: { code: string }) => c.code)).toEqual(['ELEC', 'MECH']);
     expect(await t.db.prisma.auditLog.count({ where: { action: 'downtime-reason.archived' } })).toBe(1);
   });
 
+  it('sends ETags and honours If-Match on create, delete and archive, as every resource of the CRUD template', async () => {
+    const created = await admin.call('post', '/downtime-reasons', { code: 'QUAL', name: 'Quality', kind: 'UNPLANNED' });
+    expect(created.status).toBe(201);
+    expect(created.headers.etag).toBe('"1"');
+    const id = created.body.id as string;
+    expect((await admin.call('delete', `/downtime-reasons/${id}`, undefined, { 'if-match': '"7"' })).status).toBe(412);
+    expect((await admin.call('post', `/downtime-reasons/${id}/archive`, undefined, { 'if-match': '"7"' })).status).toBe(
+      412,
+    );
+    const archived = await admin.call('post', `/downtime-reasons/${id}/archive`, undefined, { 'if-match': '"1"' });
+    expect(archived.status).toBe(200);
+    expect(archived.headers.etag).toBe('"2"');
+    expect((await admin.call('delete', `/downtime-reasons/${id}`, undefined, { 'if-match': '"2"' })).status).toBe(204);
+  });
+
   it('deletes an unused category', async () => {
-    expect((await call(admin, 'delete', `/downtime-reasons/${mechId}`)).status).toBe(204);
-    expect((await call(admin, 'delete', `/downtime-reasons/${mechId}`)).status).toBe(404);
+    expect((await admin.call('delete', `/downtime-reasons/${mechId}`)).status).toBe(204);
+    expect((await admin.call('delete', `/downtime-reasons/${mechId}`)).status).toBe(404);
     expect(await t.db.prisma.auditLog.count({ where: { action: 'downtime-reason.deleted', entityId: mechId } })).toBe(
       1,
     );

@@ -1,8 +1,8 @@
 // Data access of the downtime-reason tree.
 import type { Prisma } from '@takt/db';
 import type { TDowntimeKind } from '@takt/contracts';
+import type { Db } from '../db/transaction.ts';
 
-export type Db = Prisma.TransactionClient;
 export type ReasonRow = Prisma.DowntimeReasonGetPayload<object>;
 
 export function listReasons(db: Db, options: { includeArchived: boolean }): Promise<ReasonRow[]> {
@@ -30,21 +30,36 @@ export function createReason(db: Db, data: ReasonData): Promise<ReasonRow> {
   return db.downtimeReason.create({ data });
 }
 
-export function updateReason(db: Db, id: string, data: Partial<ReasonData>): Promise<ReasonRow> {
-  return db.downtimeReason.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+/** Writes `data` if nobody changed the reason meanwhile (version guard) and bumps its version. */
+export function updateReason(
+  db: Db,
+  current: { id: string; version: number },
+  data: Partial<ReasonData>,
+): Promise<ReasonRow> {
+  return db.downtimeReason.update({
+    where: { id: current.id, version: current.version },
+    data: { ...data, version: { increment: 1 } },
+  });
 }
 
 export async function deleteReason(db: Db, id: string): Promise<void> {
   await db.downtimeReason.delete({ where: { id } });
 }
 
-/** Archives the reason and, for a category, its reasons; returns the reason. */
-export async function archiveReason(db: Db, id: string, at: Date): Promise<ReasonRow> {
+/** Sets `archivedAt` of the reason and, for a category, of its reasons that differ; returns the reason. */
+export async function setReasonArchivedAt(
+  db: Db,
+  current: { id: string; version: number },
+  archivedAt: Date | null,
+): Promise<ReasonRow> {
   await db.downtimeReason.updateMany({
-    where: { parentId: id, archivedAt: null },
-    data: { archivedAt: at, version: { increment: 1 } },
+    where: { parentId: current.id, archivedAt: archivedAt === null ? { not: null } : null },
+    data: { archivedAt, version: { increment: 1 } },
   });
-  return db.downtimeReason.update({ where: { id }, data: { archivedAt: at, version: { increment: 1 } } });
+  return db.downtimeReason.update({
+    where: { id: current.id, version: current.version },
+    data: { archivedAt, version: { increment: 1 } },
+  });
 }
 
 /** How many state intervals and planned downtimes point at the reason. */

@@ -1,19 +1,18 @@
 // The downtime-reason tree (DESIGN.md "Plant model"): categories (no parent) → reasons (parent is a category),
 // two levels at most; a reason has its category's kind. Reasons in use are archived, not deleted.
-import { Prisma, type PrismaClient } from '@takt/db';
+import type { PrismaClient } from '@takt/db';
 import type {
   TDowntimeReason,
   TDowntimeReasonCreateRequest,
   TDowntimeReasonTree,
+  TDowntimeReasonTreeQuery,
   TDowntimeReasonUpdateRequest,
   TFieldError,
 } from '@takt/contracts';
-import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
+import type { Resource } from '../crud/resource.service.ts';
+import type { Db } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
-import { assertVersion } from '../http/precondition.ts';
 import * as repo from './reason.repository.ts';
-
-type ChangeOptions = { prisma: PrismaClient; actor: AuditActor; requestId: string | null };
 
 export function reasonToDto(row: repo.ReasonRow): TDowntimeReason {
   return {
@@ -27,16 +26,8 @@ export function reasonToDto(row: repo.ReasonRow): TDowntimeReason {
   };
 }
 
-function notFound(id: string): AppError {
-  return new AppError('NOT_FOUND', 'Downtime reason not found', { detail: `No downtime reason ${id}.` });
-}
-
 function invalid(errors: TFieldError[]): AppError {
   return new AppError('BAD_REQUEST', 'Invalid downtime reason', { detail: errors[0]?.message, errors });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 function duplicateCode(code: string | undefined): AppError {
@@ -50,7 +41,7 @@ function duplicateCode(code: string | undefined): AppError {
  * Checks the tree rules for `candidate` (self `id` when it exists): its parent is an unarchived category of the
  * same kind, and a reason with reasons of its own cannot move under a category (two levels at most).
  */
-async function assertTreeRules(db: repo.Db, candidate: repo.ReasonData, id: string | null): Promise<void> {
+async function assertTreeRules(db: Db, candidate: repo.ReasonData, id: string | null): Promise<void> {
   if (candidate.parentId === null) {
     if (id === null) return;
     const mismatched = (await repo.childKinds(db, id)).filter((c) => c.kind !== candidate.kind);
@@ -97,9 +88,9 @@ async function assertTreeRules(db: repo.Db, candidate: repo.ReasonData, id: stri
 /** The tree: categories by code, each with its reasons. */
 export async function getReasonTree(options: {
   prisma: PrismaClient;
-  includeArchived: boolean;
+  query: TDowntimeReasonTreeQuery;
 }): Promise<TDowntimeReasonTree> {
-  const rows = await repo.listReasons(options.prisma, { includeArchived: options.includeArchived });
+  const rows = await repo.listReasons(options.prisma, { includeArchived: options.query.includeArchived ?? false });
   const categories = rows.filter((r) => r.parentId === null);
   return {
     items: categories.map((c) => ({
@@ -109,116 +100,57 @@ export async function getReasonTree(options: {
   };
 }
 
-/** Creates a category (no parent) or a reason under a category. */
-export async function createReason(
-  options: ChangeOptions & { body: TDowntimeReasonCreateRequest },
-): Promise<TDowntimeReason> {
-  const { body } = options;
-  const data: repo.ReasonData = { code: body.code, name: body.name, kind: body.kind, parentId: body.parentId ?? null };
-  try {
-    return await options.prisma.$transaction(async (tx) => {
-      await assertTreeRules(tx, data, null);
-      const dto = reasonToDto(await repo.createReason(tx, data));
-      await recordAudit(tx, {
-        actor: options.actor,
-        action: 'downtime-reason.created',
-        entityType: 'downtime-reason',
-        entityId: dto.id,
-        after: dto,
-        requestId: options.requestId,
-      });
-      return dto;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateCode(body.code);
-    throw error;
-  }
-}
-
-/** Changes code, name, kind or parent under the tree rules; honours If-Match. */
-export async function updateReason(
-  options: ChangeOptions & { id: string; body: TDowntimeReasonUpdateRequest; expectedVersion: number | undefined },
-): Promise<TDowntimeReason> {
-  const { id, body } = options;
-  try {
-    return await options.prisma.$transaction(async (tx) => {
-      const before = await repo.findReason(tx, id);
-      if (before === null) throw notFound(id);
-      assertVersion(options.expectedVersion, before.version, 'downtime reason');
-      const merged: repo.ReasonData = {
-        code: body.code ?? before.code,
-        name: body.name ?? before.name,
-        kind: body.kind ?? before.kind,
-        parentId: body.parentId !== undefined ? body.parentId : before.parentId,
-      };
-      await assertTreeRules(tx, merged, id);
-      const dto = reasonToDto(await repo.updateReason(tx, id, merged));
-      await recordAudit(tx, {
-        actor: options.actor,
-        action: 'downtime-reason.updated',
-        entityType: 'downtime-reason',
-        entityId: id,
-        before: reasonToDto(before),
-        after: dto,
-        requestId: options.requestId,
-      });
-      return dto;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateCode(body.code);
-    throw error;
-  }
-}
-
-/** Deletes an unused reason or an empty category; 409 when in use (archive it instead). */
-export async function deleteReason(options: ChangeOptions & { id: string }): Promise<void> {
-  const { id } = options;
-  await options.prisma.$transaction(async (tx) => {
-    const before = await repo.findReason(tx, id);
-    if (before === null) throw notFound(id);
-    const children = await repo.countChildren(tx, id);
+/**
+ * A category (no parent) or a reason under one. Changes follow the tree rules; a reason in use, or a category with
+ * reasons, is archived (with its reasons) rather than deleted.
+ */
+export const reasonResource: Resource<
+  repo.ReasonRow,
+  TDowntimeReason,
+  TDowntimeReasonCreateRequest,
+  TDowntimeReasonUpdateRequest
+> = {
+  entityType: 'downtime-reason',
+  label: 'Downtime reason',
+  toDto: reasonToDto,
+  find: repo.findReason,
+  async create(tx, body) {
+    const data: repo.ReasonData = {
+      code: body.code,
+      name: body.name,
+      kind: body.kind,
+      parentId: body.parentId ?? null,
+    };
+    await assertTreeRules(tx, data, null);
+    return repo.createReason(tx, data);
+  },
+  async update(tx, before, body) {
+    const merged: repo.ReasonData = {
+      code: body.code ?? before.code,
+      name: body.name ?? before.name,
+      kind: body.kind ?? before.kind,
+      parentId: body.parentId !== undefined ? body.parentId : before.parentId,
+    };
+    await assertTreeRules(tx, merged, before.id);
+    return repo.updateReason(tx, before, merged);
+  },
+  setArchivedAt: (tx, current, archivedAt) => repo.setReasonArchivedAt(tx, current, archivedAt),
+  async assertDeletable(tx, row) {
+    const children = await repo.countChildren(tx, row.id);
     if (children > 0) {
       throw new AppError('CONFLICT', 'Category has reasons', {
-        detail: `"${before.code}" has ${children} reason(s): delete or move them first, or archive the category.`,
+        detail: `"${row.code}" has ${children} reason(s): delete or move them first, or archive the category.`,
       });
     }
-    const usage = await repo.usageOf(tx, id);
+    const usage = await repo.usageOf(tx, row.id);
     if (usage.intervals > 0 || usage.plannedDowntimes > 0) {
       throw new AppError('CONFLICT', 'Downtime reason in use', {
         detail:
-          `"${before.code}" is used by ${usage.intervals} state interval(s) and ${usage.plannedDowntimes} planned ` +
-          `downtime(s): archive it instead (POST /api/v1/downtime-reasons/${id}/archive).`,
+          `"${row.code}" is used by ${usage.intervals} state interval(s) and ${usage.plannedDowntimes} planned ` +
+          `downtime(s): archive it instead (POST /api/v1/downtime-reasons/${row.id}/archive).`,
       });
     }
-    await repo.deleteReason(tx, id);
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'downtime-reason.deleted',
-      entityType: 'downtime-reason',
-      entityId: id,
-      before: reasonToDto(before),
-      requestId: options.requestId,
-    });
-  });
-}
-
-/** Archives a reason (a category with its reasons): hidden from pickers, kept for history. Idempotent. */
-export async function archiveReason(options: ChangeOptions & { id: string; now: Date }): Promise<TDowntimeReason> {
-  const { id } = options;
-  return options.prisma.$transaction(async (tx) => {
-    const before = await repo.findReason(tx, id);
-    if (before === null) throw notFound(id);
-    if (before.archivedAt !== null) return reasonToDto(before);
-    const dto = reasonToDto(await repo.archiveReason(tx, id, options.now));
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'downtime-reason.archived',
-      entityType: 'downtime-reason',
-      entityId: id,
-      before: reasonToDto(before),
-      after: dto,
-      requestId: options.requestId,
-    });
-    return dto;
-  });
-}
+  },
+  remove: (tx, row) => repo.deleteReason(tx, row.id),
+  onConflict: (conflict, body) => (conflict.kind === 'unique' ? duplicateCode(body?.code) : undefined),
+};

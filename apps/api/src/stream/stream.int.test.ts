@@ -3,13 +3,15 @@
 // buffer stays bounded) and 500 concurrent clients.
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { appendLiveEvents } from '@takt/db';
-import { CSRF_COOKIE, SESSION_COOKIE, type TLiveEventInput } from '@takt/contracts';
+import type { TLiveEventInput } from '@takt/contracts';
 import { createApp } from '../app.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { openSseStream, type SseEvent, type SseStream } from '../test/sse-stream.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { signIn } from '../test/test-client.ts';
 import { LiveEventHub } from './live-event-hub.ts';
 
 const MAX_BUFFERED_BYTES = 64 * 1024;
@@ -22,27 +24,33 @@ let cookie: string;
 const plant = { site1: '', site2: '', line1: '', line2: '', machine1: '', machine2: '', machine1b: '' };
 
 async function seedPlant(): Promise<void> {
-  const prisma = t.db.prisma;
-  const enterprise = await prisma.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  for (const [index, site] of (['site1', 'site2'] as const).entries()) {
-    const s = await prisma.site.create({
-      data: { enterpriseId: enterprise.id, code: `s${index}`, name: site, timeZone: 'Europe/Berlin' },
-    });
-    const area = await prisma.area.create({ data: { siteId: s.id, code: 'a', name: 'Assembly' } });
-    const line = await prisma.line.create({ data: { areaId: area.id, code: 'l', name: 'Line' } });
-    const machine = await prisma.machine.create({
-      data: { lineId: line.id, code: 'm', path: `s${index}/a/l/m`, name: 'Press' },
-    });
-    plant[site] = s.id;
-    plant[index === 0 ? 'line1' : 'line2'] = line.id;
-    plant[index === 0 ? 'machine1' : 'machine2'] = machine.id;
-    if (index === 0) {
-      const second = await prisma.machine.create({
-        data: { lineId: line.id, code: 'm2', path: `s0/a/l/m2`, name: 'Oven' },
-      });
-      plant.machine1b = second.id;
-    }
-  }
+  const first = await buildPlant(t.db.prisma, {
+    site: { code: 's0', name: 'site1', timeZone: 'Europe/Berlin' },
+    area: { code: 'a' },
+    lines: [
+      {
+        code: 'l',
+        machines: [
+          { code: 'm', name: 'Press' },
+          { code: 'm2', name: 'Oven' },
+        ],
+      },
+    ],
+  });
+  const second = await buildPlant(t.db.prisma, {
+    site: { code: 's1', name: 'site2', timeZone: 'Europe/Berlin' },
+    area: { code: 'a' },
+    lines: [{ code: 'l', machines: [{ code: 'm', name: 'Press' }] }],
+  });
+  Object.assign(plant, {
+    site1: first.siteId,
+    site2: second.siteId,
+    line1: first.lineIds.l,
+    line2: second.lineIds.l,
+    machine1: first.machineIds.m,
+    machine1b: first.machineIds.m2,
+    machine2: second.machineIds.m,
+  });
 }
 
 function stateEvent(machineId: string, startedAtMs = Date.now()): TLiveEventInput {
@@ -58,69 +66,12 @@ async function append(events: TLiveEventInput[]): Promise<bigint> {
   return result.lastId ?? 0n;
 }
 
-type SseEvent = { id: string | null; event: string; data: Record<string, unknown> };
-type Stream = {
-  events: SseEvent[];
-  comments: string[];
-  isEnded: () => boolean;
-  waitFor(predicate: (events: SseEvent[]) => boolean, timeoutMs?: number): Promise<void>;
-  close(): void;
-};
-
-/** Opens GET /stream with fetch and parses the SSE frames as they arrive. */
-async function openStream(query = '', headers: Record<string, string> = {}, origin = baseUrl): Promise<Stream> {
-  const controller = new AbortController();
-  const res = await fetch(`${origin}/api/v1/stream${query}`, {
-    headers: { cookie, accept: 'text/event-stream', ...headers },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  let isEnded = false;
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let id: string | null = null;
-          let event = 'message';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) comments.push(line);
-            else if (line.startsWith('id: ')) id = line.slice(4);
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (data !== '') events.push({ id, event, data: JSON.parse(data) as Record<string, unknown> });
-        }
-      }
-    } catch {
-      // aborted
-    }
-    isEnded = true;
-  })();
-  return {
-    events,
-    comments,
-    isEnded: () => isEnded,
-    async waitFor(predicate, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(events.map((e) => e.event))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    close: () => controller.abort(),
-  };
+/** Opens GET /stream as the viewer (extra headers override), and checks it is an event stream. */
+async function openStream(query = '', headers: Record<string, string> = {}, origin = baseUrl): Promise<SseStream> {
+  const stream = await openSseStream(`${origin}/api/v1/stream${query}`, { cookie, ...headers });
+  expect(stream.status).toBe(200);
+  expect(stream.contentType).toMatch(/^text\/event-stream/);
+  return stream;
 }
 
 /** Waits until the hub has exactly `count` subscribers (closing a fetch stream reaches the server later). */
@@ -149,11 +100,7 @@ beforeAll(async () => {
   const address = server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   await createUser(t.db, { username: 'vic', password: 'vic-secret-123', role: 'VIEWER' });
-  const res = await request(baseUrl).post('/api/v1/auth/login').send({ username: 'vic', password: 'vic-secret-123' });
-  cookie = (res.headers['set-cookie'] as unknown as string[])
-    .map((c) => c.split(';')[0])
-    .filter((c) => c?.startsWith(SESSION_COOKIE) === true || c?.startsWith(CSRF_COOKIE) === true)
-    .join('; ');
+  cookie = (await signIn(baseUrl, 'vic', 'vic-secret-123')).cookie;
 });
 
 afterAll(async () => {
@@ -210,7 +157,7 @@ describe('GET /stream', () => {
     for (const stream of all) await stream.waitFor(() => hub.stats().lastId >= lastId);
     await hub.flush();
     await new Promise((r) => setTimeout(r, 100));
-    const machinesOf = (s: Stream) =>
+    const machinesOf = (s: SseStream) =>
       s.events.filter((e) => e.event === 'machine-state').map((e) => (e.data.scope as { machineId: string }).machineId);
     expect(machinesOf(byLine)).toEqual([plant.machine1, plant.machine1b]);
     expect(machinesOf(bySite)).toEqual([plant.machine2]);
@@ -315,19 +262,10 @@ describe('GET /stream', () => {
   }, 60_000);
 
   it('ends a stream cleanly once its session ends (sign-out, user disabled)', async () => {
-    const res = await request(baseUrl).post('/api/v1/auth/login').send({ username: 'vic', password: 'vic-secret-123' });
-    const setCookie = res.headers['set-cookie'] as unknown as string[];
-    const other = setCookie.map((c) => c.split(';')[0]).join('; ');
-    const csrf =
-      setCookie
-        .find((c) => c.startsWith(`${CSRF_COOKIE}=`))
-        ?.split(';')[0]
-        ?.split('=')[1] ?? '';
-    const stream = await openStream('', { cookie: other });
+    const other = await signIn(baseUrl, 'vic', 'vic-secret-123');
+    const stream = await openStream('', { cookie: other.cookie });
     const untouched = await openStream();
-    expect(
-      (await request(baseUrl).post('/api/v1/auth/logout').set('cookie', other).set('x-csrf-token', csrf)).status,
-    ).toBe(204);
+    expect((await other.call('post', '/auth/logout')).status).toBe(204);
     const deadline = Date.now() + 3_000;
     while (!stream.isEnded() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(stream.isEnded()).toBe(true);

@@ -1,8 +1,8 @@
 // User administration and the own-password change against a real PostgreSQL database.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@takt/contracts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { signIn } from '../test/test-client.ts';
 
 let t: TestApp;
 let rootId: string;
@@ -14,40 +14,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Session = { cookie: string; csrf: string };
-
-function cookieValue(setCookie: string[] | undefined, name: string): string {
-  const line = (setCookie ?? []).find((c) => c.startsWith(`${name}=`));
-  return line?.slice(name.length + 1).split(';')[0] ?? '';
-}
-
-async function signIn(username: string, password: string): Promise<Session> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ username, password });
-  expect(res.status).toBe(200);
-  const setCookie = res.headers['set-cookie'] as unknown as string[];
-  const session = cookieValue(setCookie, SESSION_COOKIE);
-  const csrf = cookieValue(setCookie, CSRF_COOKIE);
-  return { cookie: `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${csrf}`, csrf };
-}
-
-function as(session: Session) {
-  return {
-    get: (url: string) => request(t.app).get(url).set('cookie', session.cookie),
-    post: (url: string, body?: object) =>
-      request(t.app).post(url).set('cookie', session.cookie).set(CSRF_HEADER, session.csrf).send(body),
-    patch: (url: string, body: object) =>
-      request(t.app).patch(url).set('cookie', session.cookie).set(CSRF_HEADER, session.csrf).send(body),
-  };
-}
-
-async function isSignedIn(session: Session): Promise<boolean> {
-  return (await as(session).get('/api/v1/auth/me')).status === 200;
+async function isSignedIn(client: { cookie: string }): Promise<boolean> {
+  return (await request(t.app).get('/api/v1/auth/me').set('cookie', client.cookie)).status === 200;
 }
 
 describe('users admin', () => {
   it('creates a user (201, no hash in the answer, audited without secrets) who can then sign in', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
-    const res = await admin.post('/api/v1/users', {
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
+    const res = await admin.call('post', '/users', {
       username: 'olga',
       displayName: 'Olga Operator',
       role: 'SUPERVISOR',
@@ -57,7 +31,7 @@ describe('users admin', () => {
     expect(res.body).toMatchObject({ username: 'olga', role: 'SUPERVISOR', isDisabled: false, version: 1 });
     expect(JSON.stringify(res.body)).not.toMatch(/argon2|passwordHash|olga-initial-pw/);
     expect(res.headers.etag).toBe('"1"');
-    await signIn('olga', 'olga-initial-pw');
+    await signIn(t.app, 'olga', 'olga-initial-pw');
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({
       where: { action: 'user.created', entityId: res.body.id },
     });
@@ -66,8 +40,8 @@ describe('users admin', () => {
   });
 
   it('rejects a short password and a taken username (case-insensitive) with field errors', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
-    const short = await admin.post('/api/v1/users', {
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
+    const short = await admin.call('post', '/users', {
       username: 'x1',
       displayName: 'X',
       role: 'VIEWER',
@@ -75,7 +49,7 @@ describe('users admin', () => {
     });
     expect(short.status).toBe(400);
     expect(short.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.password']);
-    const taken = await admin.post('/api/v1/users', {
+    const taken = await admin.call('post', '/users', {
       username: 'VERA',
       displayName: 'Vera 2',
       role: 'VIEWER',
@@ -86,12 +60,12 @@ describe('users admin', () => {
   });
 
   it('lists users page by page, never with password hashes', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
-    const first = await admin.get('/api/v1/users?limit=2');
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
+    const first = await admin.call('get', '/users?limit=2');
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await admin.get(`/api/v1/users?limit=2&cursor=${first.body.nextCursor}`);
+    const second = await admin.call('get', `/users?limit=2&cursor=${first.body.nextCursor}`);
     const usernames = [...first.body.items, ...second.body.items].map((u: { username: string }) => u.username);
     expect(usernames).toEqual([...usernames].sort());
     expect(usernames).toEqual(expect.arrayContaining(['root', 'vera']));
@@ -99,22 +73,17 @@ describe('users admin', () => {
   });
 
   it('updates name and role (version bumped, If-Match honoured) and answers 404 for an unknown id', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
     const id = await createUser(t.db, { username: 'pat', password: 'pat-secret-123', role: 'VIEWER' });
-    const res = await admin.patch(`/api/v1/users/${id}`, { displayName: 'Pat Lee', role: 'SUPERVISOR' });
+    const res = await admin.call('patch', `/users/${id}`, { displayName: 'Pat Lee', role: 'SUPERVISOR' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ displayName: 'Pat Lee', role: 'SUPERVISOR', version: 2 });
-    const admin2 = await signIn('root', 'root-secret-123');
-    const conflict = await request(t.app)
-      .patch(`/api/v1/users/${id}`)
-      .set('cookie', admin2.cookie)
-      .set(CSRF_HEADER, admin2.csrf)
-      .set('if-match', '"1"')
-      .send({ displayName: 'Lost update' });
+    const admin2 = await signIn(t.app, 'root', 'root-secret-123');
+    const conflict = await admin2.call('patch', `/users/${id}`, { displayName: 'Lost update' }, { 'if-match': '"1"' });
     expect(conflict.status).toBe(412);
-    const empty = await as(admin2).patch(`/api/v1/users/${id}`, {});
+    const empty = await admin2.call('patch', `/users/${id}`, {});
     expect(empty.status).toBe(400);
-    const missing = await as(admin2).patch('/api/v1/users/6f1c2a4e-1111-4c8e-9a2b-0c5d6e7f8a9b', { role: 'VIEWER' });
+    const missing = await admin2.call('patch', '/users/6f1c2a4e-1111-4c8e-9a2b-0c5d6e7f8a9b', { role: 'VIEWER' });
     expect(missing.status).toBe(404);
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.updated', entityId: id } });
     expect(audit.before).toMatchObject({ role: 'VIEWER' });
@@ -122,11 +91,11 @@ describe('users admin', () => {
   });
 
   it('disabling ends the user’s sessions and blocks sign-in; enabling lets them back in', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
     const id = await createUser(t.db, { username: 'dora', password: 'dora-secret-123', role: 'VIEWER' });
-    const dora = await signIn('dora', 'dora-secret-123');
+    const dora = await signIn(t.app, 'dora', 'dora-secret-123');
     expect(await isSignedIn(dora)).toBe(true);
-    const disabled = await admin.post(`/api/v1/users/${id}/disable`);
+    const disabled = await admin.call('post', `/users/${id}/disable`);
     expect(disabled.status).toBe(200);
     expect(disabled.body.isDisabled).toBe(true);
     expect(await isSignedIn(dora)).toBe(false);
@@ -134,43 +103,43 @@ describe('users admin', () => {
     expect(
       (await request(t.app).post('/api/v1/auth/login').send({ username: 'dora', password: 'dora-secret-123' })).status,
     ).toBe(401);
-    const enabled = await admin.post(`/api/v1/users/${id}/enable`);
+    const enabled = await admin.call('post', `/users/${id}/enable`);
     expect(enabled.body.isDisabled).toBe(false);
-    await signIn('dora', 'dora-secret-123');
+    await signIn(t.app, 'dora', 'dora-secret-123');
   });
 
   it('refuses (409) to disable or demote the last enabled ADMIN, and allows it once another admin exists', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
-    const demote = await admin.patch(`/api/v1/users/${rootId}`, { role: 'VIEWER' });
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
+    const demote = await admin.call('patch', `/users/${rootId}`, { role: 'VIEWER' });
     expect(demote.status).toBe(409);
     expect(demote.body.title).toBe('Last administrator');
-    expect((await admin.post(`/api/v1/users/${rootId}/disable`)).status).toBe(409);
+    expect((await admin.call('post', `/users/${rootId}/disable`)).status).toBe(409);
     // A renamed last admin is fine: only the role change is refused.
-    expect((await admin.patch(`/api/v1/users/${rootId}`, { displayName: 'Root Admin', role: 'ADMIN' })).status).toBe(
+    expect((await admin.call('patch', `/users/${rootId}`, { displayName: 'Root Admin', role: 'ADMIN' })).status).toBe(
       200,
     );
 
     const id = await createUser(t.db, { username: 'ada2', password: 'ada2-secret-123', role: 'ADMIN' });
-    const other = as(await signIn('ada2', 'ada2-secret-123'));
-    expect((await other.post(`/api/v1/users/${rootId}/disable`)).status).toBe(200);
+    const other = await signIn(t.app, 'ada2', 'ada2-secret-123');
+    expect((await other.call('post', `/users/${rootId}/disable`)).status).toBe(200);
     // Now ada2 is the last one.
-    expect((await other.patch(`/api/v1/users/${id}`, { role: 'SUPERVISOR' })).status).toBe(409);
-    expect((await other.post(`/api/v1/users/${rootId}/enable`)).status).toBe(200);
+    expect((await other.call('patch', `/users/${id}`, { role: 'SUPERVISOR' })).status).toBe(409);
+    expect((await other.call('post', `/users/${rootId}/enable`)).status).toBe(200);
   });
 
   it('resets a password: the old one stops working and the user’s sessions end', async () => {
-    const admin = as(await signIn('root', 'root-secret-123'));
+    const admin = await signIn(t.app, 'root', 'root-secret-123');
     const id = await createUser(t.db, { username: 'rick', password: 'rick-secret-123', role: 'VIEWER' });
-    const rick = await signIn('rick', 'rick-secret-123');
-    const short = await admin.post(`/api/v1/users/${id}/reset-password`, { password: 'tiny' });
+    const rick = await signIn(t.app, 'rick', 'rick-secret-123');
+    const short = await admin.call('post', `/users/${id}/reset-password`, { password: 'tiny' });
     expect(short.status).toBe(400);
-    const res = await admin.post(`/api/v1/users/${id}/reset-password`, { password: 'rick-new-secret-9' });
+    const res = await admin.call('post', `/users/${id}/reset-password`, { password: 'rick-new-secret-9' });
     expect(res.status).toBe(200);
     expect(await isSignedIn(rick)).toBe(false);
     expect(
       (await request(t.app).post('/api/v1/auth/login').send({ username: 'rick', password: 'rick-secret-123' })).status,
     ).toBe(401);
-    await signIn('rick', 'rick-new-secret-9');
+    await signIn(t.app, 'rick', 'rick-new-secret-9');
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({
       where: { action: 'user.password-reset', entityId: id },
     });
@@ -178,44 +147,41 @@ describe('users admin', () => {
   });
 
   it('is for ADMIN only: a VIEWER gets 403', async () => {
-    const viewer = as(await signIn('vera', 'vera-secret-123'));
-    expect((await viewer.get('/api/v1/users')).status).toBe(403);
+    const viewer = await signIn(t.app, 'vera', 'vera-secret-123');
+    expect((await viewer.call('get', '/users')).status).toBe(403);
   });
 });
 
 describe('POST /auth/password', () => {
   it('answers 400 for a wrong current password and for a too-short new one, changing nothing', async () => {
-    const vera = as(await signIn('vera', 'vera-secret-123'));
-    const wrong = await vera.post('/api/v1/auth/password', {
+    const vera = await signIn(t.app, 'vera', 'vera-secret-123');
+    const wrong = await vera.call('post', '/auth/password', {
       currentPassword: 'nope',
       newPassword: 'vera-new-secret-1',
     });
     expect(wrong.status).toBe(400);
     expect(wrong.type).toBe('application/problem+json');
     expect(wrong.body.errors).toEqual([expect.objectContaining({ path: 'body.currentPassword' })]);
-    const short = await vera.post('/api/v1/auth/password', {
+    const short = await vera.call('post', '/auth/password', {
       currentPassword: 'vera-secret-123',
       newPassword: 'short',
     });
     expect(short.status).toBe(400);
     expect(short.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.newPassword']);
-    await signIn('vera', 'vera-secret-123');
+    await signIn(t.app, 'vera', 'vera-secret-123');
   });
 
   it('changes the password and rotates sessions: other sessions end, the caller gets a new one', async () => {
     const id = await createUser(t.db, { username: 'cleo', password: 'cleo-secret-123', role: 'VIEWER' });
-    const laptop = await signIn('cleo', 'cleo-secret-123');
-    const phone = await signIn('cleo', 'cleo-secret-123');
-    const res = await as(laptop).post('/api/v1/auth/password', {
+    const laptop = await signIn(t.app, 'cleo', 'cleo-secret-123');
+    const phone = await signIn(t.app, 'cleo', 'cleo-secret-123');
+    const res = await laptop.call('post', '/auth/password', {
       currentPassword: 'cleo-secret-123',
       newPassword: 'cleo-brand-new-2',
     });
     expect(res.status).toBe(204);
     const setCookie = res.headers['set-cookie'] as unknown as string[];
-    const fresh = {
-      cookie: `${SESSION_COOKIE}=${cookieValue(setCookie, SESSION_COOKIE)}; ${CSRF_COOKIE}=${cookieValue(setCookie, CSRF_COOKIE)}`,
-      csrf: cookieValue(setCookie, CSRF_COOKIE),
-    };
+    const fresh = { cookie: setCookie.map((line) => line.split(';')[0]).join('; ') };
     expect(await isSignedIn(phone)).toBe(false);
     expect(await isSignedIn(laptop)).toBe(false);
     expect(await isSignedIn(fresh)).toBe(true);
@@ -223,7 +189,7 @@ describe('POST /auth/password', () => {
     expect(
       (await request(t.app).post('/api/v1/auth/login').send({ username: 'cleo', password: 'cleo-secret-123' })).status,
     ).toBe(401);
-    await signIn('cleo', 'cleo-brand-new-2');
+    await signIn(t.app, 'cleo', 'cleo-brand-new-2');
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({
       where: { action: 'user.password-changed', entityId: id },
     });
@@ -238,7 +204,7 @@ describe('POST /auth/password', () => {
           .send({ currentPassword: 'a', newPassword: 'b'.repeat(12) })
       ).status,
     ).toBe(401);
-    const vera = await signIn('vera', 'vera-secret-123');
+    const vera = await signIn(t.app, 'vera', 'vera-secret-123');
     const noCsrf = await request(t.app)
       .post('/api/v1/auth/password')
       .set('cookie', vera.cookie)

@@ -1,6 +1,6 @@
 // Data access for user administration: the only users module that touches Prisma.
-import type { Prisma, PrismaClient } from '@takt/db';
 import type { TRole, TUserAccount } from '@takt/contracts';
+import type { Db } from '../db/transaction.ts';
 
 const ACCOUNT_SELECT = {
   id: true,
@@ -25,8 +25,6 @@ type AccountRow = {
   updatedAt: Date;
   version: number;
 };
-
-export type Db = PrismaClient | Prisma.TransactionClient;
 
 function toAccount(row: AccountRow): TUserAccount {
   return {
@@ -56,7 +54,7 @@ export async function findAccount(db: Db, id: string): Promise<TUserAccount | nu
 }
 
 /** Locks the row (FOR UPDATE) so that concurrent admin changes of one user serialise. */
-export async function lockAccount(tx: Prisma.TransactionClient, id: string): Promise<TUserAccount | null> {
+export async function lockAccount(tx: Db, id: string): Promise<TUserAccount | null> {
   await tx.$queryRaw`SELECT id FROM app_user WHERE id = ${id}::uuid FOR UPDATE`;
   return findAccount(tx, id);
 }
@@ -65,7 +63,7 @@ export async function lockAccount(tx: Prisma.TransactionClient, id: string): Pro
  * Ids of the enabled ADMIN users, locked: two admins demoting each other at once serialise here, so the
  * last-admin rule cannot be raced.
  */
-export async function lockActiveAdminIds(tx: Prisma.TransactionClient): Promise<string[]> {
+export async function lockActiveAdminIds(tx: Db): Promise<string[]> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT id::text AS id FROM app_user WHERE role = 'ADMIN' AND disabled_at IS NULL ORDER BY id FOR UPDATE`;
   return rows.map((row) => row.id);
@@ -79,16 +77,17 @@ export async function usernameExists(db: Db, username: string): Promise<boolean>
   return row !== null;
 }
 
-export async function insertAccount(
-  tx: Prisma.TransactionClient,
-  data: { username: string; displayName: string; role: TRole; passwordHash: string },
-): Promise<TUserAccount> {
+/** A new account: its name, role and the hash of its initial password. */
+export type NewAccount = { username: string; displayName: string; role: TRole; passwordHash: string };
+
+export async function insertAccount(tx: Db, data: NewAccount): Promise<TUserAccount> {
   return toAccount(await tx.user.create({ data, select: ACCOUNT_SELECT }));
 }
 
+/** Writes `data` if nobody changed the account meanwhile (version guard) and bumps its version. */
 export async function updateAccount(
-  tx: Prisma.TransactionClient,
-  id: string,
+  tx: Db,
+  current: { id: string; version: number },
   data: {
     displayName?: string;
     role?: TRole;
@@ -98,16 +97,16 @@ export async function updateAccount(
   },
 ): Promise<TUserAccount> {
   return toAccount(
-    await tx.user.update({ where: { id }, data: { ...data, version: { increment: 1 } }, select: ACCOUNT_SELECT }),
+    await tx.user.update({
+      where: { id: current.id, version: current.version },
+      data: { ...data, version: { increment: 1 } },
+      select: ACCOUNT_SELECT,
+    }),
   );
 }
 
 /** Ends every session of the user (disable, password reset or change). Returns how many ended. */
-export async function deleteUserSessions(
-  tx: Prisma.TransactionClient,
-  userId: string,
-  exceptSessionId?: string,
-): Promise<number> {
+export async function deleteUserSessions(tx: Db, userId: string, exceptSessionId?: string): Promise<number> {
   const result = await tx.session.deleteMany({
     where: { userId, ...(exceptSessionId === undefined ? {} : { id: { not: exceptSessionId } }) },
   });

@@ -1,115 +1,60 @@
-// /users: user administration (ADMIN). Single-user answers carry an ETag; writes honour If-Match.
+// /users: user administration (ADMIN), with the CRUD template. Single-user answers carry an ETag; writes honour
+// If-Match.
 import {
   ZCreateUserRequest,
-  ZListQuery,
   ZResetPasswordRequest,
   ZUpdateUserRequest,
   ZUserAccount,
   ZUserAccountList,
+  ZUserListQuery,
   ZUuidParams,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
+import { crudRoutes } from '../crud/resource.routes.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
-import { ifMatchVersion, setEtag, withVersionEtag } from '../http/precondition.ts';
-import {
-  createUser,
-  disableUser,
-  enableUser,
-  getUser,
-  listUsers,
-  resetUserPassword,
-  updateUser,
-} from './users.service.ts';
+import { disableUser, enableUser, listUsers, resetUserPassword, userResource } from './users.service.ts';
 
 export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[] {
   const { prisma } = options;
   const tags = ['users'];
+  const toggleRoute = (verb: 'disable' | 'enable', summary: string) =>
+    defineRoute({
+      method: 'post',
+      path: `/users/:id/${verb}`,
+      access: 'ADMIN',
+      summary,
+      tags,
+      schemas: { params: ZUuidParams, response: ZUserAccount },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, change, expectedVersion }) =>
+        (verb === 'disable' ? disableUser : enableUser)({ prisma, change, id: params.id, expectedVersion }),
+    });
   return [
-    defineRoute({
-      method: 'get',
-      path: '/users',
-      access: 'ADMIN',
-      summary: 'List users (ordered by username), with their role and whether they are disabled.',
+    ...crudRoutes({
+      prisma,
+      resource: userResource,
+      basePath: '/users',
       tags,
-      schemas: { query: ZListQuery, response: ZUserAccountList },
-      handler: ({ query }) => listUsers({ prisma, limit: query.limit, cursor: query.cursor }),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/users',
-      access: 'ADMIN',
-      summary: 'Create a user with an initial password (at least 12 characters).',
-      tags,
-      schemas: { body: ZCreateUserRequest, response: ZUserAccount },
-      successStatus: 201,
-      async handler({ body, auth, res }) {
-        const created = await createUser({ prisma, caller: { auth, requestId: res.locals.requestId }, input: body });
-        setEtag(res, created.version);
-        res.location(`/api/v1/users/${created.id}`);
-        return created;
+      access: { read: 'ADMIN', write: 'ADMIN' },
+      isVersioned: true,
+      summaries: {
+        list: 'List users (ordered by username), with their role and whether they are disabled.',
+        create: 'Create a user with an initial password (at least 12 characters).',
+        get: 'One user.',
+        update: 'Change display name and/or role; the last enabled ADMIN cannot be demoted (409).',
       },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/users/:id',
-      access: 'ADMIN',
-      summary: 'One user.',
-      tags,
-      schemas: { params: ZUuidParams, response: ZUserAccount },
-      async handler({ params, res }) {
-        return withVersionEtag(res, await getUser({ prisma, id: params.id }));
+      schemas: {
+        item: ZUserAccount,
+        create: ZCreateUserRequest,
+        update: ZUpdateUserRequest,
+        listQuery: ZUserListQuery,
+        listResponse: ZUserAccountList,
       },
+      list: listUsers,
     }),
-    defineRoute({
-      method: 'patch',
-      path: '/users/:id',
-      access: 'ADMIN',
-      summary: 'Change display name and/or role; the last enabled ADMIN cannot be demoted (409).',
-      tags,
-      schemas: { params: ZUuidParams, body: ZUpdateUserRequest, response: ZUserAccount },
-      async handler({ params, body, auth, req, res }) {
-        return withVersionEtag(
-          res,
-          await updateUser({
-            prisma,
-            caller: { auth, requestId: res.locals.requestId },
-            id: params.id,
-            expectedVersion: ifMatchVersion(req),
-            input: body,
-          }),
-        );
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/users/:id/disable',
-      access: 'ADMIN',
-      summary: 'Disable a user and end its sessions; the last enabled ADMIN cannot be disabled (409).',
-      tags,
-      schemas: { params: ZUuidParams, response: ZUserAccount },
-      async handler({ params, auth, req, res }) {
-        const caller = { auth, requestId: res.locals.requestId };
-        return withVersionEtag(
-          res,
-          await disableUser({ prisma, caller, id: params.id, expectedVersion: ifMatchVersion(req) }),
-        );
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/users/:id/enable',
-      access: 'ADMIN',
-      summary: 'Enable a disabled user.',
-      tags,
-      schemas: { params: ZUuidParams, response: ZUserAccount },
-      async handler({ params, auth, req, res }) {
-        const caller = { auth, requestId: res.locals.requestId };
-        return withVersionEtag(
-          res,
-          await enableUser({ prisma, caller, id: params.id, expectedVersion: ifMatchVersion(req) }),
-        );
-      },
-    }),
+    toggleRoute('disable', 'Disable a user and end its sessions; the last enabled ADMIN cannot be disabled (409).'),
+    toggleRoute('enable', 'Enable a disabled user.'),
     defineRoute({
       method: 'post',
       path: '/users/:id/reset-password',
@@ -117,18 +62,10 @@ export function usersRoutes(options: { prisma: PrismaClient }): RouteDefinition[
       summary: "Set a new password for a user (at least 12 characters); ends the user's sessions.",
       tags,
       schemas: { params: ZUuidParams, body: ZResetPasswordRequest, response: ZUserAccount },
-      async handler({ params, body, auth, req, res }) {
-        return withVersionEtag(
-          res,
-          await resetUserPassword({
-            prisma,
-            caller: { auth, requestId: res.locals.requestId },
-            id: params.id,
-            expectedVersion: ifMatchVersion(req),
-            password: body.password,
-          }),
-        );
-      },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, body, change, expectedVersion }) =>
+        resetUserPassword({ prisma, change, id: params.id, expectedVersion, password: body.password }),
     }),
   ];
 }

@@ -4,62 +4,16 @@
 // orders (counted + the work_order_adjustment ledger) is one SQL query (the rules are described in
 // work-order.service.ts). The database backs the line lock up with the unique index
 // work_order_one_running_per_line (one IN_PROGRESS or PAUSED order per line); should a write ever hit it,
-// it answers the same 409 as the service's own check.
-import { Prisma, type PrismaClient } from '@takt/db';
+// it answers the same 409 as the service's own check (work-order.service.ts).
+import { appendLiveEvents, type Prisma } from '@takt/db';
 import type { TWorkOrderStatus } from '@takt/contracts';
-import { AppError } from '../http/app-error.ts';
+import type { Db } from '../db/transaction.ts';
 import type { CountedOutput, CountAdjustment } from './work-order-progress.ts';
 
-/** A client or a transaction: reads work on either, writes are always given the transaction. */
-export type Db = Prisma.TransactionClient;
 export type WorkOrderRow = Prisma.WorkOrderModel;
 
 /** A page request: `limit` rows older than the (createdAt, id) position of the previous page's last row. */
 export type Keyset = { limit: number; before?: { createdAt: Date; id: string } };
-
-/** Runs `work` in one transaction (change, transition, audit entry and live event commit together). */
-export async function inTransaction<T>(prisma: PrismaClient, work: (tx: Db) => Promise<T>): Promise<T> {
-  try {
-    return await prisma.$transaction(work);
-  } catch (error) {
-    throw translateWriteError(error);
-  }
-}
-
-/** The partial unique index (migration work_order_adjustments) behind "a line runs one order at a time". */
-const ONE_RUNNING_PER_LINE_INDEX = 'work_order_one_running_per_line';
-
-/** The index a unique violation hit, as the pg driver adapter reports it (P2002 meta). */
-function violatedIndex(error: Prisma.PrismaClientKnownRequestError): string | undefined {
-  const meta = error.meta as { driverAdapterError?: { cause?: { constraint?: { index?: unknown } } } } | undefined;
-  const index = meta?.driverAdapterError?.cause?.constraint?.index;
-  return typeof index === 'string' ? index : undefined;
-}
-
-/** Prisma errors a race past our own checks can cause become 409/412 instead of 500. */
-function translateWriteError(error: unknown): unknown {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return error;
-  switch (error.code) {
-    case 'P2002':
-      if (violatedIndex(error) === ONE_RUNNING_PER_LINE_INDEX) {
-        return new AppError('CONFLICT', 'Line is busy', {
-          detail:
-            'The line already runs another work order (IN_PROGRESS or PAUSED); a line runs one order at a time: ' +
-            'complete or cancel that one first.',
-        });
-      }
-      return new AppError('CONFLICT', 'Number already in use', {
-        detail: 'Another work order already has this number.',
-        errors: [{ path: 'body.number', message: 'Already in use' }],
-      });
-    case 'P2025':
-      return new AppError('PRECONDITION_FAILED', 'Changed by someone else', {
-        detail: 'The work order was changed or removed meanwhile: reload it and apply your change again.',
-      });
-    default:
-      return error;
-  }
-}
 
 // ---------------------------------------------------------------- work orders
 
@@ -126,6 +80,25 @@ export function updateWorkOrder(
 
 export async function deleteWorkOrder(tx: Db, id: string): Promise<void> {
   await tx.workOrder.delete({ where: { id } });
+}
+
+/** Appends the `work-order` live event of `row` on each of `lineIds`, in the change's transaction. */
+export async function appendWorkOrderEvents(
+  tx: Db,
+  row: WorkOrderRow,
+  lineIds: readonly (string | null)[],
+): Promise<void> {
+  const payload = {
+    workOrderId: row.id,
+    number: row.number,
+    status: row.status,
+    lineId: row.lineId,
+    version: row.version,
+  };
+  await appendLiveEvents(
+    tx,
+    lineIds.map((lineId) => ({ type: 'work-order' as const, lineId, payload })),
+  );
 }
 
 // ---------------------------------------------------------------- transitions

@@ -13,13 +13,9 @@ import {
   ZWorkOrderTransitionList,
   ZWorkOrderTransitionRequest,
   ZWorkOrderUpdate,
-  type TWorkOrder,
   type TWorkOrderAction,
 } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
-import type { Response } from 'express';
-import type { AuthContext } from '../auth/auth-context.ts';
-import { ifMatchVersion, setEtag } from '../http/precondition.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import {
   adjustWorkOrderCounts,
@@ -32,8 +28,6 @@ import {
   listWorkOrderTransitions,
   transitionWorkOrder,
   updateWorkOrder,
-  type ChangeOptions,
-  type VersionedWorkOrder,
 } from './work-order.service.ts';
 
 export type WorkOrderRoutesOptions = { prisma: PrismaClient };
@@ -50,16 +44,6 @@ const TRANSITION_SUMMARIES: Record<Exclude<TWorkOrderAction, 'dispatch'>, string
   cancel: 'Cancel an open order (DRAFT, RELEASED, IN_PROGRESS or PAUSED → CANCELLED).',
 };
 
-function changeOptions(prisma: PrismaClient, auth: AuthContext, res: Response): ChangeOptions {
-  return { prisma, auth, requestId: res.locals.requestId };
-}
-
-/** Sends the version as ETag and answers the order. */
-function withEtag(res: Response, result: VersionedWorkOrder): TWorkOrder {
-  setEtag(res, result.version);
-  return result.item;
-}
-
 const IF_MATCH_NOTE = 'Honours If-Match (412 when stale).';
 
 export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinition[] {
@@ -72,16 +56,10 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       summary: `${TRANSITION_SUMMARIES[action]} ${IF_MATCH_NOTE}`,
       tags: TAGS,
       schemas: { params: ZUuidParams, body: ZWorkOrderTransitionRequest, response: ZWorkOrder },
-      async handler({ params, body, auth, req, res }) {
-        const result = await transitionWorkOrder({
-          ...changeOptions(prisma, auth, res),
-          id: params.id,
-          action,
-          note: body.note,
-          expectedVersion: ifMatchVersion(req),
-        });
-        return withEtag(res, result);
-      },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, body, change, expectedVersion }) =>
+        transitionWorkOrder({ prisma, change, id: params.id, action, note: body.note, expectedVersion }),
     });
   return [
     defineRoute({
@@ -102,9 +80,8 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       tags: TAGS,
       schemas: { body: ZWorkOrderCreate, response: ZWorkOrder },
       successStatus: 201,
-      async handler({ body, auth, res }) {
-        return withEtag(res, await createWorkOrder({ ...changeOptions(prisma, auth, res), body }));
-      },
+      etag: 'version',
+      handler: ({ body, change }) => createWorkOrder({ prisma, change, body }),
     }),
     defineRoute({
       method: 'get',
@@ -113,9 +90,8 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       summary: 'One work order with counts, progress, run rate and projected finish; its version as ETag.',
       tags: TAGS,
       schemas: { params: ZUuidParams, response: ZWorkOrder },
-      async handler({ params, res }) {
-        return withEtag(res, await getWorkOrder({ prisma, id: params.id }));
-      },
+      etag: 'version',
+      handler: ({ params }) => getWorkOrder({ prisma, id: params.id }),
     }),
     defineRoute({
       method: 'get',
@@ -142,15 +118,10 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       summary: `Change number, product, target or due date while DRAFT or RELEASED. ${IF_MATCH_NOTE}`,
       tags: TAGS,
       schemas: { params: ZUuidParams, body: ZWorkOrderUpdate, response: ZWorkOrder },
-      async handler({ params, body, auth, req, res }) {
-        const result = await updateWorkOrder({
-          ...changeOptions(prisma, auth, res),
-          id: params.id,
-          body,
-          expectedVersion: ifMatchVersion(req),
-        });
-        return withEtag(res, result);
-      },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, body, change, expectedVersion }) =>
+        updateWorkOrder({ prisma, change, id: params.id, body, expectedVersion }),
     }),
     defineRoute({
       method: 'delete',
@@ -160,12 +131,9 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       tags: TAGS,
       schemas: { params: ZUuidParams },
       successStatus: 204,
-      async handler({ params, auth, req, res }) {
-        await deleteWorkOrder({
-          ...changeOptions(prisma, auth, res),
-          id: params.id,
-          expectedVersion: ifMatchVersion(req),
-        });
+      precondition: 'if-match',
+      async handler({ params, change, expectedVersion }) {
+        await deleteWorkOrder({ prisma, change, id: params.id, expectedVersion });
         return undefined;
       },
     }),
@@ -177,16 +145,10 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       summary: `Assign a RELEASED order to a line (again to change the line until it starts). ${IF_MATCH_NOTE}`,
       tags: TAGS,
       schemas: { params: ZUuidParams, body: ZWorkOrderDispatchRequest, response: ZWorkOrder },
-      async handler({ params, body, auth, req, res }) {
-        const result = await dispatchWorkOrder({
-          ...changeOptions(prisma, auth, res),
-          id: params.id,
-          lineId: body.lineId,
-          note: body.note,
-          expectedVersion: ifMatchVersion(req),
-        });
-        return withEtag(res, result);
-      },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, body, change, expectedVersion }) =>
+        dispatchWorkOrder({ prisma, change, id: params.id, lineId: body.lineId, note: body.note, expectedVersion }),
     }),
     transitionRoute('start'),
     transitionRoute('pause'),
@@ -200,15 +162,10 @@ export function workOrderRoutes(options: WorkOrderRoutesOptions): RouteDefinitio
       summary: `Correct the good/scrap counts by hand (signed deltas, with a reason; audited). ${IF_MATCH_NOTE}`,
       tags: TAGS,
       schemas: { params: ZUuidParams, body: ZWorkOrderAdjustmentRequest, response: ZWorkOrder },
-      async handler({ params, body, auth, req, res }) {
-        const result = await adjustWorkOrderCounts({
-          ...changeOptions(prisma, auth, res),
-          id: params.id,
-          body,
-          expectedVersion: ifMatchVersion(req),
-        });
-        return withEtag(res, result);
-      },
+      precondition: 'if-match',
+      etag: 'version',
+      handler: ({ params, body, change, expectedVersion }) =>
+        adjustWorkOrderCounts({ prisma, change, id: params.id, body, expectedVersion }),
     }),
   ];
 }

@@ -29,23 +29,24 @@
 //   change, and is never read back as data. The answered totals are counted + adjustments, never below 0.
 // - work_order.good_count / scrap_count hold a snapshot of those totals, refreshed by every write of the
 //   order (so a completed order's row carries its final figures for SQL reports); reads compute live.
-import type {
-  TWorkOrder,
-  TWorkOrderAction,
-  TWorkOrderAdjustmentList,
-  TWorkOrderAdjustmentRequest,
-  TWorkOrderCreate,
-  TWorkOrderListQuery,
-  TWorkOrderTransitionList,
-  TWorkOrderUpdate,
+import {
+  instantOrderCursor,
+  type TWorkOrder,
+  type TWorkOrderAction,
+  type TWorkOrderAdjustmentList,
+  type TWorkOrderAdjustmentRequest,
+  type TWorkOrderCreate,
+  type TWorkOrderListQuery,
+  type TWorkOrderTransitionList,
+  type TWorkOrderUpdate,
 } from '@takt/contracts';
-import { z } from 'zod';
 import type { Prisma, PrismaClient } from '@takt/db';
-import { appendLiveEvents } from '@takt/db';
-import type { AuthContext } from '../auth/auth-context.ts';
-import { recordAudit, userActor } from '../audit/audit.service.ts';
+import { auditChange } from '../audit/audit.service.ts';
+import { archivedReference, unknownReference, type ChangeOptions } from '../crud/resource.service.ts';
+import { inTransaction, type Db, type DbConflict } from '../db/transaction.ts';
 import { AppError } from '../http/app-error.ts';
-import { assertVersion } from '../http/precondition.ts';
+import { toPage, type Page } from '../http/page.ts';
+import { assertVersion, type Versioned } from '../http/precondition.ts';
 import { computeProduction, totalCounts } from './work-order-progress.ts';
 import {
   canAdjustWorkOrderCounts as canAdjust,
@@ -59,11 +60,39 @@ import * as repo from './work-order.repository.ts';
 
 const AUDIT_ENTITY_TYPE = 'work-order';
 
-/** Who changes what, for the audit log and the transition history. */
-export type ChangeOptions = { prisma: PrismaClient; auth: AuthContext; requestId: string | null };
-
 /** A work order as the API answers it, with the version its ETag carries. */
-export type VersionedWorkOrder = { item: TWorkOrder; version: number };
+type VersionedWorkOrder = Versioned<TWorkOrder>;
+
+/** The partial unique index (migration work_order_adjustments) behind "a line runs one order at a time". */
+const ONE_RUNNING_PER_LINE_INDEX = 'work_order_one_running_per_line';
+
+/** Database conflicts a race past the service's own checks can cause, as the checks would have answered them. */
+function workOrderConflict(conflict: DbConflict): AppError | undefined {
+  if (conflict.kind === 'unique' && conflict.constraint === ONE_RUNNING_PER_LINE_INDEX) {
+    return new AppError('CONFLICT', 'Line is busy', {
+      detail:
+        'The line already runs another work order (IN_PROGRESS or PAUSED); a line runs one order at a time: ' +
+        'complete or cancel that one first.',
+    });
+  }
+  if (conflict.kind === 'unique') {
+    return new AppError('CONFLICT', 'Number already in use', {
+      detail: 'Another work order already has this number.',
+      errors: [{ path: 'body.number', message: 'Already in use' }],
+    });
+  }
+  if (conflict.kind === 'not-found') {
+    return new AppError('PRECONDITION_FAILED', 'Changed by someone else', {
+      detail: 'The work order was changed or removed meanwhile: reload it and apply your change again.',
+    });
+  }
+  return undefined;
+}
+
+/** Runs one change of work orders in a transaction, its conflicts answered as the service's checks would. */
+function inWorkOrderTransaction<T>(prisma: PrismaClient, work: (tx: Db) => Promise<T>): Promise<T> {
+  return inTransaction(prisma, work, { onConflict: workOrderConflict });
+}
 
 const NO_OUTPUT: repo.WorkOrderOutput = {
   counted: { goodCount: 0, scrapCount: 0, source: 'none', outputMachineId: null, runTimeSec: 0 },
@@ -112,7 +141,7 @@ function toRecord(row: repo.WorkOrderRow) {
   };
 }
 
-async function readOutput(db: repo.Db, id: string, now: Date): Promise<repo.WorkOrderOutput> {
+async function readOutput(db: Db, id: string, now: Date): Promise<repo.WorkOrderOutput> {
   return (await repo.readOutputs(db, [id], now)).get(id) ?? NO_OUTPUT;
 }
 
@@ -129,7 +158,7 @@ function notFound(id: string): AppError {
   return new AppError('NOT_FOUND', 'Work order not found', { detail: `No work order ${id}.` });
 }
 
-async function lockOrThrow(tx: repo.Db, id: string, expectedVersion: number | undefined): Promise<repo.WorkOrderRow> {
+async function lockOrThrow(tx: Db, id: string, expectedVersion: number | undefined): Promise<repo.WorkOrderRow> {
   const row = await repo.lockWorkOrder(tx, id);
   if (row === null) throw notFound(id);
   assertVersion(expectedVersion, row.version, 'work order');
@@ -149,60 +178,32 @@ function duplicateNumber(number: string): AppError {
   });
 }
 
-async function assertNumberFree(tx: repo.Db, number: string): Promise<void> {
+async function assertNumberFree(tx: Db, number: string): Promise<void> {
   if ((await repo.findWorkOrderByNumber(tx, number)) !== null) throw duplicateNumber(number);
 }
 
-async function assertProduct(tx: repo.Db, productId: string): Promise<void> {
+async function assertProduct(tx: Db, productId: string): Promise<void> {
   const product = await repo.findProduct(tx, productId);
-  if (product === null) {
-    throw new AppError('BAD_REQUEST', 'Unknown product', {
-      detail: `No product ${productId}.`,
-      errors: [{ path: 'body.productId', message: 'No such product' }],
-    });
-  }
-  if (product.archivedAt !== null) {
-    throw new AppError('CONFLICT', 'Product is archived', {
-      detail: `Product "${product.code}" is archived: unarchive it first, or choose another.`,
-      errors: [{ path: 'body.productId', message: 'Product is archived' }],
-    });
-  }
+  if (product === null) throw unknownReference('productId', 'Product', productId);
+  if (product.archivedAt !== null) throw archivedReference('productId', 'Product', product.code);
 }
 
 async function audit(
-  tx: repo.Db,
+  tx: Db,
   options: ChangeOptions,
   action: string,
   entityId: string,
   before: Prisma.InputJsonValue | null,
   after: Prisma.InputJsonValue | null,
 ): Promise<void> {
-  await recordAudit(tx, {
-    actor: userActor(options.auth),
-    action,
-    entityType: AUDIT_ENTITY_TYPE,
-    entityId,
-    before,
-    after,
-    requestId: options.requestId,
-  });
+  await auditChange(tx, options.change, { action, entityType: AUDIT_ENTITY_TYPE, entityId, before, after });
 }
 
 /** The live event of a change, on the order's line; a dispatch away from a line tells that line too. */
-async function publish(tx: repo.Db, row: repo.WorkOrderRow, previousLineId: string | null = null): Promise<void> {
-  const payload = {
-    workOrderId: row.id,
-    number: row.number,
-    status: row.status,
-    lineId: row.lineId,
-    version: row.version,
-  };
+async function publish(tx: Db, row: repo.WorkOrderRow, previousLineId: string | null = null): Promise<void> {
   const lineIds =
     previousLineId !== null && previousLineId !== row.lineId ? [row.lineId, previousLineId] : [row.lineId];
-  await appendLiveEvents(
-    tx,
-    lineIds.map((lineId) => ({ type: 'work-order' as const, lineId, payload })),
-  );
+  await repo.appendWorkOrderEvents(tx, row, lineIds);
 }
 
 // ---------------------------------------------------------------- reads
@@ -215,54 +216,31 @@ export async function getWorkOrder(options: { prisma: PrismaClient; id: string }
   return answer(row, await readOutput(options.prisma, row.id, now), now);
 }
 
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): repo.Keyset['before'] {
-  if (cursor === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const createdAt = new Date(value[0]);
-      // Only what the list gives out: an instant PostgreSQL can hold and a UUID (anything else would fail the cast).
-      const isInstant = createdAt.getTime() >= 0 && createdAt.getUTCFullYear() <= 9999;
-      if (isInstant && z.uuid().safeParse(value[1]).success) return { createdAt, id: value[1] };
-    }
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new AppError('BAD_REQUEST', 'Invalid cursor', {
-    detail: 'Pass the nextCursor of the previous page unchanged.',
-    errors: [{ path: 'query.cursor', message: 'Not a cursor of this list' }],
-  });
-}
-
 /** A page of work orders, newest first, filtered by status, line and product, with their progress figures. */
 export async function listWorkOrders(options: {
   prisma: PrismaClient;
   query: TWorkOrderListQuery;
-}): Promise<{ items: TWorkOrder[]; nextCursor: string | null }> {
+}): Promise<Page<TWorkOrder>> {
   const { prisma, query } = options;
-  const keyset: repo.Keyset = { limit: query.limit, before: decodeCursor(query.cursor) };
+  const before = query.cursor === undefined ? undefined : { createdAt: query.cursor[0], id: query.cursor[1] };
+  const keyset: repo.Keyset = { limit: query.limit, before };
   const rows = await repo.listWorkOrders(
     prisma,
     { statuses: query.status, lineId: query.lineId, productId: query.productId },
     keyset,
   );
-  const hasMore = rows.length > keyset.limit;
-  const page = hasMore ? rows.slice(0, keyset.limit) : rows;
   const now = new Date();
   const outputs = await repo.readOutputs(
     prisma,
-    page.map((row) => row.id),
+    rows.slice(0, keyset.limit).map((row) => row.id),
     now,
   );
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => toDto(row, outputs.get(row.id), now.getTime())),
-    nextCursor: hasMore && last !== undefined ? encodeCursor(last) : null,
-  };
+  return toPage(
+    rows,
+    keyset.limit,
+    (row) => toDto(row, outputs.get(row.id), now.getTime()),
+    (row) => instantOrderCursor.encode([row.createdAt, row.id]),
+  );
 }
 
 /** The status history of an order, oldest first. */
@@ -312,7 +290,7 @@ export async function createWorkOrder(
   options: ChangeOptions & { body: TWorkOrderCreate },
 ): Promise<VersionedWorkOrder> {
   const { body } = options;
-  return repo.inTransaction(options.prisma, async (tx) => {
+  return inWorkOrderTransaction(options.prisma, async (tx) => {
     await assertNumberFree(tx, body.number);
     await assertProduct(tx, body.productId);
     const now = new Date();
@@ -327,7 +305,7 @@ export async function createWorkOrder(
       fromStatus: null,
       toStatus: row.status,
       at: now,
-      actorId: options.auth.user.id,
+      actorId: options.change.actor.userId,
       note: null,
     });
     await audit(tx, options, 'work-order.created', row.id, null, toRecord(row));
@@ -341,7 +319,7 @@ export async function updateWorkOrder(
   options: ChangeOptions & { id: string; body: TWorkOrderUpdate; expectedVersion: number | undefined },
 ): Promise<VersionedWorkOrder> {
   const { body } = options;
-  return repo.inTransaction(options.prisma, async (tx) => {
+  return inWorkOrderTransaction(options.prisma, async (tx) => {
     const current = await lockOrThrow(tx, options.id, options.expectedVersion);
     if (!canEdit(current.status)) throw wrongStatus(current, 'its plan can change', 'DRAFT or RELEASED');
     if (body.number !== undefined && body.number !== current.number) await assertNumberFree(tx, body.number);
@@ -365,7 +343,7 @@ export async function updateWorkOrder(
 export async function deleteWorkOrder(
   options: ChangeOptions & { id: string; expectedVersion: number | undefined },
 ): Promise<void> {
-  await repo.inTransaction(options.prisma, async (tx) => {
+  await inWorkOrderTransaction(options.prisma, async (tx) => {
     const current = await lockOrThrow(tx, options.id, options.expectedVersion);
     if (!canDelete(current.status)) {
       throw new AppError('CONFLICT', 'Not allowed in this status', {
@@ -382,7 +360,7 @@ export async function deleteWorkOrder(
 // ---------------------------------------------------------------- lifecycle
 
 /** Locks the line, then 409 when it is archived or another order holds it (IN_PROGRESS or PAUSED). */
-async function assertLineFree(tx: repo.Db, order: repo.WorkOrderRow, lineId: string): Promise<void> {
+async function assertLineFree(tx: Db, order: repo.WorkOrderRow, lineId: string): Promise<void> {
   await repo.lockLine(tx, lineId);
   const line = await repo.findLine(tx, lineId);
   if (line === null)
@@ -410,7 +388,7 @@ type TransitionOptions = ChangeOptions & {
 
 /** Checks `action` against the state machine and applies it with its history row, audit entry and event. */
 async function applyTransition(
-  tx: repo.Db,
+  tx: Db,
   options: TransitionOptions,
   action: TWorkOrderAction,
   lineId?: string,
@@ -428,18 +406,8 @@ async function applyTransition(
       return answer(current, await readOutput(tx, current.id, now), now);
     }
     const line = await repo.findLine(tx, lineId);
-    if (line === null) {
-      throw new AppError('BAD_REQUEST', 'Unknown line', {
-        detail: `No line ${lineId}.`,
-        errors: [{ path: 'body.lineId', message: 'No such line' }],
-      });
-    }
-    if (line.archivedAt !== null) {
-      throw new AppError('CONFLICT', 'Line is archived', {
-        detail: `Line "${line.code}" is archived: unarchive it first, or choose another.`,
-        errors: [{ path: 'body.lineId', message: 'Line is archived' }],
-      });
-    }
+    if (line === null) throw unknownReference('lineId', 'Line', lineId);
+    if (line.archivedAt !== null) throw archivedReference('lineId', 'Line', line.code);
   }
   if (check.to === 'IN_PROGRESS' && current.lineId !== null) await assertLineFree(tx, current, current.lineId);
   // Taken after the locks, so that the history of one order is in lock order.
@@ -450,7 +418,7 @@ async function applyTransition(
     fromStatus: current.status,
     toStatus: check.to,
     at: now,
-    actorId: options.auth.user.id,
+    actorId: options.change.actor.userId,
     note,
   });
   // Read with the new transition in place, so that a start answers its (empty) run window.
@@ -472,12 +440,12 @@ async function applyTransition(
 export async function transitionWorkOrder(
   options: TransitionOptions & { action: Exclude<TWorkOrderAction, 'dispatch'> },
 ): Promise<VersionedWorkOrder> {
-  return repo.inTransaction(options.prisma, (tx) => applyTransition(tx, options, options.action));
+  return inWorkOrderTransaction(options.prisma, (tx) => applyTransition(tx, options, options.action));
 }
 
 /** Assigns a RELEASED order to a line (again: to another line, until it starts); the same line is a no-op. */
 export async function dispatchWorkOrder(options: TransitionOptions & { lineId: string }): Promise<VersionedWorkOrder> {
-  return repo.inTransaction(options.prisma, (tx) => applyTransition(tx, options, 'dispatch', options.lineId));
+  return inWorkOrderTransaction(options.prisma, (tx) => applyTransition(tx, options, 'dispatch', options.lineId));
 }
 
 // ---------------------------------------------------------------- adjustments
@@ -487,7 +455,7 @@ export async function adjustWorkOrderCounts(
   options: ChangeOptions & { id: string; body: TWorkOrderAdjustmentRequest; expectedVersion: number | undefined },
 ): Promise<VersionedWorkOrder> {
   const { body } = options;
-  return repo.inTransaction(options.prisma, async (tx) => {
+  return inWorkOrderTransaction(options.prisma, async (tx) => {
     const current = await lockOrThrow(tx, options.id, options.expectedVersion);
     if (!canAdjust(current.status)) {
       throw wrongStatus(current, 'counts are adjusted', 'IN_PROGRESS, PAUSED or COMPLETED');
@@ -515,7 +483,7 @@ export async function adjustWorkOrderCounts(
       goodDelta: body.goodDelta,
       scrapDelta: body.scrapDelta,
       reason: body.reason,
-      actorId: options.auth.user.id,
+      actorId: options.change.actor.userId,
       at: now,
     });
     const row = await repo.updateWorkOrder(tx, current, totalsOf(after));

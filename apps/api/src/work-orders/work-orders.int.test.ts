@@ -4,55 +4,27 @@
 // and their ledger, list filters and pages.
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import type request from 'supertest';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  SESSION_COOKIE,
-  WORK_ORDER_ACTIONS,
-  type TWorkOrder,
-  type TWorkOrderAction,
-  type TWorkOrderStatus,
-} from '@takt/contracts';
+import { WORK_ORDER_ACTIONS, type TWorkOrder, type TWorkOrderAction, type TWorkOrderStatus } from '@takt/contracts';
 import { createApp } from '../app.ts';
 import { LiveEventHub } from '../stream/live-event-hub.ts';
+import { buildPlant } from '../test/plant-fixture.ts';
+import { openSseStream } from '../test/sse-stream.ts';
 import { createTestApp, createUser, type TestApp } from '../test/test-app.ts';
+import { signIn, type TestClient } from '../test/test-client.ts';
 
 let t: TestApp;
 let hub: LiveEventHub;
 let server: Server;
 let baseUrl: string;
-let supervisor: Client;
-let viewer: Client;
+let supervisor: TestClient;
+let viewer: TestClient;
 let productId: string;
 let otherProductId: string;
 let areaId: string;
 let lineCount = 0;
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-type Client = {
-  cookie: string;
-  call(method: Method, path: string, body?: object, headers?: Record<string, string>): Promise<request.Response>;
-};
-
-async function signIn(username: string, password: string): Promise<Client> {
-  const res = await request(baseUrl).post('/api/v1/auth/login').send({ username, password });
-  const setCookie = (res.headers['set-cookie'] as unknown as string[]) ?? [];
-  const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-  const cookie = [value(SESSION_COOKIE), value(CSRF_COOKIE)].join('; ');
-  const csrf = value(CSRF_COOKIE).split('=')[1] ?? '';
-  return {
-    cookie,
-    call(method, path, body, headers = {}) {
-      let call = request(baseUrl)[method](`/api/v1${path}`).set('cookie', cookie);
-      if (method !== 'get') call = call.set(CSRF_HEADER, csrf);
-      for (const [name, v] of Object.entries(headers)) call = call.set(name, v);
-      return body === undefined ? call : call.send(body);
-    },
-  };
-}
 
 /** A line with machines `m1` (sequence 1) and `m2` (sequence 2, the line's output). */
 async function newLine(): Promise<{ id: string; m1: string; m2: string }> {
@@ -164,19 +136,21 @@ beforeAll(async () => {
   const address = server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 
-  const prisma = t.db.prisma;
-  const enterprise = await prisma.enterprise.create({ data: { code: 'acme', name: 'Acme' } });
-  const site = await prisma.site.create({
-    data: { enterpriseId: enterprise.id, code: 'p1', name: 'Plant 1', timeZone: 'Europe/Berlin' },
+  const plant = await buildPlant(t.db.prisma, {
+    site: { timeZone: 'Europe/Berlin' },
+    products: [
+      { code: 'gbx-200', name: 'Gearbox 200' },
+      { code: 'brk-100', name: 'Bracket 100' },
+    ],
   });
-  areaId = (await prisma.area.create({ data: { siteId: site.id, code: 'asm', name: 'Assembly' } })).id;
-  productId = (await prisma.product.create({ data: { code: 'gbx-200', name: 'Gearbox 200' } })).id;
-  otherProductId = (await prisma.product.create({ data: { code: 'brk-100', name: 'Bracket 100' } })).id;
+  areaId = plant.areaId;
+  productId = plant.productIds['gbx-200']!;
+  otherProductId = plant.productIds['brk-100']!;
 
   await createUser(t.db, { username: 'sam', password: 'sam-secret-1', role: 'SUPERVISOR' });
   await createUser(t.db, { username: 'vic', password: 'vic-secret-1', role: 'VIEWER' });
-  supervisor = await signIn('sam', 'sam-secret-1');
-  viewer = await signIn('vic', 'vic-secret-1');
+  supervisor = await signIn(baseUrl, 'sam', 'sam-secret-1');
+  viewer = await signIn(baseUrl, 'vic', 'vic-secret-1');
 });
 
 afterAll(async () => {
@@ -850,46 +824,22 @@ describe('list', () => {
 describe('live stream', () => {
   it('carries a work-order event for each change, scoped to the order’s line', async () => {
     const line = await newLine();
-    const controller = new AbortController();
-    const res = await fetch(`${baseUrl}/api/v1/stream?lineId=${line.id}`, {
-      headers: { cookie: viewer.cookie, accept: 'text/event-stream' },
-      signal: controller.signal,
-    });
-    expect(res.status).toBe(200);
-    const events: { event: string; data: { scope: { lineId: string }; payload: Record<string, unknown> } }[] = [];
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(frame)?.[1];
-            const data = /^data: (.*)$/m.exec(frame)?.[1];
-            if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) });
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
+    const stream = await openSseStream(`${baseUrl}/api/v1/stream?lineId=${line.id}`, { cookie: viewer.cookie });
+    expect(stream.status).toBe(200);
+    const workOrderEvents = () =>
+      stream.events
+        .filter((e) => e.event === 'work-order')
+        .map((e) => e.data as { scope: { lineId: string }; payload: Record<string, unknown> });
 
     const order = await orderIn('RELEASED');
     await actOk(order.id, 'dispatch', { lineId: line.id });
     await actOk(order.id, 'start');
-    const deadline = Date.now() + 5_000;
-    const statuses = () => events.filter((e) => e.event === 'work-order').map((e) => e.data.payload.status);
-    while (statuses().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    controller.abort();
+    const statuses = () => workOrderEvents().map((data) => data.payload.status);
+    await stream.waitFor(() => statuses().length >= 2).catch(() => undefined);
+    stream.close();
     // The events before the dispatch had no line, so this line's stream sees dispatch and start.
     expect(statuses()).toEqual(['RELEASED', 'IN_PROGRESS']);
-    const last = events.filter((e) => e.event === 'work-order').at(-1);
-    expect(last?.data).toMatchObject({
+    expect(workOrderEvents().at(-1)).toMatchObject({
       scope: { lineId: line.id },
       payload: { workOrderId: order.id, number: order.number, lineId: line.id, version: order.version + 2 },
     });

@@ -1,8 +1,9 @@
-// Ingest API tokens: machine-to-machine credentials for POST /ingest/…, separate from user sessions.
+// Ingest API token authentication: machine-to-machine credentials for POST /ingest/…, separate from user sessions.
 // The token is shown once at creation; only its SHA-256 is stored (with a short prefix to tell tokens apart).
 import type { NextFunction, Request, Response } from 'express';
 import { generateSecret, hashSecret } from '@takt/auth';
 import type { PrismaClient } from '@takt/db';
+import { findIngestTokenByHash, touchIngestToken } from './ingest.repository.ts';
 
 export const INGEST_TOKEN_PREFIX = 'takt_ing_';
 
@@ -24,15 +25,12 @@ export function ingestTokenMiddleware(prisma: PrismaClient) {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(takt_ing_[A-Za-z0-9_-]{20,100})$/.exec(header);
     if (match?.[1] !== undefined) {
-      const row = await prisma.ingestToken.findUnique({
-        where: { tokenHash: hashSecret(match[1]) },
-        select: { id: true, name: true, revokedAt: true, lastUsedAt: true },
-      });
+      const row = await findIngestTokenByHash(prisma, hashSecret(match[1]));
       if (row !== null && row.revokedAt === null) {
         res.locals.ingestToken = { tokenId: row.id, name: row.name };
         const now = Date.now();
         if (row.lastUsedAt === null || now - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
-          await prisma.ingestToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+          await touchIngestToken(prisma, row.id, new Date(now));
         }
       }
     }
