@@ -7,6 +7,7 @@ export {
   dedupKeyOf,
   DATABASE_UNAVAILABLE_REASON,
   BUFFER_FULL_REASON,
+  INGEST_STOPPED_REASON,
   type IngestPipelineOptions,
 } from './ingest.pipeline.ts';
 export type {
@@ -16,6 +17,7 @@ export type {
   IngestRejection,
   IngestSourceCounters,
   IngestSourceInfo,
+  IngestSourceStatusReport,
   IngestStats,
   IngestSubmitResult,
   TIngestEvent,

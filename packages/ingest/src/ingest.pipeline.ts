@@ -91,6 +91,8 @@ export type IngestPipelineOptions = {
 export const DATABASE_UNAVAILABLE_REASON = 'database unavailable';
 /** Result reason of events refused because `maxPendingItems` are waiting already. */
 export const BUFFER_FULL_REASON = 'ingest buffer full';
+/** Result reason of events not written because the pipeline was stopped first. */
+export const INGEST_STOPPED_REASON = 'ingest stopped';
 
 // Items validated and resolved in one go while a batch is being written: small enough not to hold up the
 // event loop (MQTT reads, timers), large enough that the per-chunk directory lookup does not matter.
@@ -388,6 +390,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         lagMs: null,
         isConnected: null,
         spoolDepth: 0,
+        pendingEvents: 0,
+        unackedMessages: 0,
       };
       sources.set(source.code, counters);
     }
@@ -672,7 +676,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     for (let attempt = 1; ; attempt += 1) {
       if (isStopped) {
         logger.error({ items: current.length }, 'stopped with an unwritten batch; its events are lost');
-        finish(current, () => ({ status: 'rejected', reason: 'ingest stopped' }));
+        finish(current, () => ({ status: 'rejected', reason: INGEST_STOPPED_REASON }));
         return;
       }
       try {
@@ -859,6 +863,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         duplicates: counters.duplicates - last.duplicates,
         deadLetters: counters.deadLetters - last.deadLetters,
         spoolDepth: counters.spoolDepth,
+        pendingEvents: counters.pendingEvents,
+        unackedMessages: counters.unackedMessages,
         lagMs: counters.lagMs,
       });
     }
@@ -972,6 +978,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const counters = countersOf(source);
       if (status.isConnected !== undefined) counters.isConnected = status.isConnected;
       if (status.spoolDepth !== undefined) counters.spoolDepth = status.spoolDepth;
+      if (status.pendingEvents !== undefined) counters.pendingEvents = status.pendingEvents;
+      if (status.unackedMessages !== undefined) counters.unackedMessages = status.unackedMessages;
     },
     flush,
     reportStatus: reportOnce,
@@ -994,7 +1002,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         logger.error({ pending: pendingCount() }, 'stopped before the buffer was written; its events are lost');
         ready = [];
         buffer = [];
-        for (const item of unwritten) settle(item, { status: 'rejected', reason: 'ingest stopped' });
+        for (const item of unwritten) settle(item, { status: 'rejected', reason: INGEST_STOPPED_REASON });
       } else if (statusIntervalMs !== null) await reportOnce();
       // Sources still waiting for room must not wait for ever.
       const waiters = roomWaiters;

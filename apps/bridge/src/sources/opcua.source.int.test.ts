@@ -42,10 +42,11 @@ function recordingSink(): ConnectorSink & Recorded {
     async submit(inputs, source) {
       expect(source.kind).toBe('OPCUA');
       for (const input of inputs) recorded.events.push({ ...input.event, address: input.origin?.address ?? '' });
-      return undefined;
+      return { results: inputs.map(() => ({ status: 'accepted' as const })) };
     },
-    reject(rejections) {
+    async reject(rejections) {
       for (const rejection of rejections) recorded.rejections.push(rejection);
+      return { results: rejections.map(() => ({ status: 'rejected' as const, reason: 'recorded' })) };
     },
   };
 }

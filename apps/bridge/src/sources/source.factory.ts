@@ -37,6 +37,8 @@ export type ConfiguredSourcesOptions = {
   dataDir: string;
   /** Prefix of the MQTT client ids (stable per bridge, as the persistent sessions need). */
   clientIdPrefix: string;
+  /** Most MQTT messages received and not yet stored (acknowledged), per source. */
+  maxUnackedMessages?: number;
 };
 
 /**
@@ -81,6 +83,7 @@ export async function createConfiguredSources(options: ConfiguredSourcesOptions)
             groupId: config.data.groupId,
             ...(config.data.edgeNodeId === undefined ? {} : { edgeNodeId: config.data.edgeNodeId }),
             clientId: `${clientIdPrefix}-sparkplug-${row.code}`,
+            ...(options.maxUnackedMessages === undefined ? {} : { maxUnackedMessages: options.maxUnackedMessages }),
             mappings: await loadSparkplugMappings(prisma, row.id),
             logger: sourceLogger,
           }),
