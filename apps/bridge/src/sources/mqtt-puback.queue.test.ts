@@ -14,10 +14,11 @@ const nextTurn = async () => {
   for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
 };
 
-function recordingQueue() {
+function recordingQueue(isRedelivering = true) {
   const sent: number[][] = [];
   const notStored: number[] = [];
   const queue = createPubackQueue({
+    isRedelivering,
     sendPubacks: (ids) => sent.push([...ids]),
     onNotStored: (id) => notStored.push(id),
   });
@@ -71,6 +72,18 @@ describe('PUBACK queue of one connection', () => {
     d.resolve('stored');
     await nextTurn();
     expect(sent).toEqual([[1]]);
+  });
+
+  it('acknowledges a message that was not stored when nothing would redeliver it (clean session)', async () => {
+    const { queue, sent, notStored } = recordingQueue(false);
+    const [a, b] = [deferred(), deferred()];
+    queue.add(1, a.promise);
+    queue.add(2, b.promise);
+    a.resolve('not-stored');
+    b.resolve('stored');
+    await nextTurn();
+    expect(notStored).toEqual([1]);
+    expect(sent).toEqual([[1, 2]]);
   });
 
   it('treats a failed outcome as not stored', async () => {

@@ -6,8 +6,9 @@
 //
 // Order: PUBACKs go out in the order the PUBLISH packets were received (MQTT 3.1.1 §4.6), so a message stored
 // early waits for the ones received before it. A message that could not be stored ends the acknowledgements of
-// its connection: `onNotStored` is told (the session drops the connection so that the broker redelivers), and
-// nothing after it is acknowledged on this connection.
+// its connection when the broker redelivers (persistent session): `onNotStored` is told (the session drops the
+// connection so that the broker sends it again), and nothing after it is acknowledged on this connection. Without
+// redelivery (clean session) nothing would ever send it again: it is acknowledged with the others and reported.
 // PUBACKs that become due in the same turn of the event loop are written together, in one system call.
 
 /** What became of everything a message carries. */
@@ -16,7 +17,9 @@ export type MessageOutcome = 'stored' | 'not-stored';
 export type PubackQueueOptions = {
   /** Writes the PUBACKs of these packet identifiers, in this order, on the connection. */
   sendPubacks(messageIds: readonly number[]): void;
-  /** A message was not stored: it and everything after it stay unacknowledged on this connection. */
+  /** Whether the broker sends unacknowledged messages again on the next connection (a persistent session). */
+  isRedelivering: boolean;
+  /** A message was not stored (redelivering: it and everything after it stay unacknowledged on this connection). */
   onNotStored(messageId: number): void;
 };
 
@@ -60,13 +63,14 @@ export function createPubackQueue(options: PubackQueueOptions): PubackQueue {
     while (head < entries.length) {
       const entry = entries[head];
       if (!entry || entry.outcome === null) break;
-      if (entry.outcome === 'not-stored') {
+      if (entry.outcome === 'not-stored' && options.isRedelivering) {
         isClosed = true;
         if (due.length > 0) options.sendPubacks(due);
         options.onNotStored(entry.messageId);
         wakeWaiters();
         return;
       }
+      if (entry.outcome === 'not-stored') options.onNotStored(entry.messageId);
       due.push(entry.messageId);
       head += 1;
     }

@@ -111,6 +111,7 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
     if (connection?.stream === stream) return connection.pubacks;
     connection?.pubacks.close();
     const pubacks = createPubackQueue({
+      isRedelivering: isSessionPersistent,
       sendPubacks(messageIds) {
         if (client.stream !== stream || stream.destroyed || stream.writable === false) return;
         stream.write(pubackPackets(messageIds));
@@ -119,7 +120,7 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
       onNotStored(messageId) {
         status.unackedMessages = pubacks.size();
         if (!isSessionPersistent) {
-          // A clean session is not redelivered: there is nothing to wait for.
+          // A clean session is not redelivered (3.1.1 §3.1.2.4): nothing to wait for, it is acknowledged.
           logger.error({ messageId }, 'message not stored and not redeliverable (clean session): lost');
           return;
         }
