@@ -35,7 +35,10 @@ export type FaultReport = {
   /** Count buckets and state intervals equal those of a clean run (hence the same KPIs). */
   isCleanRunResult: boolean;
   difference: string | null;
-  /** From the restart (or restore) until every message acknowledged by the broker before it is stored (null: never). */
+  /**
+   * From the moment the failed part is started again (or the link restored) until every message the broker
+   * acknowledged before then is stored; a restart of the bridge or API includes its start-up. null: never.
+   */
   recoverySec: number | null;
   /** In the end the bridge reports an empty backlog: no pending events, unacknowledged messages or spool. */
   isBacklogClear: boolean;
@@ -43,8 +46,11 @@ export type FaultReport = {
   bridgeWarnings: string[];
   /** Dead letters written (the spool's "refused" summary, for example). */
   deadLetterReasons: string[];
-  /** HTTP ingest (API kill only): batches answered 2xx and events of them not stored, and extra parts. */
-  http?: { ackedEvents: number; lostEvents: number; extraParts: number };
+  /**
+   * HTTP ingest (API kill only): events of batches answered 2xx, those of them not stored, extra parts, and how many
+   * batches had to be sent again (the API was down or answered an error).
+   */
+  http?: { ackedEvents: number; lostEvents: number; extraParts: number; retriedBatches: number };
 };
 
 export type FaultRig = { postgres: PostgresServer; broker: MosquittoBroker; destroy(): Promise<void> };
@@ -216,14 +222,23 @@ async function runScenario(
   }
 }
 
-/** Publishes the steady stream; `fault` runs `atMs` after the start and returns when the fault is over. */
-async function steadyWith(stream: AccountedStream, atMs: number, fault: () => Promise<void>): Promise<number> {
+/**
+ * Publishes the steady stream; `fault` runs `atMs` after the start and returns, once the fault is over, when the
+ * recovery began (the restart was issued, the link restored): recovery times count from there.
+ */
+async function steadyWith(stream: AccountedStream, atMs: number, fault: () => Promise<number>): Promise<number> {
   const publishing = stream.publish({ count: STEADY_RATE_PER_SEC * 8, ratePerSec: STEADY_RATE_PER_SEC });
   await sleep(atMs);
-  await fault();
-  const recoveredAtMs = Date.now();
+  const recoveredAtMs = await fault();
   await publishing;
   return recoveredAtMs;
+}
+
+/** Runs `restart` and returns when it was issued. */
+async function restartedAt(restart: () => Promise<void>): Promise<number> {
+  const atMs = Date.now();
+  await restart();
+  return atMs;
 }
 
 export type FaultName =
@@ -243,7 +258,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
       recoveredAtMs: await steadyWith(stream, 2_000, async () => {
         await rig.postgres.kill();
         await sleep(3_000);
-        await rig.postgres.start();
+        return restartedAt(() => rig.postgres.start());
       }),
     })),
 
@@ -255,7 +270,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
         killedBrokerAtMs = Date.now();
         await rig.broker.kill();
         await sleep(2_000);
-        await rig.broker.start();
+        return restartedAt(() => rig.broker.start());
       });
       return { recoveredAtMs, killedBrokerAtMs };
     }),
@@ -266,7 +281,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
       recoveredAtMs: await steadyWith(stream, 2_000, async () => {
         await bridge.kill();
         await sleep(1_000);
-        await bridge.start();
+        return restartedAt(() => bridge.start());
       }),
     })),
 
@@ -285,7 +300,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
         const recoveredAtMs = await steadyWith(stream, 2_000, async () => {
           await api.kill();
           await sleep(1_000);
-          await api.start();
+          return restartedAt(() => api.start());
         });
         await http.stop();
         const storedParts = await db.prisma.productionCount.aggregate({
@@ -299,6 +314,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
             ackedEvents: http.ackedEvents(),
             lostEvents: http.ackedEvents() - Math.min(keys, http.ackedEvents()),
             extraParts: (storedParts._sum.goodCount ?? 0) - keys,
+            retriedBatches: http.retriedBatches(),
           },
         };
       } finally {
@@ -314,8 +330,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
       await waitFor(async () => (await storedCount(db.prisma)) >= 1_500, 30_000, 'a quarter of the burst stored');
       await bridge.kill();
       await sleep(500);
-      await bridge.start();
-      const recoveredAtMs = Date.now();
+      const recoveredAtMs = await restartedAt(() => bridge.start());
       await publishing;
       return { recoveredAtMs };
     }),
@@ -331,8 +346,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
       await waitFor(async () => (await storedCount(db.prisma)) >= 3_000, 60_000, 'part of the backlog drained');
       await bridge.kill();
       await sleep(500);
-      await bridge.start();
-      return { recoveredAtMs: Date.now() };
+      return { recoveredAtMs: await restartedAt(() => bridge.start()) };
     }),
 
   /** The bridge's link to PostgreSQL cut for 4 s through a TCP proxy: the bridge spools, then replays. */
@@ -342,6 +356,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
         proxy?.cut();
         await sleep(4_000);
         proxy?.restore();
+        return Date.now();
       }),
     })),
 
@@ -355,6 +370,7 @@ export const FAULTS: Record<FaultName, (rig: FaultRig) => Promise<FaultReport>> 
         proxy?.cut();
         await sleep(5_000);
         proxy?.restore();
+        return Date.now();
       }),
     })),
 };
@@ -364,6 +380,7 @@ function startHttpIngest(port: number, token: string, machinePath: string) {
   let isStopped = false;
   let acked = 0;
   let batch = 0;
+  let retriedBatches = 0;
   const startTsMs = Math.floor((Date.now() - 60 * 60_000) / 60_000) * 60_000;
   const running = (async () => {
     while (!isStopped) {
@@ -374,7 +391,8 @@ function startHttpIngest(port: number, token: string, machinePath: string) {
         good: 1,
         eventId: `fault-http-${batch}-${i}`,
       }));
-      for (;;) {
+      for (let attempt = 1; ; attempt += 1) {
+        if (attempt === 2) retriedBatches += 1;
         try {
           const response = await fetch(`http://127.0.0.1:${port}/api/v1/ingest/events`, {
             method: 'POST',
@@ -396,6 +414,7 @@ function startHttpIngest(port: number, token: string, machinePath: string) {
   })();
   return {
     ackedEvents: () => acked,
+    retriedBatches: () => retriedBatches,
     async stop() {
       isStopped = true;
       await running;
