@@ -418,10 +418,10 @@ describe('deploy/mosquitto/mosquitto.conf', () => {
     expect(setting('autosave_interval')).toBeGreaterThan(0);
     expect(setting('autosave_interval')).toBeLessThanOrEqual(5);
     expect(config.get('autosave_on_changes')?.at(-1) ?? 'false').toBe('false');
-    // A queue for outages of the bridge (default 1,000, then new messages are dropped), and a window of two of
-    // the bridge's batches (BRIDGE_INGEST_DEFAULTS.maxBatchEvents), not one commit every 20 messages.
+    // A queue for outages of the bridge (default 1,000, then new messages are dropped), and a window as large as
+    // what the bridge holds itself (BRIDGE_MAX_PENDING_EVENTS), not one commit every 20 messages.
     expect(setting('max_queued_messages')).toBeGreaterThanOrEqual(100_000);
-    expect(setting('max_inflight_messages')).toBeGreaterThanOrEqual(20_000);
+    expect(setting('max_inflight_messages')).toBeGreaterThanOrEqual(Number(taktEnv.BRIDGE_MAX_PENDING_EVENTS));
   });
 
   it('persists to the mosquitto-data volume', () => {
