@@ -132,11 +132,11 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
   let flushScheduled: NodeJS.Immediate | null = null;
   /** The timestamp of the Will of the current (or next) CONNECT; the birth repeats it. */
   let willTimestampMs = now();
-  /** Our STATE birth went out on the current connection: only then may we publish anything else. */
+  /** The broker acknowledged our STATE birth on the current connection: only then may we publish anything else. */
   let isBorn = false;
   let isStopping = false;
-  /** Edge nodes to ask for a rebirth once born again (their metrics went STALE with the connection). */
-  let staleEdgeNodeIds: string[] = [];
+  /** Edge nodes to ask for a rebirth once born (their metrics went STALE with the connection, or data came first). */
+  const rebirthsWhenBorn = new Set<string>();
   const subscriber = createMqttSubscriber({
     mqttUrl,
     clientId,
@@ -158,14 +158,23 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     onSubscribed: (client) => publishBirth(client),
   });
 
-  /** tck-id-payloads-state-birth: the birth, QoS 1 retained, with the timestamp of this connection's Will. */
+  /**
+   * tck-id-payloads-state-birth: the birth, QoS 1 retained, with the timestamp of this connection's Will. We are born
+   * once the broker acknowledged it: a broker may deliver a QoS 0 message published after a retained QoS 1 one
+   * before it (aedes does), and an edge node must see our birth before any command of ours
+   * (tck-id-host-topic-phid-birth-message).
+   */
   function publishBirth(client: MqttClient): void {
-    client.publish(stateTopic, statePayload(true, willTimestampMs), { qos: 1, retain: true });
-    isBorn = true;
-    logger.info({ stateTopic, timestampMs: willTimestampMs }, 'host application online (STATE birth)');
-    const edgeNodeIds = staleEdgeNodeIds;
-    staleEdgeNodeIds = [];
-    for (const edgeNodeId of edgeNodeIds) requestRebirth(edgeNodeId);
+    const connection = status.connectCount;
+    const timestampMs = willTimestampMs;
+    client.publish(stateTopic, statePayload(true, timestampMs), { qos: 1, retain: true }, (error) => {
+      if (error || isStopping || !status.isConnected || status.connectCount !== connection) return;
+      isBorn = true;
+      logger.info({ stateTopic, timestampMs }, 'host application online (STATE birth)');
+      const edgeNodeIds = [...rebirthsWhenBorn];
+      rebirthsWhenBorn.clear();
+      for (const edgeNodeId of edgeNodeIds) requestRebirth(edgeNodeId);
+    });
   }
 
   /** Sparkplug B 3.0 ch. 5 "Rebirth request": NCMD to the edge node with `Node Control/Rebirth` = true. */
@@ -174,7 +183,11 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     const lastMs = lastRebirthAtMs.get(edgeNodeId);
     const client = subscriber.client();
     // Our STATE birth is the first message we publish on a connection (tck-id-host-topic-phid-birth-message).
-    if (!client || !isBorn || (lastMs !== undefined && nowMs - lastMs < rebirthMinIntervalMs)) return;
+    if (!client || !isBorn) {
+      rebirthsWhenBorn.add(edgeNodeId);
+      return;
+    }
+    if (lastMs !== undefined && nowMs - lastMs < rebirthMinIntervalMs) return;
     lastRebirthAtMs.set(edgeNodeId, nowMs);
     status.rebirthRequests += 1;
     const payload = encodeSparkplugPayload({
@@ -250,7 +263,7 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     isBorn = false;
     if (isStopping) return;
     const stale = host.markAllStale();
-    staleEdgeNodeIds = stale.edgeNodeIds;
+    for (const edgeNodeId of stale.edgeNodeIds) rebirthsWhenBorn.add(edgeNodeId);
     const tsMs = now();
     // Made by the bridge, not received: no message waits for their answer.
     void enqueue(
