@@ -17,8 +17,9 @@
 // events in their place (its reorder window), so the stored result is the same.
 // Full spool: new records are refused (policy "reject new": what is stored is never thrown away) and answered
 // `rejected: spool full`, and sources are held off (waitForRoom) until a replayed batch makes room. An MQTT
-// source leaves refused messages unacknowledged, so the broker delivers them again; a source that cannot (OPC UA)
-// loses them: once the database is back one dead letter says how many were refused and between which times.
+// source on a persistent session (UNS) leaves refused messages unacknowledged, so the broker delivers them again; a
+// source that cannot be asked again (OPC UA, the clean session of a Sparkplug B host) loses them: once the database
+// is back one dead letter says how many were refused and between which times.
 // Dead letters (messages a source could not decode) take the same way: the pipeline answers those it could not
 // store `database unavailable` too, and they are spooled and replayed in order with the events.
 // Back-pressure: in direct mode the sources are held off by the pipeline's waitForRoom(); while spooling, the
