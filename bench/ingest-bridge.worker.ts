@@ -102,7 +102,7 @@ if (mode === 'bare') {
       }
       return answer;
     },
-    reject: (rejections, source) => void pipeline.reject(rejections, source),
+    reject: (rejections, source) => pipeline.reject(rejections, source),
     setSourceStatus: (source, status) => pipeline.setSourceStatus(source, status),
     waitForRoom: (extraItems) => pipeline.waitForRoom(extraItems),
   };

@@ -1,6 +1,8 @@
 // `npm run bench -- ingest`: OT ingest throughput and latency on this machine. N simulated machines publish
-// Sparkplug B DDATA (one cumulative GoodCount metric per message = one event) through Mosquitto
-// (127.0.0.1:1883) to the bridge's Sparkplug source and the @takt/ingest pipeline, which runs in its own
+// Sparkplug B DDATA (one cumulative GoodCount metric per message = one event) through Mosquitto — a private one
+// with the plant's settings of deploy/mosquitto/mosquitto.conf when /usr/sbin/mosquitto exists (the bridge
+// acknowledges a message once it is committed, so the broker's in-flight window matters: apps/bridge/README.md
+// "Broker settings"), else the one on 127.0.0.1:1883 — to the bridge's Sparkplug source and the @takt/ingest pipeline, which runs in its own
 // process (bench/ingest-bridge.worker.ts) on a fresh PostgreSQL database. In the same run, the two physical
 // limits: a bare subscriber's receive rate from the same broker, and raw COPY rows/s into the table the
 // pipeline writes one row per event to (ingest_timeline_event).
@@ -23,10 +25,12 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { get as getSparkplugCodec } from 'sparkplug-payload';
 import { BRIDGE_INGEST_DEFAULTS } from '../apps/bridge/src/bridge.ts';
+import { isMosquittoInstalled, startMosquittoBroker } from '../apps/bridge/src/testing/mosquitto-broker.fixture.ts';
 import type { WorkerReport } from './ingest-bridge.worker.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MQTT_URL = 'mqtt://127.0.0.1:1883';
+// The broker of this run (main() starts a private one when it can).
+let MQTT_URL = 'mqtt://127.0.0.1:1883';
 const MACHINES = 100;
 const BARE_MESSAGES = 100_000;
 const COPY_ROWS = 200_000;
@@ -353,7 +357,10 @@ export async function runIngestBenchmark(): Promise<IngestBenchResult> {
 
 /** Prints the table and writes bench/results/ingest.json. */
 export async function main(): Promise<void> {
-  const result = await runIngestBenchmark();
+  const broker = isMosquittoInstalled() ? await startMosquittoBroker() : null;
+  if (broker) MQTT_URL = broker.url;
+  console.log(`broker: ${broker ? `private Mosquitto with the plant settings at ${MQTT_URL}` : MQTT_URL}`);
+  const result = await runIngestBenchmark().finally(() => broker?.destroy());
   console.table({
     'bridge, sustained (Sparkplug B → PostgreSQL)': {
       'events/s': result.eventsPerSec,

@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchModule>> = {
   ingest: () => import('./ingest.bench.ts'),
   kpi: () => import('./kpi.bench.ts'),
   api: () => import('./api.bench.ts'),
+  faults: () => import('./faults.bench.ts'),
 };
 
 const name = process.argv[2];

@@ -57,6 +57,7 @@ const ENV_CONTRACT = [
   'BRIDGE_OFFLINE_UNHEARD',
   'BRIDGE_SPOOL_MAX_MB',
   'BRIDGE_MAX_PENDING_EVENTS',
+  'BRIDGE_MQTT_CLIENT_ID',
   'MQTT_UNS_PREFIX',
   'SPARKPLUG_HOST_ID',
   'COOKIE_SECURE',
@@ -69,6 +70,9 @@ const ENV_CONTRACT = [
 const OPTIONAL_IN_COMPOSE: Record<string, string> = {
   EMBEDDED_DB_PORT: 'only used when DATABASE_URL is unset; compose sets it',
   EMBEDDED_MQTT_PORT: 'only used when MQTT_URL is unset; compose sets it',
+  BRIDGE_MQTT_CLIENT_ID: 'unset: the bridge makes a random id once and keeps it in TAKT_DATA_DIR (takt-data)',
+  MQTT_USERNAME: 'compose-level: the broker user, written to its password file and put into MQTT_URL',
+  MQTT_PASSWORD: 'compose-level: the broker password, written to its password file and put into MQTT_URL',
 };
 
 /** Variables an env schema may read that are the runtime's business, not user configuration. */
@@ -389,10 +393,36 @@ describe('deploy/mosquitto/mosquitto.conf', () => {
     expect(configMount).toMatchObject({ kind: 'bind', source: './deploy/mosquitto/mosquitto.conf' });
   });
 
-  it('has a listener and says who may connect', () => {
+  it('has a listener and lets only users with a password connect', () => {
     expect(config.get('listener')?.length ?? 0).toBeGreaterThan(0);
-    const isAnonymous = config.get('allow_anonymous')?.at(-1) === 'true';
-    expect(isAnonymous || config.has('password_file')).toBe(true);
+    expect(config.get('allow_anonymous')?.at(-1)).toBe('false');
+    const passwordFile = config.get('password_file')?.at(-1) ?? '';
+    expect(passwordFile).not.toBe('');
+    // The service writes the password file before the broker starts, in a volume it may write to.
+    const command = [...[mosquitto.entrypoint ?? []].flat(), ...[mosquitto.command ?? []].flat()].join(' ');
+    expect(command).toContain(`mosquitto_passwd -c -b ${passwordFile}`);
+    expect(command).toMatch(/exec mosquitto -c \/mosquitto\/config\/mosquitto\.conf/);
+    expect(mounts.some((mount) => mount.kind === 'named' && passwordFile.startsWith(`${mount.target}/`))).toBe(true);
+  });
+
+  it('is reached by takt with the user and password the password file is written from', () => {
+    const url = new URL(taktEnv.MQTT_URL ?? '');
+    const brokerEnv = serviceEnvironment(mosquitto);
+    expect(decodeURIComponent(url.username)).toBe(brokerEnv.MQTT_USERNAME);
+    expect(decodeURIComponent(url.password)).toBe(brokerEnv.MQTT_PASSWORD);
+    expect(healthcheckCommand(mosquitto)).toContain('-u "$MQTT_USERNAME" -P "$MQTT_PASSWORD"');
+  });
+
+  it('keeps QoS 1 messages for the bridge as apps/bridge/README.md "Broker settings" asks', () => {
+    const setting = (key: string) => Number(config.get(key)?.at(-1));
+    // Saved every few seconds: what a crashed broker loses is what it received since the last save.
+    expect(setting('autosave_interval')).toBeGreaterThan(0);
+    expect(setting('autosave_interval')).toBeLessThanOrEqual(5);
+    expect(config.get('autosave_on_changes')?.at(-1) ?? 'false').toBe('false');
+    // A queue for outages of the bridge (default 1,000, then new messages are dropped), and a window as large as
+    // what the bridge holds itself (BRIDGE_MAX_PENDING_EVENTS), not one commit every 20 messages.
+    expect(setting('max_queued_messages')).toBeGreaterThanOrEqual(100_000);
+    expect(setting('max_inflight_messages')).toBeGreaterThanOrEqual(Number(taktEnv.BRIDGE_MAX_PENDING_EVENTS));
   });
 
   it('persists to the mosquitto-data volume', () => {

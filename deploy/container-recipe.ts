@@ -149,6 +149,8 @@ export type ComposeService = {
   volumes?: (string | { type?: string; source?: string; target?: string })[];
   ports?: (string | number | { target?: number; published?: string | number })[];
   healthcheck?: ComposeHealthcheck;
+  entrypoint?: string | string[];
+  command?: string | string[];
 };
 export type ComposeFile = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
 export type ComposeMount = { kind: 'named' | 'bind'; source: string; target: string };

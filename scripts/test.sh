@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: every check and test of the repo, on a machine with nothing but Node (and apt for the
-# browser):
-#   1. finds Chromium for the browser tests (Debian's /usr/bin/chromium), installing it with apt
-#      where this user may (root or sudo), else stops and says what to install
+# browser and the broker the fault tests kill):
+#   1. finds Chromium for the browser tests (Debian's /usr/bin/chromium) and Mosquitto for the fault tests
+#      (/usr/sbin/mosquitto), installing them with apt where this user may (root or sudo), else stops and
+#      says what to install
 #   2. builds (Prisma client, web app), type-checks and lints
 #   3. runs vitest (unit + integration) and Playwright (in Chromium) against the test servers:
 #      TEST_DATABASE_URL / TEST_MQTT_URL (default 127.0.0.1:5432 and :1883), or, where none answers,
@@ -13,19 +14,24 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "npm test: $*" >&2; exit 1; }
 
-CHROMIUM=/usr/bin/chromium
-if [ ! -x "$CHROMIUM" ]; then
+# Installs Debian's package $1 when $2 is missing, where this user may (root or sudo); else stops and says so.
+require_debian_package() { # package, path, what for
+  [ -x "$2" ] && return 0
   if ! command -v apt-get >/dev/null; then
-    fail "the browser tests need Chromium at $CHROMIUM and this system has no apt-get: install Chromium there (or link it)"
+    fail "$3 need $1 at $2 and this system has no apt-get: install $1 there (or link it)"
   fi
   if [ "$(id -u)" = 0 ]; then SUDO=""
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"
-  else fail "the browser tests need Chromium: run 'sudo apt-get install chromium' (this user may not install packages)"
+  else fail "$3 need $1: run 'sudo apt-get install $1' (this user may not install packages)"
   fi
-  echo "Installing Debian's chromium for the browser tests…"
-  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null; } \
-    || fail "could not install chromium with apt-get: run 'apt-get install chromium' and try again"
-fi
+  echo "Installing Debian's $1 for $3…"
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$1" >/dev/null; } \
+    || fail "could not install $1 with apt-get: run 'apt-get install $1' and try again"
+}
+
+require_debian_package chromium /usr/bin/chromium "the browser tests"
+# The fault tests start Mosquitto processes of their own, to kill them (the embedded broker cannot stand in).
+require_debian_package mosquitto /usr/sbin/mosquitto "the fault tests"
 
 mkdir -p test-results
 rm -f test-results/vitest.json test-results/playwright.json

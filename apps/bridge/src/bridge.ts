@@ -1,16 +1,18 @@
 // Composes the bridge: the UNS JSON source → the @takt/ingest pipeline → PostgreSQL. Runs in-process under the
 // launcher (`npm start`) or as its own process (main.ts); either way nothing it meets on the wire or in
-// the database ends the process: bad input is dead-lettered, outages are retried.
-import { hostname } from 'node:os';
+// the database ends the process: bad input is dead-lettered, outages are retried. At least once: the sources
+// acknowledge a message to the broker only once the sink has stored what it carries (mqtt-session.ts).
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@takt/db';
 import { pino, type Logger } from 'pino';
 import { createIngestPipeline, type IngestStats } from '@takt/ingest';
 import { refreshRollupsMany } from '@takt/kpi-sql';
 import { createConfiguredSources, createSource } from './sources/source.factory.ts';
-import type { SourceStatus } from './sources/source.ts';
+import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './sources/source.ts';
 import { SPARKPLUG_DEFAULT_HOST_ID } from './sources/sparkplug.source.ts';
 import { loadUnsStateValueMaps } from './sources/uns-json.mapping.ts';
+import { resolveBridgeClientId } from './mqtt-client-id.store.ts';
 import { openSpoolingSink, type SpoolingSink, type SpoolingSinkStats } from './spool/spooling.sink.ts';
 
 export type StartBridgeOptions = (
@@ -25,7 +27,11 @@ export type StartBridgeOptions = (
   isWatchingUnheardMachines?: boolean;
   /** How often the per-source counters are written to ingest_source_status (GET /api/v1/ingest/status). */
   statusIntervalMs?: number;
-  /** MQTT client id of the persistent session; default `takt-bridge-<host>-<prefix>`. */
+  /**
+   * MQTT client id of the UNS source's persistent session (BRIDGE_MQTT_CLIENT_ID); Sparkplug B sources use
+   * `<clientId>-sparkplug-<code>`. Default: `takt-bridge-<random>` kept in `dataDir` (mqtt-client-id.store.ts),
+   * or a new random one per start without `dataDir`.
+   */
   clientId?: string;
   mqttProtocolVersion?: 4 | 5;
   /** SPARKPLUG_HOST_ID: Sparkplug B host application id of data sources that name none (default `takt`). */
@@ -40,8 +46,9 @@ export type StartBridgeOptions = (
   /** Default BRIDGE_INGEST_DEFAULTS.maxBatchDelayMs. */
   maxBatchDelayMs?: number;
   /**
-   * BRIDGE_MAX_PENDING_EVENTS: events received and not yet committed; at this bound the MQTT sources stop reading
-   * (QoS 1 messages wait at the broker) until half of them are written. Default 40,000.
+   * BRIDGE_MAX_PENDING_EVENTS: events received and not yet committed, and MQTT messages received and not yet
+   * acknowledged; at this bound the MQTT sources stop reading (QoS 1 messages wait at the broker) until half of
+   * them are stored. Default 40,000.
    */
   maxPendingEvents?: number;
   /** How often the per-source counters are logged, default 60 s. */
@@ -72,9 +79,44 @@ export function bridgeIngestLimits(
 
 export type BridgeStats = {
   ingest: IngestStats;
-  sources: Record<string, SourceStatus>;
+  sources: Record<string, SourceStatus & { pendingEvents: number }>;
   spool: SpoolingSinkStats | null;
 };
+
+/** How often each source's backlog (events not yet stored, messages not yet acknowledged) is handed to the sink. */
+const BACKLOG_REPORT_INTERVAL_MS = 1_000;
+
+/** The sink as one source sees it, counting the events the source handed over that are not stored yet. */
+function countingSink(sink: ConnectorSink): {
+  sink: ConnectorSink;
+  pendingEvents(): number;
+  info(): ConnectorSourceInfo | null;
+} {
+  let pendingEvents = 0;
+  let info: ConnectorSourceInfo | null = null;
+  return {
+    sink: {
+      ...sink,
+      submit(inputs, source) {
+        info = source;
+        pendingEvents += inputs.length;
+        return sink.submit(inputs, source).finally(() => {
+          pendingEvents -= inputs.length;
+        });
+      },
+      reject(rejections, source) {
+        info = source;
+        return sink.reject(rejections, source);
+      },
+      setSourceStatus(source, status) {
+        info = source;
+        sink.setSourceStatus?.(source, status);
+      },
+    },
+    pendingEvents: () => pendingEvents,
+    info: () => info,
+  };
+}
 
 export type Bridge = {
   /** Resolves once the source is subscribed: messages published from then on are ingested. */
@@ -116,6 +158,12 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
   const ownsPrisma = options.prisma === undefined;
   const prisma = options.prisma ?? createPrismaClient(options.databaseUrl, { maxConnections: 4 });
 
+  const maxPendingEvents = options.maxPendingEvents ?? BRIDGE_INGEST_DEFAULTS.maxPendingEvents;
+  const clientId =
+    options.clientId ??
+    (options.dataDir === undefined
+      ? `takt-bridge-${randomBytes(12).toString('hex')}`
+      : await resolveBridgeClientId({ dataDir: options.dataDir }));
   const dataSource = await findDataSource(prisma, topicPrefix, logger);
   const sourceCode = dataSource?.code ?? `uns-json:${topicPrefix}`;
   const pipeline = createIngestPipeline({
@@ -138,7 +186,8 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     mqttUrl: options.mqttUrl,
     topicPrefix,
     ...(dataSource === null ? {} : { stateValueMaps: await loadUnsStateValueMaps(prisma, dataSource.id, logger) }),
-    clientId: options.clientId ?? `takt-bridge-${hostname()}-${topicPrefix.replaceAll('/', '-')}`,
+    clientId,
+    maxUnackedMessages: maxPendingEvents,
     ...(options.mqttProtocolVersion === undefined ? {} : { protocolVersion: options.mqttProtocolVersion }),
     logger: rootLogger,
   });
@@ -149,8 +198,9 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     logger: rootLogger,
     mqttUrl: options.mqttUrl,
     dataDir: options.dataDir ?? path.resolve('data'),
-    clientIdPrefix: `takt-bridge-${hostname()}`,
+    clientIdPrefix: clientId,
     sparkplugHostId: options.sparkplugHostId ?? SPARKPLUG_DEFAULT_HOST_ID,
+    maxUnackedMessages: maxPendingEvents,
   });
   const sources = [source, ...configuredSources];
   const sink: SpoolingSink | null =
@@ -163,17 +213,39 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
           logger: rootLogger,
         });
 
+  const feeds = new Map<Source, ReturnType<typeof countingSink>>(
+    sources.map((each) => [each, countingSink(sink ?? pipeline)]),
+  );
+  const pendingEventsOf = (each: Source) => feeds.get(each)?.pendingEvents() ?? 0;
   const stats = (): BridgeStats => ({
     ingest: pipeline.stats(),
-    sources: Object.fromEntries(sources.map((each) => [each.code, each.status()])),
+    sources: Object.fromEntries(
+      sources.map((each) => [each.code, { ...each.status(), pendingEvents: pendingEventsOf(each) }]),
+    ),
     spool: sink?.stats() ?? null,
   });
   const logStats = () => logger.info(stats(), 'ingest counters');
   const statsTimer = setInterval(logStats, options.statsLogIntervalMs ?? 60_000);
   statsTimer.unref();
 
-  for (const each of sources) each.start(sink ?? pipeline);
-  logger.info({ topicPrefix, sourceCode, dataSourceId: dataSource?.id ?? null, offlineAfterSec }, 'bridge started');
+  // The backlog in GET /api/v1/ingest/status: what each source holds that is not stored yet.
+  const backlogTimer = setInterval(() => {
+    for (const [each, feed] of feeds) {
+      const info = feed.info();
+      if (!info) continue;
+      (sink ?? pipeline).setSourceStatus?.(info, {
+        pendingEvents: feed.pendingEvents(),
+        unackedMessages: each.status().unackedMessages ?? 0,
+      });
+    }
+  }, BACKLOG_REPORT_INTERVAL_MS);
+  backlogTimer.unref();
+
+  for (const [each, feed] of feeds) each.start(feed.sink);
+  logger.info(
+    { topicPrefix, sourceCode, dataSourceId: dataSource?.id ?? null, offlineAfterSec, clientId },
+    'bridge started',
+  );
 
   let stopping: Promise<void> | null = null;
   return {
@@ -182,6 +254,7 @@ export async function startBridge(options: StartBridgeOptions): Promise<Bridge> 
     stop() {
       stopping ??= (async () => {
         clearInterval(statsTimer);
+        clearInterval(backlogTimer);
         await Promise.all(
           sources.map((each) =>
             each.stop().catch((error: unknown) => logger.warn({ error: String(error) }, 'source did not stop cleanly')),

@@ -16,13 +16,14 @@ export const ZBridgeEnv = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
-  /** Where the bridge keeps its files: the store-and-forward spool (`spool/`) and the OPC UA client PKI (`pki/`). */
+  /** Where the bridge keeps its files: the spool (`spool/`), the OPC UA client PKI (`pki/`), the MQTT client id. */
   TAKT_DATA_DIR: z.string().min(1).default('data'),
   /** Most unreplayed events kept on disk while PostgreSQL is unreachable, in MiB; beyond it new events are refused. */
   BRIDGE_SPOOL_MAX_MB: z.coerce.number().positive().max(1_048_576).default(256),
   /**
-   * Events received and not yet committed; at this bound the MQTT sources stop reading (QoS 1 messages wait at the
-   * broker) until half of them are written. Bounds the bridge's memory when messages come faster than it commits.
+   * Events received and not yet committed, and MQTT messages not yet acknowledged; at this bound the MQTT sources
+   * stop reading (QoS 1 messages wait at the broker) until half of them are stored. Bounds the bridge's memory when
+   * messages come faster than it commits.
    */
   BRIDGE_MAX_PENDING_EVENTS: z.coerce.number().int().min(100).max(10_000_000).default(40_000),
   /**
@@ -30,6 +31,14 @@ export const ZBridgeEnv = z.object({
    * configured with it as their primary host wait for. A data source's `config.hostApplicationId` overrides it.
    */
   SPARKPLUG_HOST_ID: ZSparkplugHostId.default(SPARKPLUG_DEFAULT_HOST_ID),
+  /**
+   * MQTT client id of the bridge's persistent session (mqtt-client-id.store.ts); unset: `takt-bridge-<random>`
+   * kept in TAKT_DATA_DIR. MQTT 3.1.1 §3.1.3.1 allows letters and digits; brokers accept more (e.g. `-`).
+   */
+  BRIDGE_MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits and . _ : - only, at most 128')
+    .optional(),
 });
 export type TBridgeEnv = z.infer<typeof ZBridgeEnv>;
 

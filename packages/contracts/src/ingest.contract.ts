@@ -170,7 +170,11 @@ export const ZIngestSourceStatus = z.object({
   messagesPerSec: z.number(),
   duplicates: z.number(),
   deadLetters: z.number(),
-  spoolDepth: z.number(),
+  spoolDepth: z.number().meta({ description: 'Events in the bridge’s on-disk spool, not yet written.' }),
+  pendingEvents: z.number().meta({ description: 'Events the bridge received and has not stored yet.' }),
+  unackedMessages: z
+    .number()
+    .meta({ description: 'MQTT messages not acknowledged to the broker yet (it redelivers them after a crash).' }),
   lagMs: z.number().nullable().meta({ description: 'Event time → committed, last batch (ms).' }),
   updatedAt: z.iso.datetime(),
   isStale: z.boolean().meta({ description: 'The reporting process has not updated this row for a while.' }),

@@ -18,6 +18,7 @@ export type {
   IngestRejection,
   IngestSourceCounters,
   IngestSourceInfo,
+  IngestSourceStatusReport,
   IngestStats,
   IngestSubmitResult,
   TIngestEvent,

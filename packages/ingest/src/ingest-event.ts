@@ -45,6 +45,17 @@ export type IngestSubmitResult = {
   results: TIngestEventResult[];
 };
 
+/** What a source reports about itself (gauges; absent fields are left as they were). */
+export type IngestSourceStatusReport = {
+  isConnected?: boolean | null;
+  /** Events kept in the bridge's on-disk spool, not yet written. */
+  spoolDepth?: number;
+  /** Events the source handed over and that are not yet stored. */
+  pendingEvents?: number;
+  /** MQTT messages received and not yet acknowledged to the broker (they are redelivered after a crash). */
+  unackedMessages?: number;
+};
+
 /** Per-source counters since the pipeline started. */
 export type IngestSourceCounters = {
   kind: DataSourceKind;
@@ -55,7 +66,10 @@ export type IngestSourceCounters = {
   /** Event time → commit of the last batch holding an event of this source. */
   lagMs: number | null;
   isConnected: boolean | null;
+  /** The backlog a bridge source reports (setSourceStatus): events on disk, held, and unacknowledged messages. */
   spoolDepth: number;
+  pendingEvents: number;
+  unackedMessages: number;
 };
 
 /** What a committed batch touched, handed to the pipeline's `afterBatchCommit` hook. */
@@ -106,8 +120,8 @@ export type IngestPipeline = {
    * Sources that can wait (MQTT) stop reading meanwhile.
    */
   waitForRoom(extraItems?: number): Promise<void> | null;
-  /** Connection state and spool depth reported by the source, shown by GET /api/v1/ingest/status. */
-  setSourceStatus(source: IngestSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+  /** Connection state and backlog reported by the source, shown by GET /api/v1/ingest/status. */
+  setSourceStatus(source: IngestSourceInfo, status: IngestSourceStatusReport): void;
   /**
    * Liveness without data: the source's connection to these machines (paths) is healthy, e.g. an OPC UA
    * subscription receiving the server's keep-alives. The OFFLINE watchdog counts it as a heartbeat; it writes nothing

@@ -1,10 +1,11 @@
-// Per-source ingest counters (messages, duplicates, dead letters, last message, lag, connection, spool depth):
+// Per-source ingest counters (messages, duplicates, dead letters, last message, lag, connection, and the backlog a
+// bridge source reports: spool depth, pending events, unacknowledged MQTT messages):
 // kept in memory while the pipeline runs (stats()), and written every `statusIntervalMs` to ingest_source_status
 // (ingest-source-status.writer.ts) as the difference since the last report, so that several processes and
 // restarts add up. GET /api/v1/ingest/status reads the rows.
 import type { PrismaClient } from '@takt/db';
 import type { Logger } from 'pino';
-import type { IngestSourceCounters, IngestSourceInfo } from './ingest-event.ts';
+import type { IngestSourceCounters, IngestSourceInfo, IngestSourceStatusReport } from './ingest-event.ts';
 import { writeIngestSourceStatus, type SourceStatusDelta } from './ingest-source-status.writer.ts';
 import { describeErrorForLog } from './write-retry.ts';
 
@@ -25,7 +26,7 @@ export type SourceStatusReporter = {
   noteDeadLetter(source: IngestSourceInfo): void;
   /** Event time → commit of the last batch holding an event of the source. */
   noteLag(sourceCode: string, lagMs: number): void;
-  setStatus(source: IngestSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+  setStatus(source: IngestSourceInfo, status: IngestSourceStatusReport): void;
   snapshot(): Record<string, IngestSourceCounters>;
   /** Writes the counters now (one report at a time; concurrent callers share it). Never rejects. */
   report(): Promise<void>;
@@ -53,6 +54,8 @@ export function createSourceStatusReporter(options: SourceStatusReporterOptions)
         lagMs: null,
         isConnected: null,
         spoolDepth: 0,
+        pendingEvents: 0,
+        unackedMessages: 0,
       };
       sources.set(source.code, counters);
     }
@@ -77,6 +80,8 @@ export function createSourceStatusReporter(options: SourceStatusReporterOptions)
         duplicates: counters.duplicates - last.duplicates,
         deadLetters: counters.deadLetters - last.deadLetters,
         spoolDepth: counters.spoolDepth,
+        pendingEvents: counters.pendingEvents,
+        unackedMessages: counters.unackedMessages,
         lagMs: counters.lagMs,
       });
     }
@@ -125,6 +130,8 @@ export function createSourceStatusReporter(options: SourceStatusReporterOptions)
       const counters = countersOf(source);
       if (status.isConnected !== undefined) counters.isConnected = status.isConnected;
       if (status.spoolDepth !== undefined) counters.spoolDepth = status.spoolDepth;
+      if (status.pendingEvents !== undefined) counters.pendingEvents = status.pendingEvents;
+      if (status.unackedMessages !== undefined) counters.unackedMessages = status.unackedMessages;
     },
     snapshot: () => Object.fromEntries([...sources].map(([code, counters]) => [code, { ...counters }])),
     report,

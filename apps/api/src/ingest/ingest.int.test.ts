@@ -152,6 +152,8 @@ describe('POST /api/v1/ingest/events', () => {
       duplicates: 1 + 6,
       deadLetters: 12,
       spoolDepth: 0,
+      pendingEvents: 0,
+      unackedMessages: 0,
       isStale: false,
     });
     expect(http.lagMs).toBeGreaterThan(0);

@@ -12,6 +12,8 @@ export type IngestSourceStatusRow = {
   duplicates: bigint;
   deadLetters: bigint;
   spoolDepth: number;
+  pendingEvents: number;
+  unackedMessages: number;
   lagMs: number | null;
   updatedAt: Date;
 };

@@ -62,6 +62,8 @@ export async function getIngestStatus(options: {
       duplicates: Number(row.duplicates),
       deadLetters: Number(row.deadLetters),
       spoolDepth: row.spoolDepth,
+      pendingEvents: row.pendingEvents,
+      unackedMessages: row.unackedMessages,
       lagMs: row.lagMs,
       updatedAt: row.updatedAt.toISOString(),
       // Connection-less sources (HTTP) report only when called: never stale.

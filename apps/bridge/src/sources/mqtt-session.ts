@@ -1,13 +1,18 @@
 // The MQTT session every MQTT source runs on (UNS JSON: persistent; Sparkplug B host: clean, with a Will):
-// connection options, exponential reconnect backoff, back-pressure and the bookkeeping of the source's status, in
-// one place.
+// connection options, exponential reconnect backoff, acknowledgement after storage, back-pressure and the
+// bookkeeping of the source's status, in one place.
 //
-// Back-pressure: mqtt.js hands over one packet at a time and reads the next one, and sends this one's PUBACK, only
-// when `handleMessage` calls back. While the sink has no room (`waitForRoom`), the session does not call back: the
-// socket is no longer read, unacknowledged QoS 1 messages stay the broker's (3.1.1 §4.3.2: it redelivers them on
-// a new connection of the persistent session) and the broker stops sending once its in-flight window is full.
-// PUBACKs of one burst are written together (the socket is corked until the end of the event-loop turn) rather
-// than one system call per message.
+// At least once (mqtt-puback.queue.ts): a QoS 1 message is acknowledged only once the events it carries are
+// stored. mqtt.js 5 reads one packet at a time and sends a QoS 1 PUBACK itself when `handleMessage` calls back
+// without an error (handlers/publish.js); waiting for the commit there would read one message per batch commit.
+// So `handleMessage` calls back at once with ACK_DEFERRED, which makes mqtt.js skip its PUBACK and read on, and
+// the PUBACK is written by the queue of the connection that carried the message once its events are stored. After
+// a reconnect the broker redelivers whatever was not acknowledged (MQTT 3.1.1 §4.4, persistent session only; a
+// clean session defers its PUBACKs the same way, but what it had not acknowledged is gone with the connection).
+//
+// Back-pressure: while the sink has no room (`waitForRoom`), or `maxUnackedMessages` are unacknowledged, the
+// session does not call back: the socket is no longer read and the broker stops sending once its in-flight
+// window (Mosquitto `max_inflight_messages`, MQTT 5 Receive Maximum) is full.
 import {
   connect,
   type IClientOptions,
@@ -17,13 +22,24 @@ import {
   type MqttClient,
 } from 'mqtt';
 import type { Logger } from 'pino';
+import { createPubackQueue, type MessageOutcome, type PubackQueue } from './mqtt-puback.queue.ts';
 import type { SourceStatus } from './source.ts';
+
+export type { MessageOutcome } from './mqtt-puback.queue.ts';
 
 export type MqttSessionOptions = {
   mqttUrl: string;
   clientId: string;
   protocolVersion: 4 | 5;
-  sessionExpirySec: number;
+  /**
+   * Persistent: CleanSession = 0 (3.1.1 §3.1.2.4; MQTT 5: Clean Start = 0 and Session Expiry Interval `expirySec`):
+   * the broker keeps the subscription and the unacknowledged and queued QoS 1 messages while the bridge is away,
+   * and redelivers them. Clean: Clean Start = 1 (MQTT 5: and Session Expiry Interval 0), nothing is kept; a Sparkplug
+   * B host application must connect so (tck-id-message-flow-phid-sparkplug-clean-session-311/-50).
+   */
+  session: { isPersistent: true; expirySec: number } | { isPersistent: false };
+  /** Most QoS 1 messages received and not yet acknowledged; also the MQTT 5 Receive Maximum (≤ 65,535). */
+  maxUnackedMessages: number;
   reconnectInitialDelayMs: number;
   reconnectMaxDelayMs: number;
   logger: Logger;
@@ -34,33 +50,57 @@ export type MqttSessionOptions = {
   logContext?: Record<string, unknown>;
   onConnected(client: MqttClient, connack: IConnackPacket): void;
   onConnectionChange(isConnected: boolean): void;
-  onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void;
-  /** Asked after each message: null to go on, or a promise to wait for before reading (and acking) more. */
+  /** Hands a message over; it is acknowledged (QoS 1) once the promise says that what it carries is stored. */
+  onMessage(topic: string, payload: Buffer, packet: IPublishPacket): Promise<MessageOutcome>;
+  /** Asked after each message: null to go on, or a promise to wait for before reading more. */
   waitForRoom?(): Promise<void> | null;
-  /**
-   * A clean session instead of the persistent one: nothing is kept or queued by the broker while we are away
-   * (a Sparkplug B host application must connect so, tck-id-message-flow-phid-sparkplug-clean-session-311/-50).
-   */
-  isCleanSession?: boolean;
   /** The Will Message, made afresh for every CONNECT packet (e.g. to carry the time of that connect). */
   will?(): NonNullable<IClientOptions['will']>;
 };
 
-type CorkableStream = { cork?: () => void; uncork?: () => void };
+/**
+ * Passed to mqtt.js's `handleMessage` callback: with an error it skips its own PUBACK and reads the next packet
+ * (mqtt.js 5 handlers/publish.js); the PUBACK is sent by the PUBACK queue once the message is stored.
+ */
+const ACK_DEFERRED = new Error('PUBACK deferred until the message is stored');
+
+/** PUBACK with Reason Code 0 and no properties: the same 4 bytes in MQTT 3.1.1 (§3.4) and 5.0 (§3.4.2.1). */
+function pubackPackets(messageIds: readonly number[]): Buffer {
+  const bytes = Buffer.allocUnsafe(4 * messageIds.length);
+  messageIds.forEach((messageId, index) => {
+    bytes[4 * index] = 0x40;
+    bytes[4 * index + 1] = 0x02;
+    bytes.writeUInt16BE(messageId, 4 * index + 2);
+  });
+  return bytes;
+}
+
+type WritableStream = { write(chunk: Buffer): unknown; destroy(): void; destroyed?: boolean; writable?: boolean };
+
+export type MqttSession = {
+  client: MqttClient;
+  /** Resolves once every message handed over on the current connection is acknowledged (or the connection is gone). */
+  whenAcknowledged(): Promise<void>;
+};
 
 /** Connects and keeps reconnecting until the client is ended; subscribing is left to `onConnected`. */
-export function openMqttSession(options: MqttSessionOptions): MqttClient {
+export function openMqttSession(options: MqttSessionOptions): MqttSession {
   const { mqttUrl, clientId, protocolVersion, reconnectInitialDelayMs, reconnectMaxDelayMs, logger, status } = options;
-  const isCleanSession = options.isCleanSession ?? false;
+  const { session, maxUnackedMessages } = options;
   const clientOptions: IClientOptions = {
     protocolVersion,
     clientId,
-    // CleanSession = 0 makes the session persistent (3.1.1 §3.1.2.4): the broker keeps our subscription
-    // and queues QoS 1 messages while we are away. MQTT 5 also needs a Session Expiry Interval > 0,
-    // else the session ends with the connection (5.0 §3.1.2.11.2). A clean session: Clean Start and 0.
-    clean: isCleanSession,
+    clean: !session.isPersistent,
     ...(protocolVersion === 5
-      ? { properties: { sessionExpiryInterval: isCleanSession ? 0 : options.sessionExpirySec } }
+      ? {
+          properties: {
+            // Persistent: MQTT 5 also needs a Session Expiry Interval > 0, else the session ends with the connection
+            // (5.0 §3.1.2.11.2). Clean: Clean Start and 0.
+            sessionExpiryInterval: session.isPersistent ? session.expirySec : 0,
+            // The broker sends at most this many unacknowledged QoS 1 messages (5.0 §3.1.2.11.3).
+            receiveMaximum: Math.min(65_535, maxUnackedMessages),
+          },
+        }
       : {}),
     ...(options.will ? { will: options.will() } : {}),
     reconnectPeriod: reconnectInitialDelayMs,
@@ -70,6 +110,35 @@ export function openMqttSession(options: MqttSessionOptions): MqttClient {
     resubscribe: false,
   };
   const client = connect(mqttUrl, clientOptions);
+
+  // The PUBACK queue of the connection (stream) that carried the messages: a PUBACK belongs to that connection.
+  let connection: { stream: WritableStream; pubacks: PubackQueue } | null = null;
+  function pubacksOf(stream: WritableStream): PubackQueue {
+    if (connection?.stream === stream) return connection.pubacks;
+    connection?.pubacks.close();
+    const pubacks = createPubackQueue({
+      isRedelivering: session.isPersistent,
+      sendPubacks(messageIds) {
+        if (client.stream !== stream || stream.destroyed || stream.writable === false) return;
+        stream.write(pubackPackets(messageIds));
+        status.unackedMessages = pubacks.size();
+      },
+      onNotStored(messageId) {
+        status.unackedMessages = pubacks.size();
+        if (!session.isPersistent) {
+          // A clean session is not redelivered (3.1.1 §3.1.2.4): nothing to wait for, it is acknowledged.
+          logger.error({ messageId }, 'message not stored and not redeliverable (clean session): lost');
+          return;
+        }
+        // Only a new connection makes the broker send the unacknowledged messages again (3.1.1 §4.4).
+        logger.warn({ messageId }, 'message not stored: reconnecting so that the broker redelivers it');
+        if (client.stream === stream) stream.destroy();
+      },
+    });
+    connection = { stream, pubacks };
+    return pubacks;
+  }
+
   client.on('connect', (connack) => {
     status.isConnected = true;
     status.connectCount += 1;
@@ -92,45 +161,58 @@ export function openMqttSession(options: MqttSessionOptions): MqttClient {
     if (status.isConnected && !options.isStopping()) logger.warn({ mqttUrl }, 'connection lost');
     if (status.isConnected) options.onConnectionChange(false);
     status.isConnected = false;
+    // What this connection did not acknowledge, the broker sends again on the next one.
+    connection?.pubacks.close();
+    connection = null;
+    status.unackedMessages = 0;
   });
   client.on('error', (error) => {
     // Without an 'error' listener the EventEmitter would throw and end the process.
     status.lastError = error.message;
     logger.warn({ mqttUrl, error: error.message }, 'MQTT error');
   });
-  client.on('message', options.onMessage);
 
-  let corked: CorkableStream | null = null;
-  function corkUntilTurnEnds(stream: CorkableStream): void {
-    if (corked === stream || typeof stream.cork !== 'function') return;
-    stream.cork();
-    corked = stream;
-    setImmediate(() => {
-      corked = null;
-      stream.uncork?.();
-    });
-  }
-  client.handleMessage = (_packet, callback) => {
-    const { stream } = client;
-    corkUntilTurnEnds(stream as CorkableStream);
-    const wait = options.waitForRoom?.() ?? null;
-    if (!wait) {
+  // mqtt.js emits 'message' and then calls handleMessage with the same packet object.
+  const outcomes = new WeakMap<IPublishPacket, Promise<MessageOutcome>>();
+  client.on('message', (topic, payload, packet) => {
+    // While stopping, new messages are left to the broker (unacknowledged) rather than half handled.
+    if (options.isStopping()) return;
+    outcomes.set(packet, options.onMessage(topic, payload, packet));
+  });
+  client.handleMessage = (packet, callback) => {
+    if (packet.cmd !== 'publish' || packet.qos !== 1 || packet.messageId === undefined) {
       callback();
       return;
     }
-    void wait.then(() => {
-      // A PUBACK belongs to the connection that carried the message: after a reconnect the broker redelivers.
-      const isStale = client.stream !== stream || !client.connected || client.disconnecting;
-      callback(isStale ? new Error('connection replaced while waiting for room') : undefined);
-    });
+    const outcome = outcomes.get(packet);
+    // Not handed over (stopping): not acknowledged, and nothing more is read from this connection.
+    if (outcome === undefined) return;
+    const pubacks = pubacksOf(client.stream as unknown as WritableStream);
+    pubacks.add(packet.messageId, outcome);
+    status.unackedMessages = pubacks.size();
+    const waits = [
+      options.waitForRoom?.() ?? null,
+      // Resume at half the bound, so that reading restarts with room for a burst.
+      pubacks.size() >= maxUnackedMessages ? pubacks.whenAtMost(Math.floor(maxUnackedMessages / 2)) : null,
+    ].filter((wait) => wait !== null);
+    if (waits.length === 0) {
+      callback(ACK_DEFERRED);
+      return;
+    }
+    void Promise.all(waits).then(() => callback(ACK_DEFERRED));
   };
-  return client;
+  return {
+    client,
+    whenAcknowledged: () => connection?.pubacks.whenAtMost(0) ?? Promise.resolve(),
+  };
 }
 
 export type MqttSubscriberOptions = Omit<
   MqttSessionOptions,
   'isStopping' | 'onConnected' | 'onConnectionChange' | 'onMessage' | 'waitForRoom'
 > & {
+  /** On stop, how long to wait for the messages already handed over to be stored and acknowledged. */
+  stopAckTimeoutMs?: number;
   topicFilters: string[];
   subscribeOptions: IClientSubscribeOptions;
   /** Called each time the broker granted the subscription (e.g. to publish a birth certificate after it). */
@@ -157,7 +239,7 @@ export type MqttSubscriber = {
  */
 export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscriber {
   const { topicFilters, subscribeOptions, logger, status } = options;
-  let client: MqttClient | null = null;
+  let session: MqttSession | null = null;
   let hasSubscribed = false;
   let isStopping = false;
   let markReady: () => void = () => {};
@@ -182,10 +264,10 @@ export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscr
 
   return {
     ready,
-    client: () => client,
+    client: () => session?.client ?? null,
     start(handlers) {
-      if (client) throw new Error(`MQTT session ${options.clientId} already started`);
-      client = openMqttSession({
+      if (session) throw new Error(`MQTT session ${options.clientId} already started`);
+      session = openMqttSession({
         ...options,
         ...handlers,
         isStopping: () => isStopping,
@@ -195,12 +277,22 @@ export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscr
       });
     },
     async stop() {
-      if (!client) return;
-      const stopping = client;
-      client = null;
+      if (!session) return;
+      const stopping = session;
+      session = null;
       isStopping = true;
+      // Acknowledge what is stored before leaving, so that the next start is not sent it again (it would be
+      // de-duplicated, but a restart should not replay a backlog for nothing).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        stopping.whenAcknowledged(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, options.stopAckTimeoutMs ?? 5_000);
+        }),
+      ]);
+      clearTimeout(timer);
       // Force when not connected: a graceful end would wait for a connection that may never come.
-      await stopping.endAsync(!status.isConnected);
+      await stopping.client.endAsync(!status.isConnected);
       status.isConnected = false;
       logger.info('disconnected');
     },

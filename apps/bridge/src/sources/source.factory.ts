@@ -39,6 +39,8 @@ export type ConfiguredSourcesOptions = {
   clientIdPrefix: string;
   /** SPARKPLUG_HOST_ID: the host id of Sparkplug B data sources whose config names none. */
   sparkplugHostId: string;
+  /** Most MQTT messages received and not yet stored (acknowledged), per source. */
+  maxUnackedMessages?: number;
 };
 
 /**
@@ -99,6 +101,7 @@ export async function createConfiguredSources(options: ConfiguredSourcesOptions)
             hostId,
             ...(config.data.edgeNodeId === undefined ? {} : { edgeNodeId: config.data.edgeNodeId }),
             clientId: `${clientIdPrefix}-sparkplug-${row.code}`,
+            ...(options.maxUnackedMessages === undefined ? {} : { maxUnackedMessages: options.maxUnackedMessages }),
             mappings: await loadSparkplugMappings(prisma, row.id),
             logger: sourceLogger,
           }),

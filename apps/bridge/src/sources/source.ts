@@ -2,8 +2,9 @@
 // decodes its protocol into the normalized events of @takt/ingest (contract: @takt/contracts
 // ingest.contract.ts) and hands them, or the messages it could not decode, to a sink: the ingest pipeline.
 // Implementations are private to their module and made by the factory (source.factory.ts).
-import type { TIngestEvent } from '@takt/contracts';
+import type { TIngestEvent, TIngestEventStatus } from '@takt/contracts';
 import type { DataSourceKind } from '@takt/db';
+import { BUFFER_FULL_REASON, DATABASE_UNAVAILABLE_REASON, INGEST_STOPPED_REASON } from '@takt/ingest';
 
 /** Where events come from (@takt/ingest `IngestSourceInfo`). */
 export type ConnectorSourceInfo = { code: string; kind: DataSourceKind; dataSourceId: string | null };
@@ -16,17 +17,52 @@ export type ConnectorEventOrigin = {
   isReplay?: boolean;
 };
 
+/**
+ * What a sink answers, one result per submitted event or rejection (@takt/ingest `IngestSubmitResult`), once each
+ * is stored (committed, dead-lettered, or written and fsynced to the spool) or refused.
+ */
+export type ConnectorAnswer = { results: readonly { status: TIngestEventStatus; reason?: string }[] };
+
+/** The spool's result reason for records it refused because it was full. */
+export const SPOOL_FULL_REASON = 'spool full';
+
+// Results that mean "not stored": the item is gone unless its sender delivers it again (MQTT: leave it
+// unacknowledged, so that the broker redelivers it).
+const NOT_STORED_REASONS: ReadonlySet<string> = new Set([
+  DATABASE_UNAVAILABLE_REASON,
+  BUFFER_FULL_REASON,
+  INGEST_STOPPED_REASON,
+  SPOOL_FULL_REASON,
+]);
+
+/** Whether everything an answer covers is stored (rejected items are stored as dead letters). */
+export function isEverythingStored(answer: ConnectorAnswer): boolean {
+  return answer.results.every((result) => result.status !== 'rejected' || !NOT_STORED_REASONS.has(result.reason ?? ''));
+}
+
+/** Connection state and backlog a source reports, shown by GET /api/v1/ingest/status. */
+export type ConnectorSourceStatus = {
+  isConnected?: boolean | null;
+  spoolDepth?: number;
+  /** Events handed to the sink and not yet stored. */
+  pendingEvents?: number;
+  /** MQTT: messages received and not yet acknowledged to the broker. */
+  unackedMessages?: number;
+};
+
 /** The part of @takt/ingest's `IngestPipeline` a source feeds (the pipeline itself is a valid sink). */
 export type ConnectorSink = {
+  /** Resolves once every input is stored or refused (never rejects). */
   submit(
     inputs: readonly { event: TIngestEvent; origin?: ConnectorEventOrigin }[],
     source: ConnectorSourceInfo,
-  ): Promise<unknown>;
+  ): Promise<ConnectorAnswer>;
+  /** Dead-letters messages the source could not decode; resolves once they are stored or refused. */
   reject(
     rejections: readonly { address: string; payload: Uint8Array; reason: string; receivedAtMs?: number }[],
     source: ConnectorSourceInfo,
-  ): void;
-  setSourceStatus?(source: ConnectorSourceInfo, status: { isConnected?: boolean | null; spoolDepth?: number }): void;
+  ): Promise<ConnectorAnswer>;
+  setSourceStatus?(source: ConnectorSourceInfo, status: ConnectorSourceStatus): void;
   /**
    * Liveness without data: the source's connection to these machines is healthy (e.g. an OPC UA subscription that
    * keeps receiving the server's keep-alives). The liveness watchdog counts it as a heartbeat; it carries no state.
@@ -44,6 +80,8 @@ export type SourceStatus = {
   /** Successful connections so far, the first one included. */
   connectCount: number;
   lastError: string | null;
+  /** MQTT: QoS 1 messages received on the current connection and not yet acknowledged (not yet stored). */
+  unackedMessages?: number;
 };
 
 export type Source = {

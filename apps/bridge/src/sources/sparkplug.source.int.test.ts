@@ -37,10 +37,11 @@ function recordingSink(): ConnectorSink & Recorded {
     async submit(inputs, source) {
       expect(source.kind).toBe('MQTT_SPARKPLUG');
       for (const input of inputs) recorded.events.push({ ...input.event, address: input.origin?.address ?? '' });
-      return undefined;
+      return { results: inputs.map(() => ({ status: 'accepted' as const })) };
     },
-    reject(rejections) {
+    async reject(rejections) {
       for (const rejection of rejections) recorded.rejections.push(rejection);
+      return { results: rejections.map(() => ({ status: 'rejected' as const, reason: 'recorded' })) };
     },
   };
 }

@@ -13,11 +13,21 @@
 // - a lost connection makes every known metric STALE: the machines go OFFLINE, and once connected again
 //   each known edge node is asked for a rebirth; on stop the death is published before the DISCONNECT (which
 //   discards the Will).
+// The rest of the MQTT session follows the UNS JSON source (QoS 1, backoff, back-pressure, and a message
+// acknowledged only once its events are stored, mqtt-session.ts); with a clean session a message that could not be
+// stored is acknowledged anyway (nothing would send it again) and logged as lost.
 import type { Logger } from 'pino';
 import type { TIngestEvent } from '@takt/contracts';
 import type { MqttClient } from 'mqtt';
-import { createMqttSubscriber } from './mqtt-session.ts';
-import type { ConnectorSink, ConnectorSourceInfo, Source, SourceStatus } from './source.ts';
+import { createMqttSubscriber, type MessageOutcome } from './mqtt-session.ts';
+import {
+  isEverythingStored,
+  type ConnectorAnswer,
+  type ConnectorSink,
+  type ConnectorSourceInfo,
+  type Source,
+  type SourceStatus,
+} from './source.ts';
 import { createSparkplugHostState, type SparkplugMetricMapping } from './sparkplug-host.state.ts';
 import {
   decodeSparkplugPayload,
@@ -64,6 +74,8 @@ export type SparkplugSourceOptions = {
   logger: Logger;
   mappings?: readonly SparkplugMetricMapping[];
   protocolVersion?: 4 | 5;
+  /** Most messages received and not yet stored (acknowledged); default 40,000 (BRIDGE_MAX_PENDING_EVENTS). */
+  maxUnackedMessages?: number;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   /** At most one rebirth request per edge node within this time (a burst of gaps must not flood it). */
@@ -85,6 +97,7 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     groupId,
     clientId,
     protocolVersion = 4,
+    maxUnackedMessages = 40_000,
     reconnectInitialDelayMs = 500,
     reconnectMaxDelayMs = 30_000,
     rebirthMinIntervalMs = 2_000,
@@ -103,24 +116,34 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
           `${SPARKPLUG_NAMESPACE}/${groupId}/+/${options.edgeNodeId}/+`,
         ];
   const host = createSparkplugHostState({ mappings: options.mappings ?? [] });
-  const status: SparkplugSourceStatus = { isConnected: false, connectCount: 0, lastError: null, rebirthRequests: 0 };
+  const status: SparkplugSourceStatus = {
+    isConnected: false,
+    connectCount: 0,
+    lastError: null,
+    unackedMessages: 0,
+    rebirthRequests: 0,
+  };
   const lastRebirthAtMs = new Map<string, number>();
   const info: ConnectorSourceInfo = { code, kind: 'MQTT_SPARKPLUG', dataSourceId };
+  // The events of this turn's messages, submitted together; `pendingAnswer` settles when they are stored.
   let pending: { event: TIngestEvent; origin: { address: string; payload?: Buffer; receivedAtMs: number } }[] = [];
+  let pendingAnswer: { promise: Promise<ConnectorAnswer>; resolve: (answer: Promise<ConnectorAnswer>) => void } | null =
+    null;
   let flushScheduled: NodeJS.Immediate | null = null;
   /** The timestamp of the Will of the current (or next) CONNECT; the birth repeats it. */
   let willTimestampMs = now();
-  /** Our STATE birth went out on the current connection: only then may we publish anything else. */
+  /** The broker acknowledged our STATE birth on the current connection: only then may we publish anything else. */
   let isBorn = false;
   let isStopping = false;
-  /** Edge nodes to ask for a rebirth once born again (their metrics went STALE with the connection). */
-  let staleEdgeNodeIds: string[] = [];
+  /** Edge nodes to ask for a rebirth once born (their metrics went STALE with the connection, or data came first). */
+  const rebirthsWhenBorn = new Set<string>();
   const subscriber = createMqttSubscriber({
     mqttUrl,
     clientId,
     protocolVersion,
-    // A clean session: MQTT 5's Session Expiry Interval is 0 whatever this says.
-    sessionExpirySec: 0,
+    // tck-id-message-flow-phid-sparkplug-clean-session-311/-50.
+    session: { isPersistent: false },
+    maxUnackedMessages,
     reconnectInitialDelayMs,
     reconnectMaxDelayMs,
     logger,
@@ -128,7 +151,6 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     logContext: { groupId, hostId: options.hostId },
     topicFilters: [...groupFilters, stateTopic],
     subscribeOptions: { qos: 1 },
-    isCleanSession: true,
     will() {
       willTimestampMs = now();
       return { topic: stateTopic, payload: statePayload(false, willTimestampMs), qos: 1, retain: true };
@@ -136,14 +158,23 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     onSubscribed: (client) => publishBirth(client),
   });
 
-  /** tck-id-payloads-state-birth: the birth, QoS 1 retained, with the timestamp of this connection's Will. */
+  /**
+   * tck-id-payloads-state-birth: the birth, QoS 1 retained, with the timestamp of this connection's Will. We are born
+   * once the broker acknowledged it: a broker may deliver a QoS 0 message published after a retained QoS 1 one
+   * before it (aedes does), and an edge node must see our birth before any command of ours
+   * (tck-id-host-topic-phid-birth-message).
+   */
   function publishBirth(client: MqttClient): void {
-    client.publish(stateTopic, statePayload(true, willTimestampMs), { qos: 1, retain: true });
-    isBorn = true;
-    logger.info({ stateTopic, timestampMs: willTimestampMs }, 'host application online (STATE birth)');
-    const edgeNodeIds = staleEdgeNodeIds;
-    staleEdgeNodeIds = [];
-    for (const edgeNodeId of edgeNodeIds) requestRebirth(edgeNodeId);
+    const connection = status.connectCount;
+    const timestampMs = willTimestampMs;
+    client.publish(stateTopic, statePayload(true, timestampMs), { qos: 1, retain: true }, (error) => {
+      if (error || isStopping || !status.isConnected || status.connectCount !== connection) return;
+      isBorn = true;
+      logger.info({ stateTopic, timestampMs }, 'host application online (STATE birth)');
+      const edgeNodeIds = [...rebirthsWhenBorn];
+      rebirthsWhenBorn.clear();
+      for (const edgeNodeId of edgeNodeIds) requestRebirth(edgeNodeId);
+    });
   }
 
   /** Sparkplug B 3.0 ch. 5 "Rebirth request": NCMD to the edge node with `Node Control/Rebirth` = true. */
@@ -152,7 +183,11 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     const lastMs = lastRebirthAtMs.get(edgeNodeId);
     const client = subscriber.client();
     // Our STATE birth is the first message we publish on a connection (tck-id-host-topic-phid-birth-message).
-    if (!client || !isBorn || (lastMs !== undefined && nowMs - lastMs < rebirthMinIntervalMs)) return;
+    if (!client || !isBorn) {
+      rebirthsWhenBorn.add(edgeNodeId);
+      return;
+    }
+    if (lastMs !== undefined && nowMs - lastMs < rebirthMinIntervalMs) return;
     lastRebirthAtMs.set(edgeNodeId, nowMs);
     status.rebirthRequests += 1;
     const payload = encodeSparkplugPayload({
@@ -167,10 +202,24 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
   function submitPending(sink: ConnectorSink): void {
     if (flushScheduled) clearImmediate(flushScheduled);
     flushScheduled = null;
-    if (pending.length === 0) return;
+    if (pending.length === 0 || !pendingAnswer) return;
     const inputs = pending;
+    const answer = pendingAnswer;
     pending = [];
-    void sink.submit(inputs, info);
+    pendingAnswer = null;
+    answer.resolve(sink.submit(inputs, info));
+  }
+
+  /** The answer of the submit this turn's events go in (made when the first of them arrives). */
+  function answerOfPending(): Promise<ConnectorAnswer> {
+    if (!pendingAnswer) {
+      let resolve: (answer: Promise<ConnectorAnswer>) => void = () => {};
+      const promise = new Promise<ConnectorAnswer>((settle) => {
+        resolve = settle;
+      });
+      pendingAnswer = { promise, resolve };
+    }
+    return pendingAnswer.promise;
   }
 
   /** Back-pressure (mqtt-session.ts): the events decoded but not yet submitted count too. */
@@ -181,20 +230,29 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     return wait;
   }
 
-  function rejectMessage(sink: ConnectorSink, topicName: string, bytes: Buffer, receivedAtMs: number, reason: string) {
-    sink.reject([{ address: topicName, payload: bytes, reason, receivedAtMs }], info);
+  function rejectMessage(
+    sink: ConnectorSink,
+    topicName: string,
+    bytes: Buffer,
+    receivedAtMs: number,
+    reason: string,
+  ): Promise<ConnectorAnswer> {
+    return sink.reject([{ address: topicName, payload: bytes, reason, receivedAtMs }], info);
   }
 
+  /** Queues events for this turn's submit; resolves with its answer once they are stored or refused. */
   function enqueue(
     sink: ConnectorSink,
     events: readonly TIngestEvent[],
     origin: { address: string; payload?: Buffer; receivedAtMs: number },
-  ): void {
-    if (events.length === 0) return;
+  ): Promise<ConnectorAnswer> | null {
+    if (events.length === 0) return null;
+    const answer = answerOfPending();
     for (const event of events) pending.push({ event, origin });
     // One submit per turn of the event loop rather than per message: at tens of thousands of messages
     // per second the pipeline's per-call cost would be what the bridge spends its CPU on.
     flushScheduled ??= setImmediate(() => submitPending(sink));
+    return answer;
   }
 
   /**
@@ -205,9 +263,10 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     isBorn = false;
     if (isStopping) return;
     const stale = host.markAllStale();
-    staleEdgeNodeIds = stale.edgeNodeIds;
+    for (const edgeNodeId of stale.edgeNodeIds) rebirthsWhenBorn.add(edgeNodeId);
     const tsMs = now();
-    enqueue(
+    // Made by the bridge, not received: no message waits for their answer.
+    void enqueue(
       sink,
       stale.offlineMachinePaths.map((machinePath) => ({ type: 'state', machinePath, tsMs, state: 'OFFLINE' })),
       { address: groupFilters[0] ?? stateTopic, receivedAtMs: tsMs },
@@ -242,30 +301,36 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
     clearTimeout(timer);
   }
 
-  function handleMessage(sink: ConnectorSink, topicName: string, bytes: Buffer): void {
+  /** One message's events and dead letters, and whether they are all stored (then the session acknowledges it). */
+  async function handleMessage(sink: ConnectorSink, topicName: string, bytes: Buffer): Promise<MessageOutcome> {
     if (topicName === stateTopic) {
+      // Nothing to store: answered at once.
       handleOwnState(bytes);
-      return;
+      return 'stored';
     }
+    const answers = await Promise.all(handOver(sink, topicName, bytes));
+    return answers.every(isEverythingStored) ? 'stored' : 'not-stored';
+  }
+
+  function handOver(sink: ConnectorSink, topicName: string, bytes: Buffer): Promise<ConnectorAnswer>[] {
     const receivedAtMs = now();
     const topic = parseSparkplugTopic(topicName);
-    if (!topic) {
-      rejectMessage(sink, topicName, bytes, receivedAtMs, 'not a Sparkplug B topic');
-      return;
-    }
+    if (!topic) return [rejectMessage(sink, topicName, bytes, receivedAtMs, 'not a Sparkplug B topic')];
     let payload: SparkplugPayload;
     try {
       payload = decodeSparkplugPayload(bytes);
     } catch (error) {
-      rejectMessage(
-        sink,
-        topicName,
-        bytes,
-        receivedAtMs,
-        `malformed Sparkplug B payload: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return;
+      return [
+        rejectMessage(
+          sink,
+          topicName,
+          bytes,
+          receivedAtMs,
+          `malformed Sparkplug B payload: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      ];
     }
+    const answers: Promise<ConnectorAnswer>[] = [];
     try {
       const outcome = host.handle(topic, payload, receivedAtMs);
       if (outcome.ignoredBecause) logger.debug({ topic: topicName, reason: outcome.ignoredBecause }, 'ignored');
@@ -277,18 +342,22 @@ export function createSparkplugSource(options: SparkplugSourceOptions): Omit<Sou
       for (const machinePath of outcome.offlineMachinePaths) {
         events.push({ type: 'state', machinePath, tsMs: deathTsMs, state: 'OFFLINE' });
       }
-      enqueue(sink, events, { address: topicName, payload: bytes, receivedAtMs });
-      for (const reason of outcome.problems) rejectMessage(sink, topicName, bytes, receivedAtMs, reason);
+      const answer = enqueue(sink, events, { address: topicName, payload: bytes, receivedAtMs });
+      if (answer) answers.push(answer);
+      for (const reason of outcome.problems) answers.push(rejectMessage(sink, topicName, bytes, receivedAtMs, reason));
     } catch (error) {
       // The host state is total; this only guards the process against a bug in it.
-      rejectMessage(
-        sink,
-        topicName,
-        bytes,
-        receivedAtMs,
-        `sparkplug host error: ${error instanceof Error ? error.message : String(error)}`,
+      answers.push(
+        rejectMessage(
+          sink,
+          topicName,
+          bytes,
+          receivedAtMs,
+          `sparkplug host error: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     }
+    return answers;
   }
 
   return {

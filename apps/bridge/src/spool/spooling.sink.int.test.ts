@@ -54,7 +54,7 @@ describe('store and forward', { timeout: 20_000 }, () => {
       })
     ).map((row) => row.reason);
 
-  async function startSink(): Promise<{ sink: SpoolingSink; stop: () => Promise<void> }> {
+  async function startSink(spoolMaxBytes?: number): Promise<{ sink: SpoolingSink; stop: () => Promise<void> }> {
     const pipeline = createIngestPipeline({
       prisma: proxied,
       logger,
@@ -65,7 +65,11 @@ describe('store and forward', { timeout: 20_000 }, () => {
       statusIntervalMs: null,
       pruneIntervalMs: null,
     });
-    const spool = await openEventSpool<SpooledRecord>({ dir, segmentMaxBytes: 16 * 1024 });
+    const spool = await openEventSpool<SpooledRecord>({
+      dir,
+      segmentMaxBytes: 16 * 1024,
+      ...(spoolMaxBytes === undefined ? {} : { maxBytes: spoolMaxBytes }),
+    });
     const sink = createSpoolingSink({
       pipeline,
       spool,
@@ -144,6 +148,51 @@ describe('store and forward', { timeout: 20_000 }, () => {
       ]);
       expect(sink.stats()).toMatchObject({ isSpooling: false, depth: 0, refused: 0, replayed: 6 });
     } finally {
+      await stop();
+    }
+  });
+
+  it('answers an event PostgreSQL could not take only once it is fsynced to the spool (then it may be acked)', async () => {
+    const before = await storedGood();
+    const { sink, stop } = await startSink();
+    try {
+      proxy.cut();
+      const answer = await sink.submit([{ event: countEvent() }], SOURCE);
+      expect(answer.results).toEqual([expect.objectContaining({ status: 'accepted', reason: 'spooled' })]);
+      expect(sink.stats()).toMatchObject({ spooled: 1, depth: 1 });
+      proxy.restore();
+      await expect.poll(storedGood, { timeout: 10_000, interval: 100 }).toBe(before + 1);
+      await sink.drained();
+    } finally {
+      proxy.restore();
+      await stop();
+    }
+  });
+
+  it('refuses events when the spool is full (answer "spool full") and holds the sources off until there is room', async () => {
+    const before = await storedGood();
+    const { sink, stop } = await startSink(1_000);
+    try {
+      proxy.cut();
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => sink.submit([{ event: countEvent() }], SOURCE)),
+      );
+      const reasons = answers.map((answer) => answer.results[0]?.reason);
+      expect(reasons).toContain('spool full');
+      const spooledCount = reasons.filter((reason) => reason === 'spooled').length;
+      const room = sink.waitForRoom?.();
+      expect(room).toBeInstanceOf(Promise);
+      proxy.restore();
+      await room;
+      await sink.drained();
+      await expect.poll(storedGood, { timeout: 10_000, interval: 100 }).toBe(before + spooledCount);
+      expect(sink.stats().refused).toBe(20 - spooledCount);
+      // The summary dead letter of what was refused, once the database is back.
+      await expect
+        .poll(() => db.prisma.deadLetter.count({ where: { address: 'bridge/spool' } }), { timeout: 5_000 })
+        .toBe(1);
+    } finally {
+      proxy.restore();
       await stop();
     }
   });

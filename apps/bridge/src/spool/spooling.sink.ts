@@ -9,18 +9,30 @@
 // retried after a backoff. Once the spool is empty the sink returns to direct mode. A non-empty spool found at
 // start (the bridge stopped during an outage) is replayed the same way.
 //
+// At least once: submit() and reject() answer an item only once it is stored, here once it is written and fsynced
+// to the spool (results `accepted`, reason `spooled`), so that a source may acknowledge it to its peer. Appends
+// are grouped: what arrives within `appendIntervalMs` is written with one fsync.
 // Order: the spool is replayed exactly in the order it was written. Around the switch, events already in
 // flight when the database went away may land in the spool after a few newer ones; the pipeline puts late
 // events in their place (its reorder window), so the stored result is the same.
-// Full spool: new events are refused and counted (policy "reject new"), and once the database is back one dead
-// letter says how many events were lost and between which times.
+// Full spool: new records are refused (policy "reject new": what is stored is never thrown away) and answered
+// `rejected: spool full`, and sources are held off (waitForRoom) until a replayed batch makes room. An MQTT
+// source on a persistent session (UNS) leaves refused messages unacknowledged, so the broker delivers them again; a
+// source that cannot be asked again (OPC UA, the clean session of a Sparkplug B host) loses them: once the database
+// is back one dead letter says how many were refused and between which times.
 // Dead letters (messages a source could not decode) take the same way: the pipeline answers those it could not
 // store `database unavailable` too, and they are spooled and replayed in order with the events.
 // Back-pressure: in direct mode the sources are held off by the pipeline's waitForRoom(); while spooling, the
-// disk (bounded, see above) takes everything and the sources are not held off.
+// disk (bounded, see above) takes everything and the sources are not held off until it is full.
 import type { TIngestEvent } from '@takt/contracts';
 import type { Logger } from 'pino';
-import type { ConnectorEventOrigin, ConnectorSink, ConnectorSourceInfo } from '../sources/source.ts';
+import {
+  SPOOL_FULL_REASON,
+  type ConnectorAnswer,
+  type ConnectorEventOrigin,
+  type ConnectorSink,
+  type ConnectorSourceInfo,
+} from '../sources/source.ts';
 import { openEventSpool, type EventSpool } from './event-spool.store.ts';
 
 /** The reason @takt/ingest gives events it gave up on because PostgreSQL stayed unreachable. */
@@ -42,20 +54,11 @@ export type SpooledRejection = {
 /** A spool line (records of older spools are all events). */
 export type SpooledRecord = SpooledEvent | SpooledRejection;
 
-type SubmitResults = { results?: readonly { status: string; reason?: string }[] } | undefined;
 type ConnectorRejection = Parameters<ConnectorSink['reject']>[0][number];
+type ConnectorResult = ConnectorAnswer['results'][number];
 
-/** The pipeline as the spooling sink needs it: submit and reject answer per-item results. */
-export type SpoolTarget = Omit<ConnectorSink, 'submit' | 'reject'> & {
-  submit(
-    inputs: readonly { event: TIngestEvent; origin?: ConnectorEventOrigin }[],
-    source: ConnectorSourceInfo,
-  ): Promise<SubmitResults | unknown>;
-  reject(
-    rejections: readonly ConnectorRejection[],
-    source: ConnectorSourceInfo,
-  ): Promise<SubmitResults | unknown> | void;
-};
+/** The pipeline as the spooling sink feeds it (@takt/ingest's pipeline is one). */
+export type SpoolTarget = ConnectorSink;
 
 export type SpoolingSinkOptions = {
   pipeline: SpoolTarget;
@@ -87,13 +90,11 @@ export type SpoolingSink = ConnectorSink & {
   stop(): Promise<void>;
 };
 
-function resultsOf(answer: unknown): readonly { status: string; reason?: string }[] {
-  const results = (answer as SubmitResults)?.results;
-  return Array.isArray(results) ? results : [];
-}
-
-const isUnavailable = (result: { status: string; reason?: string }): boolean =>
+const isUnavailable = (result: ConnectorResult): boolean =>
   result.status === 'rejected' && result.reason === DATABASE_UNAVAILABLE_REASON;
+
+const SPOOLED: ConnectorResult = { status: 'accepted', reason: 'spooled' };
+const REFUSED: ConnectorResult = { status: 'rejected', reason: SPOOL_FULL_REASON };
 
 const isRejection = (record: SpooledRecord): record is SpooledRejection => 'rejection' in record;
 
@@ -162,8 +163,12 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
     now = Date.now,
   } = options;
   const logger = options.logger.child({ name: 'bridge.spool' });
+  // Records waiting for the next append, and the callers waiting to learn whether theirs are on disk.
   let waiting: SpooledRecord[] = [];
+  let waitingCallers: ((isStored: boolean) => void)[] = [];
   let appendTimer: NodeJS.Timeout | null = null;
+  // Set when an append was refused; sources wait for room until a replayed batch frees some.
+  let room: { promise: Promise<void>; resolve: () => void } | null = null;
   let isSpooling = spool.depth().records > 0;
   let isStopped = false;
   let replaying: Promise<void> | null = null;
@@ -179,10 +184,21 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
     appendTimer = null;
     if (waiting.length === 0) return;
     const batch = waiting;
+    const callers = waitingCallers;
     waiting = [];
-    if (spool.append(batch)) {
+    waitingCallers = [];
+    const isStored = spool.append(batch);
+    for (const caller of callers) caller(isStored);
+    if (isStored) {
       spooled += batch.length;
     } else {
+      if (!room) {
+        let resolve: () => void = () => {};
+        const promise = new Promise<void>((settle) => {
+          resolve = settle;
+        });
+        room = { promise, resolve };
+      }
       refusedTotal += batch.length;
       const times = batch.map(timeOf);
       refusedRange = {
@@ -194,15 +210,55 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
     }
   }
 
-  function toSpool(records: SpooledRecord[]): void {
-    if (records.length === 0) return;
-    waiting.push(...records);
+  function makeRoom(): void {
+    room?.resolve();
+    room = null;
+  }
+
+  /** Queues records for the next append (one write and fsync); resolves whether they are on disk. */
+  function toSpool(records: SpooledRecord[]): Promise<boolean> {
+    if (records.length === 0) return Promise.resolve(true);
+    const stored = new Promise<boolean>((resolve) => waitingCallers.push(resolve));
+    for (const record of records) waiting.push(record);
     if (!isSpooling) {
       isSpooling = true;
       logger.warn('database unavailable: spooling events to disk');
     }
     appendTimer ??= setTimeout(writeWaiting, appendIntervalMs);
     startReplay();
+    return stored;
+  }
+
+  /** The answer for inputs of which those at `spooledIndexes` were handed to the spool (`isStored`: fsynced). */
+  function withSpooled(answer: ConnectorAnswer, spooledIndexes: ReadonlySet<number>, isStored: boolean) {
+    return {
+      ...answer,
+      results: answer.results.map((result, index) =>
+        spooledIndexes.has(index) ? { ...result, ...(isStored ? SPOOLED : REFUSED) } : result,
+      ),
+    };
+  }
+
+  /** Sends items to the pipeline; those it answers "database unavailable" go to the spool. */
+  async function direct<T>(
+    items: readonly T[],
+    send: () => Promise<ConnectorAnswer>,
+    toRecord: (item: T) => SpooledRecord,
+  ): Promise<ConnectorAnswer> {
+    const answer = await send();
+    const failed = new Set<number>();
+    answer.results.forEach((result, index) => {
+      if (isUnavailable(result) && items[index] !== undefined) failed.add(index);
+    });
+    if (failed.size === 0) return answer;
+    const isStored = await toSpool([...failed].map((index) => toRecord(items[index] as T)));
+    return withSpooled(answer, failed, isStored);
+  }
+
+  /** Spooling mode: everything goes to the spool, answered once it is on disk (or refused). */
+  async function spoolAll(records: SpooledRecord[]): Promise<ConnectorAnswer> {
+    const isStored = await toSpool(records);
+    return { results: records.map(() => (isStored ? SPOOLED : REFUSED)) };
   }
 
   function notifyIdle(): void {
@@ -218,6 +274,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
         // Nothing on disk and nothing waiting (writeWaiting ran synchronously before): back to direct mode.
         if (waiting.length === 0) {
           isSpooling = false;
+          makeRoom();
           logger.info({ replayed }, 'spool replayed: back to direct ingest');
           reportRefused();
           notifyIdle();
@@ -243,7 +300,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
               ),
         ),
       );
-      if (answers.some((answer) => resultsOf(answer).some(isUnavailable))) {
+      if (answers.some((answer) => answer.results.some(isUnavailable))) {
         // Still down. What did get committed of this batch is a duplicate on the next try (de-duplicated).
         await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
         delayMs = Math.min(retryMaxDelayMs, delayMs * 2);
@@ -253,6 +310,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
       const last = entries.at(-1);
       if (last) await spool.commit(last.position);
       replayed += entries.length;
+      makeRoom();
       for (const group of groups) pipeline.setSourceStatus?.(group.source, { spoolDepth: spool.depth().records });
     }
   }
@@ -271,27 +329,23 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
   }
 
   /** Direct mode: dead letters the pipeline could not store (database unavailable) go to the spool. */
-  function rejectDirect(rejections: readonly ConnectorRejection[], source: ConnectorSourceInfo): void {
-    const answer = pipeline.reject(rejections, source);
-    void Promise.resolve(answer).then((settled) => {
-      toSpool(
-        resultsOf(settled).flatMap((result, index) => {
-          const rejection = rejections[index];
-          return isUnavailable(result) && rejection ? [toSpooledRejection(rejection, source, now())] : [];
-        }),
-      );
-    });
+  function rejectDirect(rejections: readonly ConnectorRejection[], source: ConnectorSourceInfo) {
+    return direct(
+      rejections,
+      () => pipeline.reject(rejections, source),
+      (rejection) => toSpooledRejection(rejection, source, now()),
+    );
   }
 
   function reportRefused(): void {
     if (!refusedRange || !lastSource) return;
     const summary = { ...refusedRange, firstAt: new Date(refusedRange.firstTsMs).toISOString() };
-    rejectDirect(
+    void rejectDirect(
       [
         {
           address: 'bridge/spool',
           payload: new TextEncoder().encode(JSON.stringify(summary)),
-          reason: `spool full: ${refusedRange.count} events between ${new Date(refusedRange.firstTsMs).toISOString()} and ${new Date(refusedRange.lastTsMs).toISOString()} were lost`,
+          reason: `spool full: ${refusedRange.count} events between ${new Date(refusedRange.firstTsMs).toISOString()} and ${new Date(refusedRange.lastTsMs).toISOString()} were refused (MQTT messages are redelivered by the broker; others are lost)`,
           receivedAtMs: now(),
         },
       ],
@@ -306,25 +360,23 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
   }
 
   return {
-    async submit(inputs, source) {
+    submit(inputs, source) {
       lastSource = source;
-      if (isStopped || isSpooling) {
-        toSpool(inputs.map((input) => toSpooled(input, source, now())));
-        return undefined;
-      }
-      const answer = await pipeline.submit(inputs, source);
-      const failed = resultsOf(answer).flatMap((result, index) =>
-        isUnavailable(result) && inputs[index] ? [toSpooled(inputs[index], source, now())] : [],
+      if (isStopped || isSpooling) return spoolAll(inputs.map((input) => toSpooled(input, source, now())));
+      return direct(
+        inputs,
+        () => pipeline.submit(inputs, source),
+        (input) => toSpooled(input, source, now()),
       );
-      toSpool(failed);
-      return answer;
     },
     reject(rejections, source) {
       lastSource = source;
-      if (isStopped || isSpooling) toSpool(rejections.map((rejection) => toSpooledRejection(rejection, source, now())));
-      else rejectDirect(rejections, source);
+      if (isStopped || isSpooling)
+        return spoolAll(rejections.map((rejection) => toSpooledRejection(rejection, source, now())));
+      return rejectDirect(rejections, source);
     },
     waitForRoom(extraItems) {
+      if (room) return room.promise;
       return isStopped || isSpooling ? null : (pipeline.waitForRoom?.(extraItems) ?? null);
     },
     setSourceStatus(source, status) {
@@ -353,6 +405,7 @@ export function createSpoolingSink(options: SpoolingSinkOptions): SpoolingSink {
       writeWaiting();
       await replaying;
       spool.close();
+      makeRoom();
       notifyIdle();
     },
   };

@@ -16,12 +16,14 @@ export function createRecordingSink(): RecordingSink {
     events: [],
     rejections: [],
     aliveNotes: [],
+    // Everything is "stored" at once: accepted, and rejections recorded as dead letters would be.
     async submit(inputs) {
       for (const input of inputs) sink.events.push({ ...input.event, address: input.origin?.address ?? '' });
-      return undefined;
+      return { results: inputs.map(() => ({ status: 'accepted' as const })) };
     },
-    reject(rejections) {
+    async reject(rejections) {
       for (const rejection of rejections) sink.rejections.push(rejection);
+      return { results: rejections.map(() => ({ status: 'rejected' as const, reason: 'recorded' })) };
     },
     noteAlive(machinePaths) {
       sink.aliveNotes.push([...machinePaths]);
