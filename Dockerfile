@@ -33,7 +33,7 @@ COPY packages/runtime/package.json packages/runtime/
 # ---------------------------------------------------------------------------------------------------
 FROM manifests AS deps
 # --ignore-scripts: the only install scripts in the tree are Prisma's native-engine download (useless,
-# since migrations run on the WASM engine, and impossible on air-gapped networks; DESIGN.md
+# since migrations run on the WASM engine, and impossible on air-gapped networks; docs/data-model.md "Migrations"
 # "Migrations") and esbuild's binary check (esbuild runs from its prebuilt platform package without it).
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund

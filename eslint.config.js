@@ -1,4 +1,4 @@
-// Lint rules of the repo (STYLE.md): strict TypeScript, one direction of imports
+// Lint rules of the repo (docs/conventions.md): strict TypeScript, one direction of imports
 // (packages never import apps; web features never import each other; app composes them),
 // process.env only in env.ts files, no import cycles.
 import { readdirSync } from 'node:fs';

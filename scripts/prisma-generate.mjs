@@ -1,6 +1,6 @@
 // Runs `prisma generate` without the native schema engine: generate never starts the engine, but
 // the CLI looks for its binary unless PRISMA_SCHEMA_ENGINE_BINARY names an existing file
-// (DESIGN.md "Migrations"). Plain .mjs so that it runs before anything else is built.
+// (docs/data-model.md "Migrations"). Plain .mjs so that it runs before anything else is built.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -36,7 +36,7 @@ function simulate(linePlan: LinePlan, profile: MachineProfile, seed = 'm'): Mach
   });
 }
 
-/** OEE = good count × ideal cycle time / planned production time (DESIGN.md). */
+/** OEE = good count × ideal cycle time / planned production time (docs/kpi.md). */
 function oee(history: MachineHistory): number {
   const plannedMs = history.intervals
     .filter((i) => i.state !== 'PLANNED_STOP' && i.state !== 'NO_ORDER')

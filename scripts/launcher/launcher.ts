@@ -1,5 +1,5 @@
 // `npm start`: the whole product on one machine. Embedded PostgreSQL and MQTT broker when
-// DATABASE_URL / MQTT_URL are unset (DESIGN.md "Embedded defaults"), migrations, the demo plant on
+// DATABASE_URL / MQTT_URL are unset (docs/architecture.md "Processes"), migrations, the demo plant on
 // first start, then the API (serving the SPA), the bridge and the simulator as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

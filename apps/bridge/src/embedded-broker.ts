@@ -1,4 +1,4 @@
-// The in-process MQTT broker `npm start` runs when MQTT_URL is unset (DESIGN.md "Embedded defaults"): aedes on
+// The in-process MQTT broker `npm start` runs when MQTT_URL is unset (docs/architecture.md "Processes"): aedes on
 // a plain `net` server bound to loopback, so that the bridge and the simulator connect to it exactly as they
 // would to Mosquitto. aedes 1.x speaks MQTT 3.1 and 3.1.1 (not 5.0), which is what both clients use.
 import net from 'node:net';

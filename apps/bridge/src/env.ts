@@ -1,4 +1,4 @@
-// Configuration of the bridge process (STYLE.md rule 10): the only module that reads process.env.
+// Configuration of the bridge process (docs/conventions.md rule 11): the only module that reads process.env.
 // The launcher (`npm start`) does not use this: it passes options to startBridge() directly.
 import { loadEnv, ZLogLevel, ZMqttUrl, ZPostgresUrl, ZSparkplugHostId, ZUnsTopicPrefix } from '@takt/contracts';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ export const ZBridgeEnv = z.object({
   MQTT_URL: ZMqttUrl,
   MQTT_UNS_PREFIX: ZUnsTopicPrefix.default('takt'),
   LOG_LEVEL: ZLogLevel.default('info'),
-  /** A machine silent for this long is put OFFLINE (DESIGN.md "Machine states": heartbeat lost). */
+  /** A machine silent for this long is put OFFLINE (docs/domain.md "Machine states": heartbeat lost). */
   BRIDGE_OFFLINE_AFTER_SEC: z.coerce.number().positive().max(86_400).default(60),
   /** Also put machines OFFLINE that were never heard from since the bridge started (and nobody else feeds). */
   BRIDGE_OFFLINE_UNHEARD: z

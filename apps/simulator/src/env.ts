@@ -1,4 +1,4 @@
-// Configuration of the simulator process (STYLE.md rule 10): the only module that reads process.env.
+// Configuration of the simulator process (docs/conventions.md rule 11): the only module that reads process.env.
 // The launcher (`npm start`) does not use this: it passes options to startSimulator() directly.
 import { loadEnv, ZLogLevel, ZMqttUrl, ZPostgresUrl, ZUnsTopicPrefix } from '@takt/contracts';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // A deterministic model of one machine (pure: no clock, no I/O): given a seed it produces the same state
-// timeline and part counts on every run. States follow DESIGN.md "Machine states":
+// timeline and part counts on every run. States follow docs/domain.md "Machine states":
 //   PRODUCING    – parts come out at the ideal cycle time slowed by a speed loss drawn per run (performance
 //                  loss), each part scrap with probability `scrapRate` (quality loss);
 //   IDLE         – micro-stops, exponential gaps (in producing time) and durations;

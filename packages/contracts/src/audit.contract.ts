@@ -1,4 +1,4 @@
-// The audit log as the API answers it (DESIGN.md "HTTP API conventions"): who changed what, before/after,
+// The audit log as the API answers it (docs/api.md): who changed what, before/after,
 // when and in which request; newest first, filtered by entity, actor, action and time.
 import { z } from 'zod';
 import { ZInstant } from './instant.contract.ts';

@@ -1,4 +1,4 @@
-// Shift calendars and scheduled planned downtime (DESIGN.md "Plant model"): a site's shift patterns with
+// Shift calendars and scheduled planned downtime (docs/domain.md "Plant model"): a site's shift patterns with
 // their shifts and breaks, edited as one document, and ad-hoc planned downtime of a line or a machine.
 import { z } from 'zod';
 import { ZInstant } from './instant.contract.ts';

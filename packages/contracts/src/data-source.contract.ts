@@ -1,4 +1,4 @@
-// OT data sources (DESIGN.md "OT ingest contracts") and the mapping of their addresses to machine signals.
+// OT data sources (packages/ingest/README.md) and the mapping of their addresses to machine signals.
 // `config` is validated per `kind` by a discriminated union.
 import { z } from 'zod';
 import { codeOrderCursor, listQuery } from './list.contract.ts';

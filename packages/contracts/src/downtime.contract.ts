@@ -1,4 +1,4 @@
-// Downtime classification (DESIGN.md "HTTP API conventions": supervisors classify downtime): the stops of a scope
+// Downtime classification (docs/api.md: supervisors classify downtime): the stops of a scope
 // over a range, assigning or changing their reason (one or several at once) and splitting a stop in two. A stop is
 // a stored state interval in a state that has a reason: the unplanned stops (DOWN, IDLE, CHANGEOVER, OFFLINE) take
 // UNPLANNED reasons, planned stops (PLANNED_STOP) take PLANNED ones, so a reason never moves time between the

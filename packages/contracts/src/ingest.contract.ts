@@ -1,4 +1,4 @@
-// The normalized ingest events every source hands to the one ingest pipeline (DESIGN.md "OT ingest contracts":
+// The normalized ingest events every source hands to the one ingest pipeline (packages/ingest/README.md:
 // MQTT JSON, Sparkplug B, OPC UA and HTTP all feed it), the HTTP ingest request/answer, the ingest status and
 // the dead-letter list. Protocol decoders turn their payloads into these; the pipeline validates them again.
 import { z } from 'zod';

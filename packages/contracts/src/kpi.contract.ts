@@ -1,4 +1,4 @@
-// KPI endpoints (DESIGN.md "KPIs"): OEE with its components, loss waterfall, series and per-child breakdown; the
+// KPI endpoints (docs/kpi.md): OEE with its components, loss waterfall, series and per-child breakdown; the
 // downtime Pareto; MTBF and MTTR; the explanation behind a figure; a machine's state timeline. Every figure is
 // made of additive components (seconds and part counts) so that the client can re-aggregate them; a ratio with no
 // denominator is null ("not applicable"), never 0.

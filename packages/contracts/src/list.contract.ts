@@ -1,4 +1,4 @@
-// List conventions (DESIGN.md "HTTP API conventions"): `limit` + opaque `cursor` in the query string,
+// List conventions (docs/api.md): `limit` + opaque `cursor` in the query string,
 // `{ items, nextCursor }` in the answer (`nextCursor` null on the last page). The cursor of each list is one
 // codec of cursor.contract.ts; the orders several lists share have theirs here.
 import { z } from 'zod';

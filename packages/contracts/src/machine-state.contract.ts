@@ -1,4 +1,4 @@
-// Machine states (DESIGN.md "Machine states") and the ISO 22400 time bucket each one falls in.
+// Machine states (docs/domain.md "Machine states") and the ISO 22400 time bucket each one falls in.
 import { z } from 'zod';
 
 export const MACHINE_STATES = [

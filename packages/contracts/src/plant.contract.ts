@@ -1,4 +1,4 @@
-// Plant configuration (DESIGN.md "Plant model", ISA-95): sites, areas, lines, machines, products and
+// Plant configuration (docs/domain.md "Plant model", ISA-95): sites, areas, lines, machines, products and
 // their ideal cycle times — the bodies the admin API accepts and the resources it answers.
 import { z } from 'zod';
 import { codeOrderCursor, listQuery, ZQueryBoolean } from './list.contract.ts';

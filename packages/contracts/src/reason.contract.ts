@@ -1,4 +1,4 @@
-// Downtime reasons (DESIGN.md "Plant model"): a two-level tree, categories → reasons, each PLANNED or
+// Downtime reasons (docs/domain.md "Plant model"): a two-level tree, categories → reasons, each PLANNED or
 // UNPLANNED with a unique code; a reason has its category's kind.
 import { z } from 'zod';
 import { ZQueryBoolean } from './list.contract.ts';

@@ -1,4 +1,4 @@
-// Who may do what: the three user roles of DESIGN.md ("HTTP API conventions"), least to most privileged.
+// Who may do what: the three user roles of docs/domain.md ("Roles"), least to most privileged.
 import { z } from 'zod';
 
 export const ROLES = ['VIEWER', 'SUPERVISOR', 'ADMIN'] as const;

@@ -1,4 +1,4 @@
-// The Unified Namespace (UNS) JSON-over-MQTT contract (DESIGN.md "OT ingest contracts" 2, documented for
+// The Unified Namespace (UNS) JSON-over-MQTT contract (packages/ingest/README.md, documented for
 // users in apps/bridge/README.md): topics `{prefix}/{site}/{area}/{line}/{machine}/{signal}` and their
 // payloads, plus the `takt_events` notification the bridge sends after each committed ingest batch.
 // Modelled on the United Manufacturing Hub's data contract where it fits: `timestamp_ms` (Unix ms) on every

@@ -1,4 +1,4 @@
-// The work-order lifecycle, once for the API and the web app (DESIGN.md "Work orders"):
+// The work-order lifecycle, once for the API and the web app (docs/domain.md "Work orders"):
 //   DRAFT → RELEASED → IN_PROGRESS ⇄ PAUSED → COMPLETED, and CANCELLED from any open state.
 // COMPLETED is reachable from IN_PROGRESS and from PAUSED (an order paused at its last part is finished
 // without a pointless resume). Dispatch is no status change: it assigns a RELEASED order to a line (again, to

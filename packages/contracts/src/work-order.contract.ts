@@ -1,4 +1,4 @@
-// Work orders (DESIGN.md "Work orders"): the lifecycle DRAFT → RELEASED → IN_PROGRESS ⇄ PAUSED → COMPLETED
+// Work orders (docs/domain.md "Work orders"): the lifecycle DRAFT → RELEASED → IN_PROGRESS ⇄ PAUSED → COMPLETED
 // (CANCELLED from any open state), dispatch to a line, counts from the machine counters plus manual adjustments
 // (recorded one by one, and audited), and the progress figures (good vs target, run rate, projected finish) the
 // read endpoints answer.

@@ -1,5 +1,5 @@
 // Loads Prisma's WASM schema engine without the native binary the Prisma CLI would download
-// (impossible offline and on air-gapped plant networks). See DESIGN.md "Migrations".
+// (impossible offline and on air-gapped plant networks). See docs/data-model.md "Migrations".
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// @takt/ingest: the one ingest pipeline (DESIGN.md "OT ingest contracts") fed by the bridge's sources (UNS JSON,
+// @takt/ingest: the one ingest pipeline (packages/ingest/README.md) fed by the bridge's sources (UNS JSON,
 // Sparkplug B, OPC UA) and by POST /api/v1/ingest/events: validate → resolve machine and signal → de-duplicate
 // → apply (state intervals with reordering, counters to deltas, product and work-order changes) → batched
 // writes → notify. Contract of the events: @takt/contracts ingest.contract.ts.

@@ -1,4 +1,4 @@
-// The input and output types of the one ingest pipeline (DESIGN.md "OT ingest contracts": every source feeds
+// The input and output types of the one ingest pipeline (packages/ingest/README.md: every source feeds
 // it). A source decodes its protocol into normalized events (`TIngestEvent`, @takt/contracts ingest.contract.ts)
 // and submits them together with where they came from; what it cannot decode it rejects, so that the raw
 // message still reaches dead_letter.

@@ -1,4 +1,4 @@
-// The one ingest pipeline every source feeds (DESIGN.md "OT ingest contracts"): queue → validate and resolve
+// The one ingest pipeline every source feeds (packages/ingest/README.md): queue → validate and resolve
 // (event-preparation.ts) → write one batch per transaction (ingest-batch.writer.ts) → notify → count. This file
 // composes the parts and owns the submitters' answers:
 // - batch-queue.ts cuts batches (size, delay), bounds what is pending and applies back-pressure (waitForRoom);

@@ -1,4 +1,4 @@
-// Puts a machine OFFLINE when it has been silent for `offlineAfterMs` (DESIGN.md "Machine states": OFFLINE =
+// Puts a machine OFFLINE when it has been silent for `offlineAfterMs` (docs/domain.md "Machine states": OFFLINE =
 // no data from the machine, heartbeat lost). Any valid event counts as a heartbeat; UNS publishers send counts
 // every few seconds even when nothing was made (apps/bridge/README.md). Sources that only report changes (OPC UA)
 // keep their machines alive with noteAlive while their connection is healthy.

@@ -1,4 +1,4 @@
-// Maps the state codes machines report onto Takt's machine states (DESIGN.md "Machine states": "PackML and
+// Maps the state codes machines report onto Takt's machine states (docs/domain.md "Machine states": "PackML and
 // UMH state codes map onto this table in the ingest pipeline"). The mapping is documented in
 // apps/bridge/README.md; change both together.
 //

@@ -1,4 +1,4 @@
-// Recomputes a machine's state intervals (DESIGN.md "Machine states": one state at a time, half-open
+// Recomputes a machine's state intervals (docs/domain.md "Machine states": one state at a time, half-open
 // [start, end), open end for the current one) from its timeline events. Pure: the writer loads the base
 // interval and the logged events after it, asks for the intervals, and writes the difference.
 //

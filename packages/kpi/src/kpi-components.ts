@@ -1,5 +1,5 @@
 // The additive components behind every KPI: sums of times (seconds) and counts for one machine over one range.
-// Aggregating machines, lines, shifts or days adds components and divides once at the end (DESIGN.md "KPIs":
+// Aggregating machines, lines, shifts or days adds components and divides once at the end (docs/kpi.md:
 // never average percentages), so every aggregation in Takt goes through `addComponents` / `sumComponents`.
 
 /** Parts that were counted but whose product has no ideal cycle time (excluded from performance). */

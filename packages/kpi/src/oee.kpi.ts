@@ -1,7 +1,7 @@
 // KPI ratios from additive components: availability, performance, quality, OEE, TEEP and the companions
 // (utilization, scrap rate, throughput, MTBF, MTTR, unclassified-downtime share, data-gap share).
 //
-// Definitions (ISO 22400-2 §6 and the common OEE convention, DESIGN.md "KPIs"):
+// Definitions (ISO 22400-2 §6 and the common OEE convention, docs/kpi.md):
 //   availability = run time / planned busy time                              (ISO: APT / PBT)
 //   performance  = Σ(ideal cycle time × total count) / run time               (ISO effectiveness: PRI × PQ / APT)
 //   quality      = Σ(ideal × good) / Σ(ideal × total)                         (fully productive / net run time)

@@ -190,7 +190,7 @@ describe('waycalculator.com OEE calculator, "Example 1" — https://waycalculato
 describe('ISO 22400-2:2014 KPI definitions (§6; as reproduced in PTC ThingWorx "Calculating KPIs", support.ptc.com)', () => {
   // Availability = APT / PBT; Effectiveness = PRI × PQ / APT; Quality ratio = GQ / PQ; OEE index = A × E × QR.
   // PRI = planned run time per item (ideal cycle time), PQ = produced quantity, GQ = good quantity.
-  // Deliberate difference: PTC returns availability 1 when PBT = 0; Takt returns null (DESIGN.md "KPIs").
+  // Deliberate difference: PTC returns availability 1 when PBT = 0; Takt returns null (docs/kpi.md).
   it('maps the ISO elements onto the components for a single product', () => {
     const PBT = 7 * 3600;
     const APT = 6 * 3600;
@@ -221,7 +221,7 @@ describe('ISO 22400-2:2014 KPI definitions (§6; as reproduced in PTC ThingWorx 
   });
 });
 
-describe('aggregation sums components and divides (DESIGN.md "KPIs": never average percentages)', () => {
+describe('aggregation sums components and divides (docs/kpi.md: never average percentages)', () => {
   it('weights each machine by its planned time, unlike the mean of the OEEs', () => {
     const big: TKpiComponents = {
       ...emptyComponents(),

@@ -1,7 +1,7 @@
 // Shift calendars laid out in the plant's IANA time zone (luxon): recurring shift definitions → concrete shift
 // windows with their breaks, plus local calendar days, both as epoch milliseconds.
 //
-// Wall-clock rules (DESIGN.md "Time"): a shift starts `startMinute` after local midnight of each ISO weekday in
+// Wall-clock rules (docs/kpi.md "The time model"): a shift starts `startMinute` after local midnight of each ISO weekday in
 // `weekdays` (1 = Monday … 7 = Sunday; the weekday of the day it *starts*) and ends at the wall-clock time
 // `startMinute + durationMin` later, possibly on a following day. On a DST change the wall-clock start and end
 // are kept, so a 22:00–06:00 shift lasts 7 h on the spring-forward night and 9 h on the fall-back night. Breaks

@@ -2,7 +2,7 @@
 // downtime → a timeline of segments (each with the state the machine reported and the time class it counts in)
 // → additive KPI components, with the counts and ideal cycle times folded in.
 //
-// Precedence (DESIGN.md "Shift breaks and scheduled planned downtime override what the machine reports for
+// Precedence (docs/kpi.md "The time model": "Shift breaks and scheduled planned downtime override what the machine reports for
 // planned-time purposes"), for every instant of the range:
 //   1. outside every shift window              → not scheduled (excluded from planned time, whatever the state)
 //   2. in a shift break                        → planned shutdown (breaks win over everything inside a shift)

@@ -1,4 +1,4 @@
-// The audit log (DESIGN.md "HTTP API conventions"): every change is recorded with who, what,
+// The audit log (docs/api.md): every change is recorded with who, what,
 // before/after, when and the request id, in the same transaction as the change itself.
 import type { Prisma } from '@takt/db';
 import type { AuthContext } from '../auth/auth-context.ts';

@@ -1,5 +1,5 @@
 // Scheduled planned downtime (maintenance, meetings) of a whole line or one machine; it overrides what the
-// machine reports for planned-time purposes (DESIGN.md "Machine states"), so every change invalidates the KPI rollups
+// machine reports for planned-time purposes (docs/domain.md "Machine states"), so every change invalidates the KPI rollups
 // of its window (before and after the change).
 import type { PrismaClient } from '@takt/db';
 import { invalidateRollups, type TRollupChange } from '@takt/kpi-sql';

@@ -1,4 +1,4 @@
-// Downtime classification (issue "API platform", part 4): a supervisor assigns or changes the reason of stops, one
+// Downtime classification (docs/domain.md "Machine states"): a supervisor assigns or changes the reason of stops, one
 // or several at once, and splits a stop in two to give each part its own reason. Each change, in one transaction:
 // locks the machines' timelines (the ingest pipeline's lock), checks the rules, writes, audits every stop it
 // changed, appends `downtime-classified` live events and recomputes the KPI rollups of the hours the stops cover,

@@ -1,5 +1,5 @@
 // GET /downtime-intervals: the stops of a scope over a range, newest first, for supervisors to classify
-// (DESIGN.md "Lists: limit + cursor"). The cursor is the position of the last stop shown.
+// (docs/api.md "Lists"). The cursor is the position of the last stop shown.
 import {
   CLASSIFIABLE_STATES,
   downtimeIntervalCursor,

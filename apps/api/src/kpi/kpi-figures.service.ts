@@ -1,6 +1,6 @@
 // Components of a resolved scope over its range, for the totals, each series bucket and each child (areas of a site,
 // lines of an area, machines of a line): one range query of @takt/kpi-sql, then sums of components in TypeScript
-// (DESIGN.md "KPIs": add components, divide once). Shared by the OEE, MTBF/MTTR and explanation endpoints.
+// (docs/kpi.md: add components, divide once). Shared by the OEE, MTBF/MTTR and explanation endpoints.
 import type { TKpiBucket, TKpiScopeKind } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { emptyComponents, expandLocalDays, sumComponents, type TKpiComponents, type TShiftDefinition } from '@takt/kpi';

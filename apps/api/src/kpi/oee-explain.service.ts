@@ -1,4 +1,4 @@
-// GET /kpi/oee/explain: everything behind one figure (DESIGN.md "Every KPI must be explainable"): the state
+// GET /kpi/oee/explain: everything behind one figure (docs/kpi.md "Explaining a figure"): the state
 // intervals, count buckets, planned-time calendar, planned downtime and ideal cycle times of each machine in the
 // scope and range, the pure engine's result over exactly that data, and the figure as /kpi/oee reports it. When the
 // two disagree the rollups are stale (a correction that was not followed by a refresh).

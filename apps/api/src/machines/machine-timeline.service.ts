@@ -1,6 +1,6 @@
 // GET /machines/:id/timeline: the machine's states over a range as the KPIs see them (a state lasts until the next
 // one starts; clipped to the range; an open interval runs to the present), with reason and product, paged with a
-// cursor (DESIGN.md "Lists: limit + cursor").
+// cursor (docs/api.md "Lists").
 import { machineTimelineCursor, type TMachineTimelineQuery, type TMachineTimelineResponse } from '@takt/contracts';
 import type { PrismaClient } from '@takt/db';
 import { AppError } from '../http/app-error.ts';

@@ -1,4 +1,4 @@
-// The downtime-reason tree (DESIGN.md "Plant model"): categories (no parent) → reasons (parent is a category),
+// The downtime-reason tree (docs/domain.md "Plant model"): categories (no parent) → reasons (parent is a category),
 // two levels at most; a reason has its category's kind. Reasons in use are archived, not deleted.
 import type { PrismaClient } from '@takt/db';
 import type {

@@ -1,4 +1,4 @@
-// Work orders (DESIGN.md "Work orders"): create, edit and delete while planned, the lifecycle transitions
+// Work orders (docs/domain.md "Work orders"): create, edit and delete while planned, the lifecycle transitions
 // (checked by the lifecycle in @takt/contracts), dispatch to a line, manual count adjustments, and the reads with
 // their progress figures. Every change runs in one transaction that locks the order row, checks If-Match,
 // writes the order, its work_order_transition row (status changes and dispatch), the audit entry and a

@@ -1,4 +1,4 @@
-// Makes the Source for a connection's configuration (STYLE.md rule 7: one implementation per protocol
+// Makes the Source for a connection's configuration (docs/conventions.md rule 7: one implementation per protocol
 // behind a factory): UNS JSON and Sparkplug B over MQTT, OPC UA.
 import path from 'node:path';
 import { ZMqttSparkplugConfig, ZOpcUaConfig } from '@takt/contracts';

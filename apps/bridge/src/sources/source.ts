@@ -1,4 +1,4 @@
-// The one interface every OT connector implements (STYLE.md rule 7): a Source connects to the shop floor,
+// The one interface every OT connector implements (docs/conventions.md rule 7): a Source connects to the shop floor,
 // decodes its protocol into the normalized events of @takt/ingest (contract: @takt/contracts
 // ingest.contract.ts) and hands them, or the messages it could not decode, to a sink: the ingest pipeline.
 // Implementations are private to their module and made by the factory (source.factory.ts).

@@ -1,4 +1,4 @@
-// Source for the Unified Namespace JSON contract over MQTT (DESIGN.md "OT ingest contracts" 2; topics and
+// Source for the Unified Namespace JSON contract over MQTT (packages/ingest/README.md; topics and
 // payloads in apps/bridge/README.md). Subscribes to `{prefix}/#` at QoS 1 on a persistent session, so that
 // messages published while the bridge is away are delivered when it returns, and acknowledges each message once
 // its event (or dead letter) is stored (mqtt-session.ts).

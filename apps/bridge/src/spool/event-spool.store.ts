@@ -1,4 +1,4 @@
-// The bridge's bounded on-disk spool (DESIGN.md "store and forward"): append-only segment files of JSON lines
+// The bridge's bounded on-disk spool (apps/bridge/README.md): append-only segment files of JSON lines
 // under `{dir}` (TAKT_DATA_DIR/spool), each append batch written and fsync'ed before it counts as stored, read
 // back oldest first, in order. A cursor file (replaced atomically) records how far the replay got, so that a
 // restart resumes where it left off; a segment read to its end is deleted. A crash between commit and cursor

@@ -1,4 +1,4 @@
-// Store and forward between the sources and the ingest pipeline (DESIGN.md: "When PostgreSQL is unreachable
+// Store and forward between the sources and the ingest pipeline (apps/bridge/README.md: "When PostgreSQL is unreachable
 // the bridge keeps events in a bounded on-disk spool and replays them").
 //
 // Direct mode: events go straight to the pipeline. The pipeline (created with `maxTransientAttempts`) answers

@@ -2,7 +2,7 @@
 // checked against the contract before a handler sees it. EventSource reconnects by itself (after the server's
 // `retry:` of 3 s) and resumes with Last-Event-ID, so events missed during a short outage are replayed; when
 // they cannot be, the server sends `reload` and the page refetches. Handlers update the TanStack Query cache
-// (STYLE.md rule 6): the stream is a reason to refetch, never a second store.
+// (docs/conventions.md rule 6): the stream is a reason to refetch, never a second store.
 import { useEffect, useEffectEvent, useState } from 'react';
 import { ZLiveEventMessage, type TLiveEventMessage, type TLiveEventType, type TStreamQuery } from '@takt/contracts';
 import { env } from '../config/env.ts';

@@ -1,4 +1,4 @@
-// Keeps the work-order queries in step with the plant (STYLE.md rule 6): a `work-order` event on the live stream
+// Keeps the work-order queries in step with the plant (docs/conventions.md rule 6): a `work-order` event on the live stream
 // (created, released, dispatched, started, paused, counts adjusted … by anyone) refetches every work-order query,
 // so a second supervisor sees a status change without reloading; `reload` (events missed for good) does the same.
 // Counts that grow while an order runs are not work-order events: the queries re-read those on their interval.
