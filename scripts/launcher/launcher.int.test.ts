@@ -7,6 +7,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readdir, readFile } from 'node:fs/promises';
+import { createTestDatabase } from '@takt/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -128,4 +130,35 @@ describe('npm start with bad configuration', () => {
     expect(started.output().trim().split('\n')).toHaveLength(1);
     expect(started.output()).toContain('PORT="eighty"');
   });
+
+  it('stops the bridge and the simulator it started when the API exits during start-up', async () => {
+    const database = await createTestDatabase('launcher_api_fails');
+    try {
+      const marker = await mkdtemp(path.join(tmpdir(), 'takt-api-fails-'));
+      const started = startTakt({
+        DATABASE_URL: database.url,
+        TAKT_DATA_DIR: marker,
+        PORT: String(await freePort()),
+        EMBEDDED_MQTT_PORT: '0',
+        SEED_DEMO_DATA: 'false',
+        SESSION_IDLE_TIMEOUT_MIN: 'zero', // only the API validates it: the API exits, the others start
+      });
+      expect(await started.exit).toBe(1);
+      expect(started.output()).toContain('the api process exited during start-up');
+      expect(await processesWithEnv(`TAKT_DATA_DIR=${marker}`)).toEqual([]);
+    } finally {
+      await database.drop();
+    }
+  }, 120_000);
 });
+
+/** Pids of the live processes whose environment holds `entry` (children outlive a launcher that forgot them). */
+async function processesWithEnv(entry: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const environ = await readFile(`/proc/${name}/environ`, 'latin1').catch(() => '');
+    if (environ.split('\0').includes(entry)) pids.push(Number(name));
+  }
+  return pids;
+}

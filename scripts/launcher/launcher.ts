@@ -46,10 +46,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+/** Waits for the API's health answer; fails as soon as any child has exited (`exitedChild` names it). */
+async function waitForHealth(url: string, exitedChild: () => string | undefined): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('the API exited during start-up (see its message above)');
+    const exited = exitedChild();
+    if (exited !== undefined) throw new Error(`the ${exited} process exited during start-up (see its message above)`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -146,27 +148,28 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       HOST: env.HOST,
       PORT: String(env.PORT),
     };
-    const apiSpec: ChildSpec = { name: 'api', entry: 'apps/api/src/main.ts', env: childEnv };
     const children: ChildSpec[] = [
-      apiSpec,
+      { name: 'api', entry: 'apps/api/src/main.ts', env: childEnv },
       ...(env.BRIDGE_ENABLED ? [{ name: 'bridge', entry: 'apps/bridge/src/main.ts', env: childEnv }] : []),
       ...(env.SIMULATOR_ENABLED ? [{ name: 'simulator', entry: 'apps/simulator/src/main.ts', env: childEnv }] : []),
     ];
+    // Until start-up is over, a child that exits fails launch() itself, which stops everything it started;
+    // only afterwards does the caller hear of it (onChildExit), so no child is left running on its own.
+    let isStarted = false;
     let isStopping = false;
-    const processes = new Map<ChildSpec, ChildProcess>();
+    let exitedDuringStartUp: string | undefined;
     for (const spec of children) {
       const child = startChild(spec);
-      processes.set(spec, child);
       stack.push(() => stopChild(child));
       child.once('exit', (code) => {
-        if (!isStopping) options.onChildExit?.(spec.name, code);
+        if (!isStarted) exitedDuringStartUp ??= spec.name;
+        else if (!isStopping) options.onChildExit?.(spec.name, code);
       });
     }
-    const api = processes.get(apiSpec);
-    if (api === undefined) throw new Error('the API process did not start');
 
     const url = `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`;
-    await waitForHealth(`${url}/api/v1/health`, api);
+    await waitForHealth(`${url}/api/v1/health`, () => exitedDuringStartUp);
+    isStarted = true;
     say('');
     say(`Takt is running: open ${url}`);
     say('Sign in as one of the demo users:');
