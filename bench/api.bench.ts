@@ -4,7 +4,6 @@
 // delivery latency to 200 clients. Targets: overview ≥ 2,000 req/s with p99 ≤ 50 ms; SSE p95 ≤ 100 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { hashPassword } from '@takt/auth';
 import { MACHINE_STATES } from '@takt/contracts';
 import { appendLiveEvents } from '@takt/db';
 import { createTestDatabase, type TestDatabase } from '@takt/db/testing';
+import { writeBenchResult } from './bench-results.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MACHINES = 200;
@@ -271,7 +271,7 @@ export async function runApiBenchmark(): Promise<ApiBenchResult> {
   }
 }
 
-/** Prints the table and writes bench/results/api.json. */
+/** Prints the table and writes bench/results/api.json (api.embedded.json with --embedded). */
 export async function main(): Promise<void> {
   const result = await runApiBenchmark();
   console.table({
@@ -289,6 +289,5 @@ export async function main(): Promise<void> {
       target: `p95 ≤ 100 ms (${result.sseDeliveries}/${result.sseExpectedDeliveries} delivered)`,
     },
   });
-  await mkdir(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
-  await writeFile(path.join(REPO_ROOT, 'bench/results/api.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`written: ${path.relative(REPO_ROOT, await writeBenchResult('api', result))}`);
 }

@@ -13,13 +13,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline as pipe } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from '@takt/db';
 import { createTestDatabase } from '@takt/db/testing';
+import { writeBenchResult } from './bench-results.ts';
 import { connectAsync, type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -355,7 +355,7 @@ export async function runIngestBenchmark(): Promise<IngestBenchResult> {
   }
 }
 
-/** Prints the table and writes bench/results/ingest.json. */
+/** Prints the table and writes bench/results/ingest.json (ingest.embedded.json with --embedded). */
 export async function main(): Promise<void> {
   const broker = isMosquittoInstalled() ? await startMosquittoBroker() : null;
   if (broker) MQTT_URL = broker.url;
@@ -382,6 +382,5 @@ export async function main(): Promise<void> {
   console.log(
     `bridge / bare subscriber: ${Math.round(result.ratioToBareSubscriber * 100)} %; bridge CPU ${result.bridgeCpuPercentSaturated} % of one core, peak RSS ${result.bridgePeakRssMiB} MiB; pending events ≤ ${result.bridgePeakPendingEvents} (bound ${result.bridgeMaxPendingEvents}, ${result.backPressurePauses} pauses); committed ${result.eventsCommitted} of ${result.eventsPublished}; rebirth requests ${result.rebirthRequests}`,
   );
-  await mkdir(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
-  await writeFile(path.join(REPO_ROOT, 'bench/results/ingest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`written: ${path.relative(REPO_ROOT, await writeBenchResult('ingest', result))}`);
 }

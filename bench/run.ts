@@ -1,6 +1,10 @@
-// `npm run bench [-- <name>]`: runs one benchmark, or all of them in turn (never a timed test); each
+// `npm run bench [-- <name>] [--embedded]`: runs one benchmark, or all of them in turn (never a timed test); each
 // prints a table and writes bench/results/<name>.json. A case is loaded only when chosen, so that one
-// benchmark's dependencies never slow down another.
+// benchmark's dependencies never slow down another. With --embedded, the benchmarks that create their databases
+// through TEST_DATABASE_URL (ingest, api) run on a scratch embedded PostgreSQL, the server `npm start` uses when
+// no DATABASE_URL is set, and write <name>.embedded.json instead (bench/bench-results.ts).
+import { startScratchPostgres, type EmbeddedPostgres } from '@takt/db';
+
 type BenchModule = { main(): Promise<void> };
 
 const BENCHMARKS: Record<string, () => Promise<BenchModule>> = {
@@ -10,15 +14,30 @@ const BENCHMARKS: Record<string, () => Promise<BenchModule>> = {
   faults: () => import('./faults.bench.ts'),
 };
 
-const name = process.argv[2];
+const args = process.argv.slice(2);
+const isEmbedded = args.includes('--embedded');
+const name = args.find((arg) => !arg.startsWith('--'));
 const chosen = name === undefined ? Object.keys(BENCHMARKS) : [name];
-for (const benchmark of chosen) {
-  const load = BENCHMARKS[benchmark];
-  if (load === undefined) {
-    console.error(`usage: npm run bench [-- <${Object.keys(BENCHMARKS).join('|')}>]`);
-    process.exit(2);
+if (chosen.some((benchmark) => BENCHMARKS[benchmark] === undefined)) {
+  console.error(`usage: npm run bench [-- <${Object.keys(BENCHMARKS).join('|')}>] [--embedded]`);
+  process.exit(2);
+}
+
+let embedded: EmbeddedPostgres | undefined;
+if (isEmbedded) {
+  embedded = await startScratchPostgres();
+  process.env.TEST_DATABASE_URL = embedded.url;
+  process.env.BENCH_DATABASE_MODE = 'embedded';
+  console.log(`database: embedded PostgreSQL on 127.0.0.1:${embedded.port}`);
+}
+try {
+  for (const benchmark of chosen) {
+    const load = BENCHMARKS[benchmark];
+    if (load === undefined) continue;
+    console.log(`\n== ${benchmark}`);
+    await (await load()).main();
   }
-  console.log(`\n== ${benchmark}`);
-  await (await load()).main();
+} finally {
+  await embedded?.stop();
 }
 process.exit(0);
